@@ -1,0 +1,14 @@
+/**
+ * Turns what a user typed into a safe FTS5 query: every word becomes a quoted term and all
+ * terms must match. FTS5 operators, quotes and column filters in the input are never
+ * interpreted, so no search string can make SQLite raise a syntax error. Returns null when the
+ * input has no searchable word (e.g. only punctuation).
+ */
+export function toFtsQuery(input: string): string | null {
+  const words = input.normalize('NFKC').match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words
+    .slice(0, 32)
+    .map((word) => `"${word}"`)
+    .join(' ');
+}

@@ -1,0 +1,13 @@
+// Migrations are imported here directly (not read from disk at run time) so the same list works
+// under tsx, in a bundle and inside Electron's asar. Add new ones at the end; never edit one
+// that has shipped.
+import type { Migration, MigrationProvider } from 'kysely';
+import * as core from './2026112401_core.ts';
+
+export const migrations: Record<string, Migration> = {
+  '2026112401_core': core,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

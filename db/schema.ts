@@ -1,0 +1,129 @@
+// The typed shape of every table. Rows are snake_case here; presenters in server/ turn them
+// into the camelCase objects of the API. Timestamps are ISO-8601 UTC strings with
+// milliseconds ("2026-03-28T14:22:00.000Z"): fixed width, so they sort and compare as text.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A column computed by SQLite (GENERATED ALWAYS AS ...): readable, never written. */
+type Computed<T> = ColumnType<T, never, never>;
+
+export type TicketStatus = 'open' | 'pending' | 'resolved' | 'closed';
+export type Priority = 'low' | 'medium' | 'high' | 'urgent';
+export type Channel = 'email' | 'chat' | 'widget';
+export type ConversationStatus = 'active' | 'archived';
+export type Sender = 'customer' | 'agent' | 'system';
+export type Role = 'admin' | 'agent';
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  active: number; // 0 | 1
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: string; // JSON array of scope names
+  user_id: string;
+  rate_limit_per_minute: number | null; // null: the server-wide default
+  last_used_at: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ContactsTable {
+  id: string;
+  name: string | null;
+  email: string; // stored lower-case: addresses compare case-insensitively
+  company: string | null;
+  last_seen_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TicketsTable {
+  /** Integer key the full-text index is bound to (stable across VACUUM). */
+  seq: Generated<number>;
+  id: string;
+  subject: string;
+  description: string;
+  status: TicketStatus;
+  priority: Priority;
+  status_rank: Computed<number>;
+  priority_rank: Computed<number>;
+  contact_id: string;
+  assigned_to: string | null;
+  project_id: string | null;
+  conversation_id: string | null;
+  first_response_due_at: string;
+  resolution_due_at: string;
+  first_response_at: string | null;
+  resolved_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationsTable {
+  seq: Generated<number>;
+  id: string;
+  channel: Channel;
+  status: ConversationStatus;
+  subject: string;
+  participant_email: string;
+  contact_id: string;
+  ticket_id: string | null;
+  message_count: number;
+  last_message_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  ticket_id: string | null;
+  conversation_id: string | null;
+  body: string;
+  sender: Sender;
+  author_id: string | null;
+  internal: number; // 0 | 1
+  created_at: string;
+}
+
+/** FTS5 tables: rowid is the owning row's `seq`. */
+export interface TicketFtsTable {
+  rowid: number;
+  subject: string;
+  description: string;
+  messages: string;
+}
+
+export interface ConversationFtsTable {
+  rowid: number;
+  subject: string;
+  messages: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  contacts: ContactsTable;
+  tickets: TicketsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  ticket_fts: TicketFtsTable;
+  conversation_fts: ConversationFtsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type TicketRow = Selectable<TicketsTable>;
+export type NewTicket = Insertable<TicketsTable>;
+export type TicketUpdate = Updateable<TicketsTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;

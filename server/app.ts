@@ -1,0 +1,123 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
+import cors from '@koa/cors';
+import Koa from 'koa';
+import type { Kysely } from 'kysely';
+import { type Logger, pino } from 'pino';
+import type { Database } from '../db/schema.ts';
+import { RateLimiter } from './auth/rateLimit.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Deps } from './deps.ts';
+import { mountRoute } from './http/route.ts';
+import { envelope } from './middleware/envelope.ts';
+import { hostCheck } from './middleware/hostCheck.ts';
+import { renderer } from './middleware/renderer.ts';
+import { requestLog } from './middleware/requestLog.ts';
+import { securityHeaders } from './middleware/securityHeaders.ts';
+import { apiRoutes } from './routes/index.ts';
+import { publicApiRouter, rootRouter } from './routes/system/system.ts';
+
+export interface ServerOptions {
+  db: Kysely<Database>;
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface LocalDeskServer {
+  app: Koa;
+  deps: Deps;
+  /** Listens on config.host:config.port (port 0: any free port) and resolves with the URL. */
+  listen(): Promise<{ url: string; port: number }>;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes sockets. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Builds the whole HTTP server from a database and a config. The CLI, the Electron shell and
+ * the tests all go through here; the caller owns (and closes) the database.
+ */
+export function createServer(options: ServerOptions): LocalDeskServer {
+  const { db, config } = options;
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const deps: Deps = {
+    db,
+    config,
+    clock: options.clock ?? systemClock,
+    logger,
+    limiter: new RateLimiter(),
+  };
+  let shuttingDown = false;
+
+  const app = new Koa({ proxy: false });
+  app.silent = true; // errors are logged by the envelope middleware, once
+  app.use(requestLog(logger));
+  app.use(envelope(logger));
+  app.use(async (ctx, next) => {
+    if (shuttingDown) ctx.set('Connection', 'close');
+    await next();
+  });
+  app.use(hostCheck(config.host, config.allowedHosts));
+  if (config.corsOrigins.length > 0) {
+    const origins = new Set(config.corsOrigins);
+    app.use(
+      cors({
+        origin: (ctx) => (origins.has(ctx.get('origin')) ? ctx.get('origin') : ''),
+        allowHeaders: ['X-API-Key', 'Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'],
+        exposeHeaders: [
+          'X-RateLimit-Limit',
+          'X-RateLimit-Remaining',
+          'X-RateLimit-Reset',
+          'Retry-After',
+          'X-Request-Id',
+          'ETag',
+        ],
+      }),
+    );
+  }
+  app.use(securityHeaders());
+
+  const root = rootRouter(deps, () => shuttingDown);
+  app.use(root.routes());
+  const publicApi = publicApiRouter(apiRoutes);
+  app.use(publicApi.routes());
+  const api = new Router({ prefix: '/api/v1' });
+  for (const route of apiRoutes) mountRoute(api, route, deps);
+  app.use(api.routes());
+  app.use(api.allowedMethods());
+  app.use(root.allowedMethods());
+  const ui = renderer(config.rendererDir);
+  if (ui) app.use(ui);
+
+  let server: Server | null = null;
+  return {
+    app,
+    deps,
+    listen() {
+      return new Promise((resolve, reject) => {
+        const httpServer = createHttpServer(app.callback());
+        server = httpServer;
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', reject);
+          const { port } = httpServer.address() as AddressInfo;
+          const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+          resolve({ url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, port });
+        });
+      });
+    },
+    async close(graceMs = 10_000) {
+      shuttingDown = true;
+      const current = server;
+      if (!current) return;
+      server = null;
+      const closed = new Promise<void>((resolve) => current.close(() => resolve()));
+      current.closeIdleConnections();
+      const timer = setTimeout(() => current.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

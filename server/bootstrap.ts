@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { hashApiKey } from './auth/keys.ts';
+import { type Clock, nowIso } from './clock.ts';
+import type { Config } from './config.ts';
+import { newId } from './ids.ts';
+import { insertApiKey } from './routes/apiKeys/apiKeys.service.ts';
+
+export interface BootstrapResult {
+  /** The secret of a key created just now, to print once; null when none was generated. */
+  generatedKey: string | null;
+  /** True when LOCALDESK_ADMIN_KEY was absent from the database and has been added. */
+  adminKeyAdded: boolean;
+}
+
+/**
+ * First start of an empty data directory: creates the administrator user and one admin key.
+ * LOCALDESK_ADMIN_KEY, when set, is created if absent (and then no random key is generated).
+ * Runs in one transaction, so a crash leaves either everything or nothing.
+ */
+export async function bootstrap(
+  db: Kysely<Database>,
+  clock: Clock,
+  config: Pick<Config, 'adminKey'>,
+): Promise<BootstrapResult> {
+  return db.transaction().execute(async (trx) => {
+    const now = nowIso(clock);
+    let admin = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('role', '=', 'admin')
+      .where('active', '=', 1)
+      .orderBy('created_at')
+      .executeTakeFirst();
+    if (!admin) {
+      admin = { id: newId('user', clock) };
+      await trx
+        .insertInto('users')
+        .values({
+          id: admin.id,
+          name: 'Administrator',
+          email: 'admin@localhost',
+          role: 'admin',
+          active: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+    const keyCount = await trx
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+
+    if (config.adminKey) {
+      const exists = await trx
+        .selectFrom('api_keys')
+        .select('id')
+        .where('key_hash', '=', hashApiKey(config.adminKey))
+        .executeTakeFirst();
+      if (exists) return { generatedKey: null, adminKeyAdded: false };
+      await insertApiKey(trx, clock, {
+        name: 'LOCALDESK_ADMIN_KEY',
+        scopes: ['admin'],
+        userId: admin.id,
+        rateLimitPerMinute: null,
+        key: config.adminKey,
+      });
+      return { generatedKey: null, adminKeyAdded: true };
+    }
+    if (keyCount.n > 0) return { generatedKey: null, adminKeyAdded: false };
+    const { key } = await insertApiKey(trx, clock, {
+      name: 'First admin key',
+      scopes: ['admin'],
+      userId: admin.id,
+      rateLimitPerMinute: null,
+      key: undefined,
+    });
+    return { generatedKey: key, adminKeyAdded: false };
+  });
+}

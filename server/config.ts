@@ -1,0 +1,92 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export interface Config {
+  /** Folder holding the database file (and, later, backups). */
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** Extra Host names accepted when bound beyond loopback (LAN mode). */
+  readonly allowedHosts: readonly string[];
+  /** Browser origins allowed by CORS; empty means CORS is off. */
+  readonly corsOrigins: readonly string[];
+  /** Requests per minute for a key that has no limit of its own. */
+  readonly rateLimitPerMinute: number;
+  readonly bodyLimitBytes: number;
+  /** LOCALDESK_ADMIN_KEY: an admin key to create on start if absent (automation). */
+  readonly adminKey: string | null;
+  /** Folder of the built web UI; served at / when it exists. */
+  readonly rendererDir: string | null;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+export const defaultPort = 4870;
+export const apiKeyPattern = /^ldk_[0-9A-Za-z]{40}$/;
+
+const list = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+const envSchema = z.object({
+  LOCALDESK_DATA: z.string().trim().min(1).optional(),
+  LOCALDESK_HOST: z.string().trim().min(1).optional(),
+  LOCALDESK_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  LOCALDESK_ALLOWED_HOSTS: list.optional(),
+  LOCALDESK_CORS_ORIGINS: list
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)))
+    .optional(),
+  LOCALDESK_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  LOCALDESK_ADMIN_KEY: z
+    .string()
+    .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
+    .optional(),
+  LOCALDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional(),
+});
+
+export interface ConfigOverrides {
+  dataDir?: string;
+  host?: string;
+  port?: number;
+  rendererDir?: string | null;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds the frozen configuration from the environment and command-line overrides (flags win),
+ * failing fast with the name of the variable that is wrong.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
+  const known = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k.startsWith('LOCALDESK_') && v !== ''),
+  );
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    dataDir: resolve(overrides.dataDir ?? e.LOCALDESK_DATA ?? join(homedir(), '.localdesk')),
+    host: overrides.host ?? e.LOCALDESK_HOST ?? '127.0.0.1',
+    port: overrides.port ?? e.LOCALDESK_PORT ?? defaultPort,
+    allowedHosts: Object.freeze([...(e.LOCALDESK_ALLOWED_HOSTS ?? [])]),
+    corsOrigins: Object.freeze([...(e.LOCALDESK_CORS_ORIGINS ?? [])]),
+    rateLimitPerMinute: e.LOCALDESK_RATE_LIMIT ?? 100,
+    bodyLimitBytes: 1024 * 1024,
+    adminKey: e.LOCALDESK_ADMIN_KEY ?? null,
+    rendererDir: overrides.rendererDir === undefined ? null : overrides.rendererDir,
+    logLevel: e.LOCALDESK_LOG_LEVEL ?? 'info',
+  });
+}
+
+/** A config for tests and embedding: defaults plus the given fields. */
+export function makeConfig(fields: Partial<Config> & { dataDir: string }): Config {
+  return Object.freeze({ ...loadConfig({}), ...fields });
+}

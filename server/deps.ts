@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../db/schema.ts';
+import type { RateLimiter } from './auth/rateLimit.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+
+/** Everything a request handler may use; built once by createServer. */
+export interface Deps {
+  db: Kysely<Database>;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  limiter: RateLimiter;
+}

@@ -1,0 +1,166 @@
+// The OpenAPI 3.1 document, generated from the same route declarations and zod schemas that
+// validate requests (OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod emits directly).
+import { z } from 'zod';
+import { scopes } from '../auth/scopes.ts';
+import type { RouteDef } from './route.ts';
+import { ListMetaSchema } from './schemas.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+/** Converts a schema, moving named sub-schemas (`.meta({ id })`) into `components`. */
+function toSchema(
+  schema: z.ZodType,
+  io: 'input' | 'output',
+  components: Record<string, JsonSchema>,
+): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  delete json.$schema;
+  const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
+  delete json.$defs;
+  const text = JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/');
+  for (const [name, def] of Object.entries(defs)) {
+    components[name] = JSON.parse(
+      JSON.stringify(def).replaceAll('"#/$defs/', '"#/components/schemas/'),
+    ) as JsonSchema;
+  }
+  return JSON.parse(text) as JsonSchema;
+}
+
+const ErrorEnvelope = z
+  .object({
+    data: z.null(),
+    error: z.object({
+      code: z.enum([
+        'BAD_REQUEST',
+        'UNAUTHORIZED',
+        'FORBIDDEN',
+        'NOT_FOUND',
+        'METHOD_NOT_ALLOWED',
+        'CONFLICT',
+        'PRECONDITION_FAILED',
+        'PAYLOAD_TOO_LARGE',
+        'UNSUPPORTED_MEDIA_TYPE',
+        'RATE_LIMITED',
+        'INTERNAL_ERROR',
+        'UNAVAILABLE',
+      ]),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: 'ErrorEnvelope' });
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+});
+
+export interface PublicOperation {
+  method: 'get';
+  path: string;
+  tag: string;
+  summary: string;
+  response: z.ZodType;
+  envelope: boolean;
+}
+
+export function buildOpenApi(
+  routes: readonly RouteDef[],
+  publicOps: readonly PublicOperation[],
+  info: { version: string },
+): JsonSchema {
+  const components: Record<string, JsonSchema> = {};
+  toSchema(ErrorEnvelope, 'output', components);
+  const paths: Record<string, Record<string, unknown>> = {};
+
+  for (const route of routes) {
+    const path = `/api/v1${route.path.replace(/:(\w+)/g, '{$1}')}`;
+    const parameters: unknown[] = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    if (route.query) {
+      const q = toSchema(route.query, 'input', components);
+      const required = new Set((q.required as string[] | undefined) ?? []);
+      for (const [name, schema] of Object.entries((q.properties ?? {}) as Record<string, JsonSchema>)) {
+        const { description, ...rest } = schema;
+        parameters.push({ name, in: 'query', required: required.has(name), description, schema: rest });
+      }
+    }
+    const data = route.response ? toSchema(route.response, 'output', components) : { type: 'null' };
+    const success = route.list
+      ? { type: 'object', properties: { data, meta: toSchema(ListMetaSchema, 'output', components), error: { type: 'null' } }, required: ['data', 'meta', 'error'] }
+      : { type: 'object', properties: { data, error: { type: 'null' } }, required: ['data', 'error'] };
+    const status = String(route.status ?? 200);
+    const responses: Record<string, unknown> = {
+      [status]:
+        status === '204'
+          ? { description: 'Done; no body' }
+          : { description: 'Success', content: { 'application/json': { schema: success } } },
+      '400': errorResponse('Invalid parameters or body; `details.errors` lists every problem'),
+      '401': errorResponse('Missing, unknown or revoked API key'),
+      '403': errorResponse('The key lacks the scope (`details.required`, `details.granted`)'),
+      '429': errorResponse('Rate limit exceeded; see `Retry-After`'),
+    };
+    if (route.path.includes(':')) responses['404'] = errorResponse('No such resource');
+    if (route.body) {
+      responses['413'] = errorResponse('Body over the size limit');
+      responses['415'] = errorResponse('Body is not JSON');
+    }
+    const operation: Record<string, unknown> = {
+      tags: [route.tag],
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      'x-required-scope': route.scope === 'any' ? 'any valid key' : route.scope,
+      parameters,
+      responses,
+    };
+    if (route.body) {
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: toSchema(route.body, 'input', components) } },
+      };
+    }
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = operation;
+  }
+
+  for (const op of publicOps) {
+    const data = toSchema(op.response, 'output', components);
+    const schema = op.envelope
+      ? { type: 'object', properties: { data, error: { type: 'null' } }, required: ['data', 'error'] }
+      : data;
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = {
+      tags: [op.tag],
+      summary: op.summary,
+      security: [],
+      responses: { '200': { description: 'Success', content: { 'application/json': { schema } } } },
+    };
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'LocalDesk API',
+      version: info.version,
+      description:
+        'The LocalDesk /api/v1 contract. Every response is an envelope `{ data, meta?, error }`. ' +
+        `Scopes: ${scopes.join(', ')} (admin implies all). Rate-limited per key; every ` +
+        'authenticated response carries X-RateLimit-Limit, X-RateLimit-Remaining and ' +
+        'X-RateLimit-Reset. Unknown body fields and query parameters are rejected with 400.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ apiKey: [] }, { bearer: [] }],
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        bearer: { type: 'http', scheme: 'bearer' },
+      },
+    },
+  };
+}

@@ -1,0 +1,349 @@
+import { type Kysely, sql } from 'kysely';
+import { toFtsQuery } from '../../../db/fts.ts';
+import { slaBreachedSql } from '../../../db/queries/sla.ts';
+import type { Database, MessageRow, Sender, TicketRow, TicketUpdate } from '../../../db/schema.ts';
+import type { Auth } from '../../auth/authenticate.ts';
+import { type Clock, nowIso } from '../../clock.ts';
+import { invalidField, notFound } from '../../errors.ts';
+import type { ListMeta } from '../../http/route.ts';
+import { newId } from '../../ids.ts';
+import { findOrCreateContact, markContactSeen } from '../contacts/contacts.lookup.ts';
+import { assertAssignable } from '../users/users.lookup.ts';
+import { presentMessage } from './messages.ts';
+import { slaDueTimes } from './sla.ts';
+import type {
+  MessageCreateInput,
+  MessageT,
+  TicketCreateInput,
+  TicketListParams,
+  TicketPatchInput,
+  TicketT,
+} from './tickets.schema.ts';
+
+type Db = Kysely<Database>;
+type TicketReadRow = TicketRow & { contact_email: string; sla_breached: number };
+
+export function presentTicket(row: TicketReadRow): TicketT {
+  return {
+    id: row.id,
+    subject: row.subject,
+    description: row.description,
+    status: row.status,
+    priority: row.priority,
+    contactId: row.contact_id,
+    contactEmail: row.contact_email,
+    assignedTo: row.assigned_to,
+    projectId: row.project_id,
+    tags: [],
+    conversationId: row.conversation_id,
+    sla: {
+      firstResponseDueAt: row.first_response_due_at,
+      resolutionDueAt: row.resolution_due_at,
+      breached: row.sla_breached === 1,
+    },
+    firstResponseAt: row.first_response_at,
+    resolvedAt: row.resolved_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Tickets joined with what their presentation needs, with the SLA judged as of `now`. */
+function selectTickets(db: Db, now: string) {
+  return db
+    .selectFrom('tickets as t')
+    .innerJoin('contacts as c', 'c.id', 't.contact_id')
+    .selectAll('t')
+    .select(['c.email as contact_email', slaBreachedSql('t', now).as('sla_breached')]);
+}
+
+const sortColumns = {
+  createdAt: ['t.created_at'],
+  updatedAt: ['t.updated_at'],
+  priority: ['t.priority_rank', 't.created_at'],
+  status: ['t.status_rank', 't.created_at'],
+} as const;
+
+export async function listTickets(
+  db: Db,
+  clock: Clock,
+  params: TicketListParams,
+): Promise<{ data: TicketT[]; meta: ListMeta }> {
+  let where = db.selectFrom('tickets as t');
+  if (params.status) where = where.where('t.status', 'in', params.status);
+  if (params.priority) where = where.where('t.priority', 'in', params.priority);
+  if (params.assignedTo === 'none') where = where.where('t.assigned_to', 'is', null);
+  else if (params.assignedTo) where = where.where('t.assigned_to', '=', params.assignedTo);
+  if (params.contactId) where = where.where('t.contact_id', '=', params.contactId);
+  if (params.search) {
+    const match = toFtsQuery(params.search);
+    where = match
+      ? where.where(
+          't.seq',
+          'in',
+          sql<number>`(select rowid from ticket_fts where ticket_fts match ${match})`,
+        )
+      : where.where(sql<boolean>`0`);
+  }
+  const { total } = await where
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+
+  // Every sort ends with seq (insertion order) so pages never overlap or skip on ties.
+  const direction = params.sortOrder;
+  let query = where
+    .innerJoin('contacts as c', 'c.id', 't.contact_id')
+    .selectAll('t')
+    .select(['c.email as contact_email', slaBreachedSql('t', nowIso(clock)).as('sla_breached')]);
+  for (const column of sortColumns[params.sortBy]) query = query.orderBy(column, direction);
+  const rows = await query
+    .orderBy('t.seq', direction)
+    .limit(params.limit)
+    .offset(params.offset)
+    .execute();
+  return {
+    data: rows.map(presentTicket),
+    meta: { total, limit: params.limit, offset: params.offset },
+  };
+}
+
+async function findTicket(db: Db, clock: Clock, id: string): Promise<TicketReadRow> {
+  const row = await selectTickets(db, nowIso(clock)).where('t.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('ticket', id);
+  return row;
+}
+
+export async function getTicket(db: Db, clock: Clock, id: string): Promise<TicketT> {
+  return presentTicket(await findTicket(db, clock, id));
+}
+
+export async function getTicketWithMessages(db: Db, clock: Clock, id: string) {
+  const ticket = await getTicket(db, clock, id);
+  const messages = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('ticket_id', '=', id)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return { ...ticket, messages: messages.map(presentMessage) };
+}
+
+export interface NewTicketFields {
+  subject: string;
+  description: string;
+  priority: TicketRow['priority'];
+  contactId: string;
+  assignedTo: string | null;
+  conversationId: string | null;
+  firstResponseAt: string | null;
+}
+
+/**
+ * Inserts a ticket and its search entry inside the caller's transaction. The caller adds the
+ * thread (a new ticket's first message is its description; a converted conversation brings its
+ * own), appending bodies after the first with appendToSearch.
+ */
+export async function insertTicket(
+  trx: Db,
+  clock: Clock,
+  fields: NewTicketFields,
+  now: string,
+): Promise<string> {
+  const id = newId('ticket', clock);
+  const { seq } = await trx
+    .insertInto('tickets')
+    .values({
+      id,
+      subject: fields.subject,
+      description: fields.description,
+      status: 'open',
+      priority: fields.priority,
+      contact_id: fields.contactId,
+      assigned_to: fields.assignedTo,
+      project_id: null,
+      conversation_id: fields.conversationId,
+      ...slaDueTimes(fields.priority, now),
+      first_response_at: fields.firstResponseAt,
+      resolved_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('ticket_fts')
+    .values({ rowid: seq, subject: fields.subject, description: fields.description, messages: '' })
+    .execute();
+  return id;
+}
+
+/** Adds a message body to the ticket's search entry (same transaction as the message). */
+export async function appendToSearch(trx: Db, ticketId: string, body: string): Promise<void> {
+  await sql`update ticket_fts set messages = messages || char(10) || ${body}
+    where rowid = (select seq from tickets where id = ${ticketId})`.execute(trx);
+}
+
+export async function createTicket(
+  db: Db,
+  clock: Clock,
+  input: TicketCreateInput,
+): Promise<TicketT> {
+  const now = nowIso(clock);
+  const id = await db.transaction().execute(async (trx) => {
+    if (input.assignedTo) await assertAssignable(trx, input.assignedTo);
+    const contact = await findOrCreateContact(trx, clock, input.contactEmail, now);
+    await markContactSeen(trx, contact.id, now);
+    const ticketId = await insertTicket(
+      trx,
+      clock,
+      {
+        subject: input.subject,
+        description: input.description,
+        priority: input.priority,
+        contactId: contact.id,
+        assignedTo: input.assignedTo ?? null,
+        conversationId: null,
+        firstResponseAt: null,
+      },
+      now,
+    );
+    await trx
+      .insertInto('messages')
+      .values({
+        id: newId('message', clock),
+        ticket_id: ticketId,
+        conversation_id: null,
+        body: input.description,
+        sender: 'customer',
+        author_id: contact.id,
+        internal: 0,
+        created_at: now,
+      })
+      .execute();
+    return ticketId;
+  });
+  return getTicket(db, clock, id);
+}
+
+export async function updateTicket(
+  db: Db,
+  clock: Clock,
+  id: string,
+  patch: TicketPatchInput,
+): Promise<TicketT> {
+  const now = nowIso(clock);
+  await db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('tickets')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!current) throw notFound('ticket', id);
+    if (patch.assignedTo) await assertAssignable(trx, patch.assignedTo);
+
+    const changes: TicketUpdate = { updated_at: now };
+    if (patch.subject !== undefined) changes.subject = patch.subject;
+    if (patch.assignedTo !== undefined) changes.assigned_to = patch.assignedTo;
+    if (patch.priority !== undefined && patch.priority !== current.priority) {
+      changes.priority = patch.priority;
+      Object.assign(changes, slaDueTimes(patch.priority, current.created_at));
+    }
+    if (patch.status !== undefined) {
+      changes.status = patch.status;
+      const done = patch.status === 'resolved' || patch.status === 'closed';
+      changes.resolved_at = done ? (current.resolved_at ?? now) : null;
+    }
+    await trx.updateTable('tickets').set(changes).where('id', '=', id).execute();
+    if (patch.subject !== undefined) {
+      await trx
+        .updateTable('ticket_fts')
+        .set({ subject: patch.subject })
+        .where('rowid', '=', current.seq)
+        .execute();
+    }
+  });
+  return getTicket(db, clock, id);
+}
+
+export async function listMessages(
+  db: Db,
+  ticketId: string,
+  params: { limit: number; offset: number; sortOrder: 'asc' | 'desc' },
+): Promise<{ data: MessageT[]; meta: ListMeta }> {
+  const exists = await db
+    .selectFrom('tickets')
+    .select('id')
+    .where('id', '=', ticketId)
+    .executeTakeFirst();
+  if (!exists) throw notFound('ticket', ticketId);
+  const base = db.selectFrom('messages').where('ticket_id', '=', ticketId);
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll()
+    .orderBy('created_at', params.sortOrder)
+    .orderBy('id', params.sortOrder)
+    .limit(params.limit)
+    .offset(params.offset)
+    .execute();
+  return {
+    data: rows.map(presentMessage),
+    meta: { total, limit: params.limit, offset: params.offset },
+  };
+}
+
+/**
+ * Adds a reply or internal note. The first agent reply that the customer can see sets
+ * firstResponseAt; a customer reply reopens a resolved ticket (a closed one stays closed) and
+ * moves the contact's lastSeenAt.
+ */
+export async function addTicketMessage(
+  db: Db,
+  clock: Clock,
+  auth: Auth,
+  ticketId: string,
+  input: MessageCreateInput,
+): Promise<MessageT> {
+  if (input.sender === 'customer' && input.internal) {
+    throw invalidField('internal', 'internal notes are written by agents, not customers');
+  }
+  const now = nowIso(clock);
+  const message = await db.transaction().execute(async (trx) => {
+    const ticket = await trx
+      .selectFrom('tickets')
+      .selectAll()
+      .where('id', '=', ticketId)
+      .executeTakeFirst();
+    if (!ticket) throw notFound('ticket', ticketId);
+    const sender: Sender = input.sender;
+    const row: MessageRow = {
+      id: newId('message', clock),
+      ticket_id: ticketId,
+      conversation_id: null,
+      body: input.body,
+      sender,
+      author_id: sender === 'agent' ? auth.userId : ticket.contact_id,
+      internal: input.internal ? 1 : 0,
+      created_at: now,
+    };
+    await trx.insertInto('messages').values(row).execute();
+    await appendToSearch(trx, ticketId, input.body);
+
+    const changes: TicketUpdate = { updated_at: now };
+    if (sender === 'agent' && !input.internal && ticket.first_response_at === null) {
+      changes.first_response_at = now;
+    }
+    if (sender === 'customer') {
+      await markContactSeen(trx, ticket.contact_id, now);
+      if (ticket.status === 'resolved') {
+        changes.status = 'open';
+        changes.resolved_at = null;
+      }
+    }
+    await trx.updateTable('tickets').set(changes).where('id', '=', ticketId).execute();
+    return row;
+  });
+  return presentMessage(message);
+}
