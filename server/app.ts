@@ -114,9 +114,13 @@ export function createServer(options: ServerOptions): LocalDeskServer {
       if (!current) return;
       server = null;
       const closed = new Promise<void>((resolve) => current.close(() => resolve()));
+      // A keep-alive socket whose request finishes during the grace period turns idle after
+      // close() began: keep closing idle sockets so we do not wait out the keep-alive timeout.
       current.closeIdleConnections();
+      const sweep = setInterval(() => current.closeIdleConnections(), 50);
       const timer = setTimeout(() => current.closeAllConnections(), graceMs);
       await closed;
+      clearInterval(sweep);
       clearTimeout(timer);
     },
   };

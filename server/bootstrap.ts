@@ -34,12 +34,18 @@ export async function bootstrap(
       .executeTakeFirst();
     if (!admin) {
       admin = { id: newId('user', clock) };
+      // admin@localhost may belong to a deactivated administrator: then pick a fresh address.
+      const taken = await trx
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'admin@localhost')
+        .executeTakeFirst();
       await trx
         .insertInto('users')
         .values({
           id: admin.id,
           name: 'Administrator',
-          email: 'admin@localhost',
+          email: taken ? `admin+${admin.id.toLowerCase()}@localhost` : 'admin@localhost',
           role: 'admin',
           active: 1,
           created_at: now,

@@ -52,11 +52,14 @@ export async function authenticate(deps: Deps, key: string | null): Promise<Auth
   if (row.revoked_at) throw new AppError('UNAUTHORIZED', 'this API key has been revoked');
   if (!row.active) throw new AppError('UNAUTHORIZED', "this API key's user is deactivated");
   await touchLastUsed(deps, row.id);
+  // The admin scope follows the user's role: a key made while its user was an admin grants
+  // nothing through `admin` once the user is demoted (and again if promoted back).
+  const granted = JSON.parse(row.scopes) as Scope[];
   return {
     keyId: row.id,
     userId: row.user_id,
     role: row.role,
-    scopes: JSON.parse(row.scopes) as Scope[],
+    scopes: row.role === 'admin' ? granted : granted.filter((scope) => scope !== 'admin'),
     rateLimitPerMinute: row.rate_limit_per_minute,
   };
 }

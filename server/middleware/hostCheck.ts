@@ -14,35 +14,50 @@ export function hostnameOf(header: string): string | null {
   if (!header) return null;
   try {
     const url = new URL(`http://${header}`);
-    if (url.username || url.password || url.pathname !== '/' || url.search) return null;
+    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) return null;
     return url.hostname.toLowerCase();
   } catch {
     return null;
   }
 }
 
+export interface HostPolicy {
+  names: ReadonlySet<string>;
+  /** Bound beyond loopback: IP literals are accepted too. */
+  lan: boolean;
+}
+
 /**
- * DNS-rebinding defence. Bound to loopback, only loopback host names are accepted (any port,
- * so an SSH port forward keeps working). Bound to a LAN interface, IP literals, this machine's
- * name and the configured names are accepted too: a rebinding attack always arrives under the
- * attacker's domain name, never under an IP literal.
+ * Bound to loopback, only loopback host names are accepted (any port, so an SSH port forward
+ * keeps working). Bound to a LAN interface, IP literals, this machine's name and the configured
+ * names are accepted too: a DNS-rebinding attack always arrives under the attacker's domain
+ * name, never under an IP literal.
  */
-export function hostCheck(bindHost: string, allowedHosts: readonly string[]): Middleware {
-  const allowed = new Set([...loopbackNames, ...allowedHosts.map((h) => h.toLowerCase())]);
+export function hostPolicy(bindHost: string, allowedHosts: readonly string[]): HostPolicy {
+  const names = new Set([...loopbackNames, ...allowedHosts.map((h) => h.toLowerCase())]);
   const lan = !isLoopbackHost(bindHost);
   if (lan) {
     const name = hostname().toLowerCase();
-    allowed.add(name);
-    allowed.add(`${name}.local`);
+    names.add(name);
+    names.add(`${name}.local`);
   }
+  return { names, lan };
+}
+
+export function isHostAllowed(header: string, policy: HostPolicy): boolean {
+  const name = hostnameOf(header);
+  if (name === null) return false;
+  if (policy.names.has(name)) return true;
+  return policy.lan && isIP(name.replace(/^\[|\]$/g, '')) !== 0;
+}
+
+/** DNS-rebinding defence: a request whose Host is not ours is refused with 403. */
+export function hostCheck(bindHost: string, allowedHosts: readonly string[]): Middleware {
+  const policy = hostPolicy(bindHost, allowedHosts);
   return async (ctx, next) => {
-    const name = hostnameOf(ctx.get('host'));
-    const ok =
-      name !== null &&
-      (allowed.has(name) || (lan && isIP(name.replace(/^\[|\]$/g, '')) !== 0));
-    if (!ok) {
+    if (!isHostAllowed(ctx.get('host'), policy)) {
       throw new AppError('FORBIDDEN', `Host "${ctx.get('host')}" is not allowed`, {
-        allowedHosts: [...allowed],
+        allowedHosts: [...policy.names],
       });
     }
     await next();

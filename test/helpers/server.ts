@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { migrateToLatest, openDatabase } from '../../db/connection.ts';
 import { createServer } from '../../server/app.ts';
 import { generateApiKey } from '../../server/auth/keys.ts';
@@ -115,6 +115,8 @@ export interface TestServer {
   api: ApiClient;
   dataDir: string;
   db: ReturnType<typeof openDatabase>['db'];
+  /** The raw connection, for tests that need to break the database underneath the server. */
+  sqlite: ReturnType<typeof openDatabase>['sqlite'];
   close(): Promise<void>;
 }
 
@@ -123,7 +125,7 @@ export interface TestServer {
  * are raised out of the way unless a test sets `rateLimitPerMinute` itself.
  */
 export async function startTestServer(
-  options: { config?: Partial<Config>; clock?: TestClock } = {},
+  options: { config?: Partial<Config>; clock?: TestClock; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'localdesk-test-'));
   const handle = openDatabase(join(dataDir, 'localdesk.db'));
@@ -139,7 +141,8 @@ export async function startTestServer(
     logLevel: 'silent',
     ...options.config,
   });
-  const server = createServer({ db: handle.db, config, clock, logger: pino({ level: 'silent' }) });
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const server = createServer({ db: handle.db, config, clock, logger });
   const { url, port } = await server.listen();
   return {
     url,
@@ -149,6 +152,7 @@ export async function startTestServer(
     api: apiClient(url, adminKey),
     dataDir,
     db: handle.db,
+    sqlite: handle.sqlite,
     async close() {
       await server.close(1000);
       await handle.close();

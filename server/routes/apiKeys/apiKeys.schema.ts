@@ -45,7 +45,14 @@ export const ApiKeyListQuery = listQuery(['createdAt'], {
     .transform((v) => v === 'true')
     .optional()
     .meta({ description: 'true: only revoked keys; false: only live keys' }),
+  userId: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .meta({ description: "Only this user's keys (a key without `admin` sees only its own user's)" }),
 });
 
 export type ApiKeyT = z.output<typeof ApiKey>;
 export type ApiKeyCreateInput = z.output<typeof ApiKeyCreate>;
+export type ApiKeyListParams = z.output<typeof ApiKeyListQuery>;

@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { ApiKeyRow, Database } from '../../../db/schema.ts';
+import type { Auth } from '../../auth/authenticate.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from '../../auth/keys.ts';
-import type { Scope } from '../../auth/scopes.ts';
+import { type Scope, hasScope } from '../../auth/scopes.ts';
 import { type Clock, nowIso } from '../../clock.ts';
-import { invalidField } from '../../errors.ts';
+import { invalidField, notFound } from '../../errors.ts';
+import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
-import type { ApiKeyT } from './apiKeys.schema.ts';
+import type { ApiKeyCreateInput, ApiKeyListParams, ApiKeyT } from './apiKeys.schema.ts';
 
 type Db = Kysely<Database>;
 
@@ -34,13 +36,16 @@ export interface NewApiKey {
 
 /**
  * Creates a key and returns its secret, the only time it exists outside the caller: only the
- * hash is stored. A key with the admin scope must belong to an admin user.
+ * hash is stored. A key with the admin scope must belong to an admin user. The user checks and
+ * the insert share a transaction (the caller's, or one of its own), so they still hold when the
+ * key lands.
  */
 export async function insertApiKey(
   db: Db,
   clock: Clock,
   input: NewApiKey,
 ): Promise<{ apiKey: ApiKeyT; key: string }> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => insertApiKey(trx, clock, input));
   const user = await db
     .selectFrom('users')
     .select(['id', 'role', 'active'])
@@ -66,4 +71,84 @@ export async function insertApiKey(
   };
   await db.insertInto('api_keys').values(row).execute();
   return { apiKey: presentApiKey(row), key };
+}
+
+/**
+ * Keys an admin-scoped caller may see: all of them. Any other caller sees only its own user's
+ * keys; names and prefixes of other people's keys are not everyone's business.
+ */
+function visibleKeys(db: Db, auth: Auth) {
+  const query = db.selectFrom('api_keys');
+  return hasScope(auth.scopes, 'admin') ? query : query.where('user_id', '=', auth.userId);
+}
+
+/** Every key, oldest first: for the operator at the machine (`localdesk keys list`). */
+export async function listApiKeys(db: Db): Promise<ApiKeyT[]> {
+  const rows = await db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map(presentApiKey);
+}
+
+export async function listVisibleApiKeys(
+  db: Db,
+  auth: Auth,
+  params: ApiKeyListParams,
+): Promise<{ data: ApiKeyT[]; meta: ListMeta }> {
+  let where = visibleKeys(db, auth);
+  if (params.userId) where = where.where('user_id', '=', params.userId);
+  if (params.revoked !== undefined) {
+    where = where.where('revoked_at', params.revoked ? 'is not' : 'is', null);
+  }
+  const { total } = await where
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await where
+    .selectAll()
+    .orderBy('created_at', params.sortOrder)
+    .orderBy('id', params.sortOrder)
+    .limit(params.limit)
+    .offset(params.offset)
+    .execute();
+  return {
+    data: rows.map(presentApiKey),
+    meta: { total, limit: params.limit, offset: params.offset },
+  };
+}
+
+/** A key the caller may not see is reported as absent (404), not forbidden: no existence leak. */
+export async function getApiKey(db: Db, auth: Auth, id: string): Promise<ApiKeyT> {
+  const row = await visibleKeys(db, auth).selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('API key', id);
+  return presentApiKey(row);
+}
+
+/** Creates a key for `userId`, or for the caller's own user when none is given. */
+export async function createApiKey(
+  db: Db,
+  clock: Clock,
+  auth: Auth,
+  input: ApiKeyCreateInput,
+): Promise<ApiKeyT & { key: string }> {
+  const { apiKey, key } = await insertApiKey(db, clock, {
+    name: input.name,
+    scopes: input.scopes,
+    userId: input.userId ?? auth.userId,
+    rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+  });
+  return { ...apiKey, key };
+}
+
+/**
+ * Revokes a key: it stops authenticating at once. Revoking a revoked key changes nothing (the
+ * first revokedAt stays), so a retried DELETE is harmless. Returns the key as it now is.
+ */
+export async function revokeApiKey(db: Db, clock: Clock, id: string): Promise<ApiKeyT> {
+  await db
+    .updateTable('api_keys')
+    .set({ revoked_at: nowIso(clock) })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
+  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('API key', id);
+  return presentApiKey(row);
 }

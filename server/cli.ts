@@ -1,0 +1,221 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
+import { createServer } from './app.ts';
+import { ScopeSchema, type Scope } from './auth/scopes.ts';
+import { bootstrap } from './bootstrap.ts';
+import { systemClock } from './clock.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { listApiKeys, revokeApiKey, insertApiKey } from './routes/apiKeys/apiKeys.service.ts';
+import { appVersion } from './version.ts';
+
+const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN API
+
+Usage:
+  localdesk serve [--data DIR] [--host HOST] [--port PORT]
+  localdesk keys create --name NAME --scopes SCOPE,SCOPE [--user USER_ID] [--rate-limit N] [--data DIR]
+  localdesk keys list [--data DIR]
+  localdesk keys revoke KEY_ID [--data DIR]
+  localdesk --version
+
+Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS,
+LOCALDESK_CORS_ORIGINS, LOCALDESK_RATE_LIMIT, LOCALDESK_ADMIN_KEY, LOCALDESK_LOG_LEVEL.
+Flags win over the environment. Default data folder: ~/.localdesk; default bind 127.0.0.1:4870.
+Scopes: ${ScopeSchema.options.join(', ')}.`;
+
+class UsageError extends Error {}
+
+const rendererDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port must be 0..65535, got ${value}`);
+  return port;
+}
+
+async function openData(config: Config): Promise<DatabaseHandle> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const handle = openDatabase(join(config.dataDir, 'localdesk.db'));
+  await migrateToLatest(handle.db);
+  return handle;
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { data: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' } },
+    strict: true,
+  });
+  const config = loadConfig(process.env, {
+    dataDir: values.data,
+    host: values.host,
+    port: parsePort(values.port),
+    rendererDir,
+  });
+  const logger = pino({ level: config.logLevel });
+  const handle = await openData(config);
+  const boot = await bootstrap(handle.db, systemClock, config);
+  const server = createServer({ db: handle.db, config, logger });
+  let url: string;
+  try {
+    ({ url } = await server.listen());
+  } catch (err) {
+    await handle.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(`port ${config.port} on ${config.host} is already in use: pass --port`);
+    }
+    throw err;
+  }
+
+  const lines = [
+    `LocalDesk ${appVersion} is running at ${url}`,
+    `  web UI:         ${url}/`,
+    `  API reference:  ${url}/api/v1/docs`,
+    `  data:           ${handle.file}`,
+  ];
+  if (config.host !== '127.0.0.1' && config.host !== 'localhost' && config.host !== '::1') {
+    lines.push(`  LAN mode: listening on ${config.host}; every request needs an API key`);
+  }
+  if (boot.generatedKey) {
+    lines.push(
+      '',
+      '  First start: an admin API key was created. It is shown ONCE — keep it safe:',
+      '',
+      `    ${boot.generatedKey}`,
+      '',
+      `  Try: curl -H "X-API-Key: ${boot.generatedKey}" ${url}/api/v1/tickets`,
+    );
+  }
+  if (boot.adminKeyAdded) lines.push('  LOCALDESK_ADMIN_KEY was added as an admin key.');
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server
+        .close()
+        .then(() => handle.close())
+        .then(() => {
+          logger.info('stopped');
+          resolve();
+        });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}
+
+async function keys(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: {
+      data: { type: 'string' },
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      user: { type: 'string' },
+      'rate-limit': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const config = loadConfig(process.env, { dataDir: values.data });
+  const handle = await openData(config);
+  try {
+    if (action === 'create') {
+      if (!values.name || !values.scopes) throw new UsageError('keys create needs --name and --scopes');
+      const scopes = values.scopes.split(',').map((s) => s.trim());
+      const bad = scopes.filter((s) => !ScopeSchema.safeParse(s).success);
+      if (bad.length) throw new UsageError(`unknown scope(s): ${bad.join(', ')}`);
+      const rate = values['rate-limit'];
+      if (rate !== undefined && !/^[1-9]\d*$/.test(rate)) {
+        throw new UsageError('--rate-limit must be a positive whole number');
+      }
+      await bootstrap(handle.db, systemClock, { adminKey: null });
+      const userId =
+        values.user ??
+        (
+          await handle.db
+            .selectFrom('users')
+            .select('id')
+            .where('role', '=', 'admin')
+            .where('active', '=', 1)
+            .orderBy('created_at')
+            .executeTakeFirstOrThrow()
+        ).id;
+      const { apiKey, key } = await insertApiKey(handle.db, systemClock, {
+        name: values.name,
+        scopes: scopes as Scope[],
+        userId,
+        rateLimitPerMinute: rate === undefined ? null : Number(rate),
+      });
+      process.stdout.write(`Created ${apiKey.id} (${apiKey.scopes.join(', ')}). The key, shown once:\n${key}\n`);
+      return 0;
+    }
+    if (action === 'list') {
+      const list = await listApiKeys(handle.db);
+      for (const k of list) {
+        const state = k.revokedAt ? `revoked ${k.revokedAt}` : `last used ${k.lastUsedAt ?? 'never'}`;
+        process.stdout.write(`${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]  ${state}\n`);
+      }
+      if (list.length === 0) process.stdout.write('no API keys yet (the first `serve` creates one)\n');
+      return 0;
+    }
+    if (action === 'revoke') {
+      const id = positionals[0];
+      if (!id) throw new UsageError('keys revoke needs the key id (key_...)');
+      const revoked = await revokeApiKey(handle.db, systemClock, id);
+      process.stdout.write(`Revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}\n`);
+      return 0;
+    }
+    throw new UsageError(`unknown keys action: ${action ?? '(none)'}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(args);
+      case 'keys':
+        return await keys(args);
+      case '--version':
+      case 'version':
+        process.stdout.write(`${appVersion}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${usage}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`localdesk: ${err.message}\n`);
+      return 2;
+    }
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      process.stderr.write(`localdesk: ${(err as Error).message}\n\n${usage}\n`);
+      return 2;
+    }
+    if (err instanceof Error && err.name === 'AppError') {
+      process.stderr.write(`localdesk: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

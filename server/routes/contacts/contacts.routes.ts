@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { defineRoute } from '../../http/route.ts';
+import {
+  Contact,
+  ContactCreate,
+  ContactListQuery,
+  ContactPatch,
+  ContactWithActivity,
+} from './contacts.schema.ts';
+import {
+  createContact,
+  getContactWithActivity,
+  listContacts,
+  updateContact,
+} from './contacts.service.ts';
+
+const tag = 'Contacts';
+
+export const contactRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/contacts',
+    tag,
+    summary: 'List contacts',
+    description:
+      '`healthTier` is computed at read time, so the filter and the value shown always agree. ' +
+      '`sortBy=name` ignores case; ties in any sort are broken by id in the same direction.',
+    scope: 'contacts:read',
+    query: ContactListQuery,
+    response: z.array(Contact),
+    list: true,
+    handler: ({ deps, query }) => listContacts(deps.db, deps.clock, query),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/contacts/:id',
+    tag,
+    summary: 'Get a contact with its recent tickets and conversations',
+    scope: 'contacts:read',
+    response: ContactWithActivity,
+    handler: async ({ deps, params }) => ({
+      data: await getContactWithActivity(deps.db, deps.clock, params.id ?? ''),
+    }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/contacts',
+    tag,
+    summary: 'Create a contact',
+    description:
+      'The email is stored lower-case and is unique regardless of case: a duplicate is a 409 ' +
+      'whose `details.contactId` names the existing contact.',
+    scope: 'contacts:write',
+    body: ContactCreate,
+    status: 201,
+    response: Contact,
+    handler: async ({ deps, body }) => ({ data: await createContact(deps.db, deps.clock, body) }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/contacts/:id',
+    tag,
+    summary: 'Change a contact',
+    description:
+      'Only the given fields change; `name` and `company` may be set to null. An email that ' +
+      'another contact has is a 409.',
+    scope: 'contacts:write',
+    body: ContactPatch,
+    response: Contact,
+    handler: async ({ deps, params, body }) => ({
+      data: await updateContact(deps.db, deps.clock, params.id ?? '', body),
+    }),
+  }),
+];

@@ -1,0 +1,225 @@
+import { type Kysely, sql } from 'kysely';
+import { type HealthTier, healthTierSql } from '../../../db/queries/health.ts';
+import type { ContactRow, Database } from '../../../db/schema.ts';
+import type { Clock } from '../../clock.ts';
+import { conflict, invalidField, notFound } from '../../errors.ts';
+import type { ListMeta } from '../../http/route.ts';
+import { newId } from '../../ids.ts';
+import type {
+  ContactCreateInput,
+  ContactListParams,
+  ContactPatchInput,
+  ContactT,
+  ContactWithActivityT,
+} from './contacts.schema.ts';
+
+type Db = Kysely<Database>;
+type ContactReadRow = ContactRow & { health_tier: HealthTier; open_ticket_count: number };
+
+const recentLimit = 10;
+
+export function presentContact(row: ContactReadRow): ContactT {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    company: row.company,
+    healthTier: row.health_tier,
+    lastSeenAt: row.last_seen_at,
+    openTicketCount: row.open_ticket_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Tickets of contact `c` still waiting on the team (served by tickets(contact_id, status)). */
+const openTicketCountSql = sql<number>`(select count(*) from tickets ot
+  where ot.contact_id = c.id and ot.status in ('open', 'pending'))`;
+
+/**
+ * Contacts with their computed columns. `now` is read once per request by the caller, so a
+ * healthTier filter and the healthTier shown are judged at the same instant.
+ */
+function computedColumns(now: Date) {
+  return [healthTierSql('c', now).as('health_tier'), openTicketCountSql.as('open_ticket_count')];
+}
+
+/** Makes user text match itself literally inside a LIKE pattern (used with ESCAPE '\'). */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+const sortColumns = {
+  createdAt: sql`c.created_at`,
+  updatedAt: sql`c.updated_at`,
+  // Never-seen contacts (null) come first ascending, last descending.
+  lastSeenAt: sql`c.last_seen_at`,
+  // People expect "alice" next to "Alice", not after "Zed".
+  name: sql`c.name collate nocase`,
+  email: sql`c.email`,
+} as const;
+
+export async function listContacts(
+  db: Db,
+  clock: Clock,
+  params: ContactListParams,
+): Promise<{ data: ContactT[]; meta: ListMeta }> {
+  const now = clock.now();
+  let where = db.selectFrom('contacts as c');
+  if (params.company) {
+    // Written exactly as the contacts_company index expression so the index serves it.
+    where = where.where(sql<boolean>`lower(c.company) = lower(${params.company})`);
+  }
+  if (params.search) {
+    const pattern = `%${escapeLike(params.search)}%`;
+    where = where.where(
+      sql<boolean>`(c.name like ${pattern} escape '\\' or c.email like ${pattern} escape '\\'
+        or c.company like ${pattern} escape '\\')`,
+    );
+  }
+  if (params.healthTier) where = where.where(healthTierSql('c', now), 'in', params.healthTier);
+
+  const { total } = await where
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+
+  // Ties are broken by id (time-sortable) in the same direction, so pages never overlap.
+  const direction = params.sortOrder;
+  const rows = await where
+    .selectAll('c')
+    .select(computedColumns(now))
+    .orderBy(sortColumns[params.sortBy], direction)
+    .orderBy('c.id', direction)
+    .limit(params.limit)
+    .offset(params.offset)
+    .execute();
+  return {
+    data: rows.map(presentContact),
+    meta: { total, limit: params.limit, offset: params.offset },
+  };
+}
+
+export async function getContact(db: Db, clock: Clock, id: string): Promise<ContactT> {
+  const row = await db
+    .selectFrom('contacts as c')
+    .selectAll('c')
+    .select(computedColumns(clock.now()))
+    .where('c.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('contact', id);
+  return presentContact(row);
+}
+
+export async function getContactWithActivity(
+  db: Db,
+  clock: Clock,
+  id: string,
+): Promise<ContactWithActivityT> {
+  const contact = await getContact(db, clock, id);
+  const tickets = await db
+    .selectFrom('tickets')
+    .select(['id', 'subject', 'status', 'priority', 'created_at'])
+    .where('contact_id', '=', id)
+    .orderBy('created_at', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(recentLimit)
+    .execute();
+  const conversations = await db
+    .selectFrom('conversations')
+    .select(['id', 'channel', 'status', 'subject', 'last_message_at'])
+    .where('contact_id', '=', id)
+    .orderBy('last_message_at', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(recentLimit)
+    .execute();
+  return {
+    ...contact,
+    recentTickets: tickets.map((t) => ({
+      id: t.id,
+      subject: t.subject,
+      status: t.status,
+      priority: t.priority,
+      createdAt: t.created_at,
+    })),
+    recentConversations: conversations.map((c) => ({
+      id: c.id,
+      channel: c.channel,
+      status: c.status,
+      subject: c.subject,
+      lastMessageAt: c.last_message_at,
+    })),
+  };
+}
+
+/** 409 when another contact already has this (lower-cased) email. */
+async function assertEmailFree(trx: Db, email: string, exceptId?: string): Promise<void> {
+  let query = trx.selectFrom('contacts').select('id').where('email', '=', email);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  const taken = await query.executeTakeFirst();
+  if (taken) {
+    throw conflict(`a contact with email ${email} already exists`, { contactId: taken.id });
+  }
+}
+
+export async function createContact(
+  db: Db,
+  clock: Clock,
+  input: ContactCreateInput,
+): Promise<ContactT> {
+  const nowDate = clock.now();
+  const now = nowDate.toISOString();
+  // Stored in the one fixed-width form, so text comparison stays time comparison.
+  const lastSeenAt = input.lastSeenAt ? new Date(input.lastSeenAt).toISOString() : null;
+  if (lastSeenAt && lastSeenAt > now) {
+    throw invalidField('lastSeenAt', 'must not be in the future');
+  }
+  const id = newId('contact', clock);
+  await db.transaction().execute(async (trx) => {
+    // Checked first to name the existing contact; the UNIQUE constraint still backs it (409).
+    await assertEmailFree(trx, input.email);
+    await trx
+      .insertInto('contacts')
+      .values({
+        id,
+        name: input.name ?? null,
+        email: input.email,
+        company: input.company ?? null,
+        last_seen_at: lastSeenAt,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  });
+  return getContact(db, clock, id);
+}
+
+export async function updateContact(
+  db: Db,
+  clock: Clock,
+  id: string,
+  patch: ContactPatchInput,
+): Promise<ContactT> {
+  const now = clock.now().toISOString();
+  await db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('contacts')
+      .select(['id', 'email'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!current) throw notFound('contact', id);
+    if (patch.email !== undefined && patch.email !== current.email) {
+      await assertEmailFree(trx, patch.email, id);
+    }
+    await trx
+      .updateTable('contacts')
+      .set({
+        updated_at: now,
+        ...(patch.email !== undefined ? { email: patch.email } : {}),
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.company !== undefined ? { company: patch.company } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  });
+  return getContact(db, clock, id);
+}

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase } from '../../db/connection.ts';
+import type { Database } from '../../db/schema.ts';
+import { listTickets } from '../../server/routes/tickets/tickets.service.ts';
+import { TicketListQuery } from '../../server/routes/tickets/tickets.schema.ts';
+import { TestClock } from '../helpers/clock.ts';
+
+const dirs: string[] = [];
+const tempFile = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'localdesk-db-'));
+  dirs.push(dir);
+  return join(dir, 'localdesk.db');
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('database setup', () => {
+  it('migrates an empty file, and a second run changes nothing', async () => {
+    const file = tempFile();
+    const first = openDatabase(file);
+    await migrateToLatest(first.db);
+    const tables = first.sqlite
+      .prepare("select name from sqlite_master where type in ('table', 'index') order by name")
+      .all();
+    await first.close();
+
+    const second = openDatabase(file);
+    await migrateToLatest(second.db);
+    const again = second.sqlite
+      .prepare("select name from sqlite_master where type in ('table', 'index') order by name")
+      .all();
+    expect(again).toEqual(tables);
+    const names = (tables as { name: string }[]).map((t) => t.name);
+    for (const table of ['users', 'api_keys', 'contacts', 'tickets', 'conversations', 'messages', 'ticket_fts', 'conversation_fts']) {
+      expect(names).toContain(table);
+    }
+    await second.close();
+  });
+
+  it('sets WAL, FULL sync, foreign keys and a busy timeout on every open', async () => {
+    const file = tempFile();
+    for (let i = 0; i < 2; i++) {
+      const handle = openDatabase(file);
+      expect(handle.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(handle.sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      expect(handle.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(handle.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+      await handle.close();
+    }
+  });
+});
+
+describe('ticket list query plans', () => {
+  it('serves every filter and sort from an index, never a temporary B-tree sort', async () => {
+    const handle = openDatabase(tempFile());
+    await migrateToLatest(handle.db);
+    handle.sqlite.exec('analyze');
+    const captured: CompiledQuery[] = [];
+    const logged = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: handle.sqlite }),
+      log: (event) => {
+        if (event.level === 'query') captured.push(event.query);
+      },
+    });
+    const sorts = ['createdAt', 'updatedAt', 'priority', 'status'];
+    const queries = [
+      ...sorts.map((sortBy) => ({ sortBy })),
+      ...sorts.map((sortBy) => ({ sortBy, sortOrder: 'asc' })),
+      { status: 'open' },
+      { status: 'open', sortBy: 'updatedAt' },
+      { status: 'open', sortBy: 'priority' },
+      { priority: 'urgent' },
+      { assignedTo: 'none' },
+      { assignedTo: 'usr_01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+      { contactId: 'ctc_01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+    ];
+    for (const query of queries) {
+      captured.length = 0;
+      await listTickets(logged, new TestClock(), TicketListQuery.parse(query));
+      const select = captured.find((q) => /order by/i.test(q.sql));
+      expect(select, JSON.stringify(query)).toBeDefined();
+      const plan = handle.sqlite
+        .prepare(`explain query plan ${select?.sql ?? ''}`)
+        .all(...(select?.parameters ?? []))
+        .map((row) => (row as { detail: string }).detail)
+        .join(' | ');
+      expect(plan, `${JSON.stringify(query)}: ${plan}`).not.toMatch(/TEMP B-TREE/);
+      expect(plan, `${JSON.stringify(query)}: ${plan}`).toMatch(/USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/);
+    }
+    await handle.close();
+  });
+});
