@@ -1,3 +1,4 @@
+import { countRows } from '../../../db/queries/count.ts';
 import type { Kysely } from 'kysely';
 import type { ApiKeyRow, Database } from '../../../db/schema.ts';
 import type { Auth } from '../../auth/authenticate.ts';
@@ -98,9 +99,7 @@ export async function listVisibleApiKeys(
   if (params.revoked !== undefined) {
     where = where.where('revoked_at', params.revoked ? 'is not' : 'is', null);
   }
-  const { total } = await where
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
+  const total = await countRows(where);
   const rows = await where
     .selectAll()
     .orderBy('created_at', params.sortOrder)

@@ -1,3 +1,4 @@
+import { countRows } from '../../../db/queries/count.ts';
 import { type Kysely, sql } from 'kysely';
 import { type HealthTier, healthTierSql } from '../../../db/queries/health.ts';
 import type { ContactRow, Database } from '../../../db/schema.ts';
@@ -79,9 +80,7 @@ export async function listContacts(
   }
   if (params.healthTier) where = where.where(healthTierSql('c', now), 'in', params.healthTier);
 
-  const { total } = await where
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
+  const total = await countRows(where);
 
   // Ties are broken by id (time-sortable) in the same direction, so pages never overlap.
   const direction = params.sortOrder;

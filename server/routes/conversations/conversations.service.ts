@@ -1,3 +1,4 @@
+import { countRows } from '../../../db/queries/count.ts';
 import { type Kysely, type Updateable, sql } from 'kysely';
 import { toFtsQuery } from '../../../db/fts.ts';
 import type {
@@ -70,9 +71,7 @@ export async function listConversations(
         )
       : where.where(sql<boolean>`0`);
   }
-  const { total } = await where
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
+  const total = await countRows(where);
 
   // Ties on the sort column are broken by seq (insertion order) so pages never overlap.
   const direction = params.sortOrder;

@@ -1,3 +1,4 @@
+import { countRows } from '../../../db/queries/count.ts';
 import { type Kysely, sql } from 'kysely';
 import { toFtsQuery } from '../../../db/fts.ts';
 import { slaBreachedSql } from '../../../db/queries/sla.ts';
@@ -85,9 +86,7 @@ export async function listTickets(
         )
       : where.where(sql<boolean>`0`);
   }
-  const { total } = await where
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
+  const total = await countRows(where);
 
   // Every sort ends with seq (insertion order) so pages never overlap or skip on ties.
   const direction = params.sortOrder;
@@ -278,9 +277,7 @@ export async function listMessages(
     .executeTakeFirst();
   if (!exists) throw notFound('ticket', ticketId);
   const base = db.selectFrom('messages').where('ticket_id', '=', ticketId);
-  const { total } = await base
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
+  const total = await countRows(base);
   const rows = await base
     .selectAll()
     .orderBy('created_at', params.sortOrder)

@@ -1,3 +1,4 @@
+import { countRows } from '../../../db/queries/count.ts';
 import { type Kysely, sql } from 'kysely';
 import type { Database, UserRow, UsersTable } from '../../../db/schema.ts';
 import { type Clock, nowIso } from '../../clock.ts';
@@ -27,9 +28,7 @@ export async function listUsers(
   let where = db.selectFrom('users');
   if (params.role) where = where.where('role', 'in', params.role);
   if (params.active !== undefined) where = where.where('active', '=', params.active ? 1 : 0);
-  const { total } = await where
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
+  const total = await countRows(where);
 
   // Names sort as people read them (case-insensitive); ids (time-sortable) break every tie so
   // pages never overlap or skip.
