@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../../db/connection.ts';
 import type { Database } from '../../db/schema.ts';
+import { ConversationListQuery } from '../../server/routes/conversations/conversations.schema.ts';
+import { listConversations } from '../../server/routes/conversations/conversations.service.ts';
 import { listTickets } from '../../server/routes/tickets/tickets.service.ts';
 import { TicketListQuery } from '../../server/routes/tickets/tickets.schema.ts';
 import { TestClock } from '../helpers/clock.ts';
@@ -55,18 +57,42 @@ describe('database setup', () => {
   });
 });
 
-describe('ticket list query plans', () => {
-  it('serves every filter and sort from an index, never a temporary B-tree sort', async () => {
-    const handle = openDatabase(tempFile());
+describe('list query plans', () => {
+  async function planOf(run: (db: Kysely<Database>) => Promise<unknown>) {
+    captured.length = 0;
+    await run(logged);
+    const select = captured.find((q) => /order by/i.test(q.sql));
+    expect(select).toBeDefined();
+    return handle.sqlite
+      .prepare(`explain query plan ${select?.sql ?? ''}`)
+      .all(...(select?.parameters ?? []))
+      .map((row) => (row as { detail: string }).detail)
+      .join(' | ');
+  }
+  let handle: ReturnType<typeof openDatabase>;
+  let logged: Kysely<Database>;
+  const captured: CompiledQuery[] = [];
+  beforeAll(async () => {
+    handle = openDatabase(tempFile());
     await migrateToLatest(handle.db);
     handle.sqlite.exec('analyze');
-    const captured: CompiledQuery[] = [];
-    const logged = new Kysely<Database>({
+    logged = new Kysely<Database>({
       dialect: new SqliteDialect({ database: handle.sqlite }),
       log: (event) => {
         if (event.level === 'query') captured.push(event.query);
       },
     });
+  });
+  afterAll(async () => {
+    await handle.close();
+  });
+
+  const indexed = (plan: string, label: string) => {
+    expect(plan, `${label}: ${plan}`).not.toMatch(/TEMP B-TREE/);
+    expect(plan, `${label}: ${plan}`).toMatch(/USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/);
+  };
+
+  it('serves every ticket filter and sort from an index, never a temporary B-tree sort', async () => {
     const sorts = ['createdAt', 'updatedAt', 'priority', 'status'];
     const queries = [
       ...sorts.map((sortBy) => ({ sortBy })),
@@ -80,18 +106,24 @@ describe('ticket list query plans', () => {
       { contactId: 'ctc_01ARZ3NDEKTSV4RRFFQ69G5FAV' },
     ];
     for (const query of queries) {
-      captured.length = 0;
-      await listTickets(logged, new TestClock(), TicketListQuery.parse(query));
-      const select = captured.find((q) => /order by/i.test(q.sql));
-      expect(select, JSON.stringify(query)).toBeDefined();
-      const plan = handle.sqlite
-        .prepare(`explain query plan ${select?.sql ?? ''}`)
-        .all(...(select?.parameters ?? []))
-        .map((row) => (row as { detail: string }).detail)
-        .join(' | ');
-      expect(plan, `${JSON.stringify(query)}: ${plan}`).not.toMatch(/TEMP B-TREE/);
-      expect(plan, `${JSON.stringify(query)}: ${plan}`).toMatch(/USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/);
+      const plan = await planOf((db) => listTickets(db, new TestClock(), TicketListQuery.parse(query)));
+      indexed(plan, JSON.stringify(query));
     }
-    await handle.close();
+  });
+
+  it('serves every conversation filter and sort from an index', async () => {
+    const queries = [
+      {},
+      { sortBy: 'lastMessageAt' },
+      { channel: 'email' },
+      { channel: 'email', sortBy: 'lastMessageAt' },
+      { status: 'active' },
+      { status: 'archived', sortBy: 'lastMessageAt' },
+      { contactId: 'ctc_01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+    ];
+    for (const query of queries) {
+      const plan = await planOf((db) => listConversations(db, ConversationListQuery.parse(query)));
+      indexed(plan, JSON.stringify(query));
+    }
   });
 });
