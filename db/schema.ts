@@ -94,6 +94,44 @@ export interface MessagesTable {
   created_at: string;
 }
 
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  slug: string;
+  active: number; // 0 | 1
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TagsTable {
+  id: string;
+  name: string; // lower-case, unique
+  color: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TicketTagsTable {
+  ticket_id: string;
+  tag_id: string;
+}
+
+export interface MacrosTable {
+  id: string;
+  name: string;
+  body: string;
+  actions: string; // JSON: { status?, priority?, addTags?, assignTo? }
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SlaPoliciesTable {
+  priority: Priority;
+  first_response_minutes: number;
+  resolution_minutes: number;
+  updated_at: string | null;
+}
+
 /** FTS5 tables: rowid is the owning row's `seq`. */
 export interface TicketFtsTable {
   rowid: number;
@@ -115,6 +153,11 @@ export interface Database {
   tickets: TicketsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  projects: ProjectsTable;
+  tags: TagsTable;
+  ticket_tags: TicketTagsTable;
+  macros: MacrosTable;
+  sla_policies: SlaPoliciesTable;
   ticket_fts: TicketFtsTable;
   conversation_fts: ConversationFtsTable;
 }
@@ -127,3 +170,7 @@ export type NewTicket = Insertable<TicketsTable>;
 export type TicketUpdate = Updateable<TicketsTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<MessagesTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
+export type TagRow = Selectable<TagsTable>;
+export type MacroRow = Selectable<MacrosTable>;
+export type SlaPolicyRow = Selectable<SlaPoliciesTable>;

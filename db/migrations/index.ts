@@ -3,9 +3,11 @@
 // that has shipped.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as core from './2026112401_core.ts';
+import * as team from './2026112402_team.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
+  '2026112402_team': team,
 };
 
 export const migrationProvider: MigrationProvider = {

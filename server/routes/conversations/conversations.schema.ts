@@ -62,6 +62,7 @@ export const ConversationMessageCreate = z.strictObject({
 
 export const ConversationConvert = z.strictObject({
   priority: Priority.default('medium'),
+  projectId: z.string().trim().min(1).nullable().optional(),
 });
 
 export type ConversationT = z.output<typeof Conversation>;

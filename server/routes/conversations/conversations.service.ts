@@ -1,3 +1,4 @@
+import { assertProjectUsable } from '../projects/projects.lookup.ts';
 import { countRows } from '../../../db/queries/count.ts';
 import { type Kysely, type Updateable, sql } from 'kysely';
 import { toFtsQuery } from '../../../db/fts.ts';
@@ -259,6 +260,7 @@ export async function convertToTicket(
         { ticketId: conversation.ticket_id },
       );
     }
+    if (input.projectId) await assertProjectUsable(trx, input.projectId);
     const thread = await threadOf(trx, conversationId);
     const [first, ...rest] = thread;
     const firstResponse = thread.find((m) => m.sender === 'agent' && m.internal === 0);
@@ -271,6 +273,7 @@ export async function convertToTicket(
         priority: input.priority,
         contactId: conversation.contact_id,
         assignedTo: null,
+        projectId: input.projectId ?? null,
         conversationId,
         firstResponseAt: firstResponse?.created_at ?? null,
       },

@@ -1,24 +1,20 @@
+import type { Kysely } from 'kysely';
+import type { Database, Priority } from '../../../db/schema.ts';
 import { addMinutes } from '../../clock.ts';
-import type { Priority } from '../../../db/schema.ts';
 
-export interface SlaPolicy {
-  firstResponseMinutes: number;
-  resolutionMinutes: number;
-}
-
-/** The contract's default targets per priority (editable policies arrive with the team issue). */
-export const defaultSlaPolicies: Record<Priority, SlaPolicy> = {
-  urgent: { firstResponseMinutes: 60, resolutionMinutes: 240 },
-  high: { firstResponseMinutes: 240, resolutionMinutes: 1440 },
-  medium: { firstResponseMinutes: 480, resolutionMinutes: 2880 },
-  low: { firstResponseMinutes: 1440, resolutionMinutes: 5760 },
-};
-
-/** Due times are always counted from the ticket's creation, also after a priority change. */
-export function slaDueTimes(priority: Priority, createdAt: string) {
-  const policy = defaultSlaPolicies[priority];
+/**
+ * Due times from the current policy of this priority, always counted from the ticket's
+ * creation (also after a priority change). Editing a policy applies to tickets created or
+ * re-prioritised afterwards; existing due times are not rewritten.
+ */
+export async function slaDueTimes(db: Kysely<Database>, priority: Priority, createdAt: string) {
+  const policy = await db
+    .selectFrom('sla_policies')
+    .select(['first_response_minutes', 'resolution_minutes'])
+    .where('priority', '=', priority)
+    .executeTakeFirstOrThrow();
   return {
-    first_response_due_at: addMinutes(createdAt, policy.firstResponseMinutes),
-    resolution_due_at: addMinutes(createdAt, policy.resolutionMinutes),
+    first_response_due_at: addMinutes(createdAt, policy.first_response_minutes),
+    resolution_due_at: addMinutes(createdAt, policy.resolution_minutes),
   };
 }

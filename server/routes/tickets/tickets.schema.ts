@@ -14,6 +14,20 @@ export const TicketStatus = z.enum(ticketStatuses);
 export const Priority = z.enum(priorities);
 
 const UserRef = z.string().trim().min(1).meta({ description: 'A usr_ id', example: 'usr_01JQ...' });
+const ProjectRef = z.string().trim().min(1).meta({ description: 'A prj_ id of an active project' });
+
+/** A tag name: trimmed, lower-cased, no commas (filters take comma lists). */
+export const TagName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(50)
+  .regex(/^[^,]+$/, 'must not contain a comma');
+const TagList = z
+  .array(TagName)
+  .max(50)
+  .meta({ description: 'Tag names; unknown names are created. Replaces the whole set on PATCH.' });
 
 export const Message = z
   .object({
@@ -67,6 +81,13 @@ export const TicketListQuery = listQuery(['createdAt', 'updatedAt', 'priority', 
     .optional()
     .meta({ description: 'A usr_ id, or `none` for unassigned tickets' }),
   contactId: z.string().trim().min(1).optional(),
+  projectId: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .meta({ description: 'A prj_ id, or `none` for tickets in no project' }),
+  tag: TagName.optional().meta({ description: 'Only tickets carrying this tag name' }),
   search: SearchText.optional().meta({
     description: 'Full text over subject, description and message bodies; every word must match',
   }),
@@ -78,6 +99,8 @@ export const TicketCreate = z.strictObject({
   contactEmail: Email,
   priority: Priority.default('medium'),
   assignedTo: UserRef.nullable().optional(),
+  projectId: ProjectRef.nullable().optional(),
+  tags: TagList.optional(),
 });
 
 export const TicketPatch = z
@@ -86,6 +109,8 @@ export const TicketPatch = z
     status: TicketStatus.optional(),
     priority: Priority.optional(),
     assignedTo: UserRef.nullable().optional(),
+    projectId: ProjectRef.nullable().optional(),
+    tags: TagList.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, {
     message: 'give at least one field to change',

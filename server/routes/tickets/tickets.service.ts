@@ -11,7 +11,9 @@ import { newId } from '../../ids.ts';
 import { findOrCreateContact, markContactSeen } from '../contacts/contacts.lookup.ts';
 import { assertAssignable } from '../users/users.lookup.ts';
 import { presentMessage } from './messages.ts';
+import { assertProjectUsable } from '../projects/projects.lookup.ts';
 import { slaDueTimes } from './sla.ts';
+import { setTicketTags, tagNamesSql } from './tags.ts';
 import type {
   MessageCreateInput,
   MessageT,
@@ -22,7 +24,7 @@ import type {
 } from './tickets.schema.ts';
 
 type Db = Kysely<Database>;
-type TicketReadRow = TicketRow & { contact_email: string; sla_breached: number };
+type TicketReadRow = TicketRow & { contact_email: string; sla_breached: number; tag_names: string };
 
 export function presentTicket(row: TicketReadRow): TicketT {
   return {
@@ -35,7 +37,7 @@ export function presentTicket(row: TicketReadRow): TicketT {
     contactEmail: row.contact_email,
     assignedTo: row.assigned_to,
     projectId: row.project_id,
-    tags: [],
+    tags: (JSON.parse(row.tag_names) as string[]).sort(),
     conversationId: row.conversation_id,
     sla: {
       firstResponseDueAt: row.first_response_due_at,
@@ -55,7 +57,11 @@ function selectTickets(db: Db, now: string) {
     .selectFrom('tickets as t')
     .innerJoin('contacts as c', 'c.id', 't.contact_id')
     .selectAll('t')
-    .select(['c.email as contact_email', slaBreachedSql('t', now).as('sla_breached')]);
+    .select([
+      'c.email as contact_email',
+      slaBreachedSql('t', now).as('sla_breached'),
+      tagNamesSql('t').as('tag_names'),
+    ]);
 }
 
 const sortColumns = {
@@ -76,6 +82,16 @@ export async function listTickets(
   if (params.assignedTo === 'none') where = where.where('t.assigned_to', 'is', null);
   else if (params.assignedTo) where = where.where('t.assigned_to', '=', params.assignedTo);
   if (params.contactId) where = where.where('t.contact_id', '=', params.contactId);
+  if (params.projectId === 'none') where = where.where('t.project_id', 'is', null);
+  else if (params.projectId) where = where.where('t.project_id', '=', params.projectId);
+  if (params.tag) {
+    where = where.where(
+      't.id',
+      'in',
+      sql<string>`(select tt.ticket_id from ticket_tags tt join tags g on g.id = tt.tag_id
+        where g.name = ${params.tag})`,
+    );
+  }
   if (params.search) {
     const match = toFtsQuery(params.search);
     where = match
@@ -93,7 +109,11 @@ export async function listTickets(
   let query = where
     .innerJoin('contacts as c', 'c.id', 't.contact_id')
     .selectAll('t')
-    .select(['c.email as contact_email', slaBreachedSql('t', nowIso(clock)).as('sla_breached')]);
+    .select([
+      'c.email as contact_email',
+      slaBreachedSql('t', nowIso(clock)).as('sla_breached'),
+      tagNamesSql('t').as('tag_names'),
+    ]);
   for (const column of sortColumns[params.sortBy]) query = query.orderBy(column, direction);
   const rows = await query
     .orderBy('t.seq', direction)
@@ -134,6 +154,7 @@ export interface NewTicketFields {
   priority: TicketRow['priority'];
   contactId: string;
   assignedTo: string | null;
+  projectId: string | null;
   conversationId: string | null;
   firstResponseAt: string | null;
 }
@@ -160,9 +181,9 @@ export async function insertTicket(
       priority: fields.priority,
       contact_id: fields.contactId,
       assigned_to: fields.assignedTo,
-      project_id: null,
+      project_id: fields.projectId,
       conversation_id: fields.conversationId,
-      ...slaDueTimes(fields.priority, now),
+      ...(await slaDueTimes(trx, fields.priority, now)),
       first_response_at: fields.firstResponseAt,
       resolved_at: null,
       created_at: now,
@@ -191,6 +212,7 @@ export async function createTicket(
   const now = nowIso(clock);
   const id = await db.transaction().execute(async (trx) => {
     if (input.assignedTo) await assertAssignable(trx, input.assignedTo);
+    if (input.projectId) await assertProjectUsable(trx, input.projectId);
     const contact = await findOrCreateContact(trx, clock, input.contactEmail, now);
     await markContactSeen(trx, contact.id, now);
     const ticketId = await insertTicket(
@@ -202,11 +224,13 @@ export async function createTicket(
         priority: input.priority,
         contactId: contact.id,
         assignedTo: input.assignedTo ?? null,
+        projectId: input.projectId ?? null,
         conversationId: null,
         firstResponseAt: null,
       },
       now,
     );
+    if (input.tags) await setTicketTags(trx, clock, ticketId, input.tags, now);
     await trx
       .insertInto('messages')
       .values({
@@ -240,13 +264,15 @@ export async function updateTicket(
       .executeTakeFirst();
     if (!current) throw notFound('ticket', id);
     if (patch.assignedTo) await assertAssignable(trx, patch.assignedTo);
+    if (patch.projectId) await assertProjectUsable(trx, patch.projectId);
 
     const changes: TicketUpdate = { updated_at: now };
     if (patch.subject !== undefined) changes.subject = patch.subject;
     if (patch.assignedTo !== undefined) changes.assigned_to = patch.assignedTo;
+    if (patch.projectId !== undefined) changes.project_id = patch.projectId;
     if (patch.priority !== undefined && patch.priority !== current.priority) {
       changes.priority = patch.priority;
-      Object.assign(changes, slaDueTimes(patch.priority, current.created_at));
+      Object.assign(changes, await slaDueTimes(trx, patch.priority, current.created_at));
     }
     if (patch.status !== undefined) {
       changes.status = patch.status;
@@ -254,6 +280,7 @@ export async function updateTicket(
       changes.resolved_at = done ? (current.resolved_at ?? now) : null;
     }
     await trx.updateTable('tickets').set(changes).where('id', '=', id).execute();
+    if (patch.tags !== undefined) await setTicketTags(trx, clock, id, patch.tags, now);
     if (patch.subject !== undefined) {
       await trx
         .updateTable('ticket_fts')

@@ -1,0 +1,49 @@
+// A ticket's tags: stored as links to the tags table, shown as a sorted list of names.
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+import type { Clock } from '../../clock.ts';
+import { newId } from '../../ids.ts';
+
+/** The tag names of ticket `alias` as a JSON array (unordered: the presenter sorts them). */
+export function tagNamesSql(alias: string): RawBuilder<string> {
+  return sql<string>`(select json_group_array(g.name) from ticket_tags tt
+    join tags g on g.id = tt.tag_id where tt.ticket_id = ${sql.ref(`${alias}.id`)})`;
+}
+
+/** The ids of these tag names, creating the ones that do not exist yet (tagging just works). */
+export async function ensureTags(
+  trx: Kysely<Database>,
+  clock: Clock,
+  names: readonly string[],
+  now: string,
+): Promise<string[]> {
+  const unique = [...new Set(names)];
+  if (unique.length === 0) return [];
+  const existing = await trx.selectFrom('tags').select(['id', 'name']).where('name', 'in', unique).execute();
+  const byName = new Map(existing.map((t) => [t.name, t.id]));
+  const missing = unique.filter((name) => !byName.has(name));
+  if (missing.length > 0) {
+    const rows = missing.map((name) => ({ id: newId('tag', clock), name, color: null, created_at: now, updated_at: now }));
+    await trx.insertInto('tags').values(rows).execute();
+    for (const row of rows) byName.set(row.name, row.id);
+  }
+  return unique.map((name) => byName.get(name) as string);
+}
+
+/** Replaces the ticket's tag set with these names. */
+export async function setTicketTags(
+  trx: Kysely<Database>,
+  clock: Clock,
+  ticketId: string,
+  names: readonly string[],
+  now: string,
+): Promise<void> {
+  const tagIds = await ensureTags(trx, clock, names, now);
+  await trx.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
+  if (tagIds.length > 0) {
+    await trx
+      .insertInto('ticket_tags')
+      .values(tagIds.map((tagId) => ({ ticket_id: ticketId, tag_id: tagId })))
+      .execute();
+  }
+}
