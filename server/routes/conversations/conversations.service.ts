@@ -16,7 +16,8 @@ import { newId } from '../../ids.ts';
 import { findOrCreateContact, markContactSeen } from '../contacts/contacts.lookup.ts';
 import { presentMessage } from '../tickets/messages.ts';
 import type { MessageT, TicketT } from '../tickets/tickets.schema.ts';
-import { appendToSearch, getTicket, insertTicket } from '../tickets/tickets.service.ts';
+import { appendToSearch } from '../tickets/tickets.rules.ts';
+import { getTicket, insertTicket } from '../tickets/tickets.service.ts';
 import type {
   ConversationConvertInput,
   ConversationCreateInput,

@@ -1,8 +1,8 @@
-import { countRows } from '../../../db/queries/count.ts';
 import { type Kysely, sql } from 'kysely';
+import { countRows } from '../../../db/queries/count.ts';
 import { toFtsQuery } from '../../../db/fts.ts';
 import { slaBreachedSql } from '../../../db/queries/sla.ts';
-import type { Database, MessageRow, Sender, TicketRow, TicketUpdate } from '../../../db/schema.ts';
+import type { Database, TicketRow } from '../../../db/schema.ts';
 import type { Auth } from '../../auth/authenticate.ts';
 import { type Clock, nowIso } from '../../clock.ts';
 import { invalidField, notFound } from '../../errors.ts';
@@ -11,6 +11,7 @@ import { newId } from '../../ids.ts';
 import { findOrCreateContact, markContactSeen } from '../contacts/contacts.lookup.ts';
 import { assertAssignable } from '../users/users.lookup.ts';
 import { presentMessage } from './messages.ts';
+import { applyTicketChanges, insertTicketMessage, loadTicket } from './tickets.rules.ts';
 import { assertProjectUsable } from '../projects/projects.lookup.ts';
 import { slaDueTimes } from './sla.ts';
 import { setTicketTags, tagNamesSql } from './tags.ts';
@@ -198,12 +199,6 @@ export async function insertTicket(
   return id;
 }
 
-/** Adds a message body to the ticket's search entry (same transaction as the message). */
-export async function appendToSearch(trx: Db, ticketId: string, body: string): Promise<void> {
-  await sql`update ticket_fts set messages = messages || char(10) || ${body}
-    where rowid = (select seq from tickets where id = ${ticketId})`.execute(trx);
-}
-
 export async function createTicket(
   db: Db,
   clock: Clock,
@@ -257,37 +252,7 @@ export async function updateTicket(
 ): Promise<TicketT> {
   const now = nowIso(clock);
   await db.transaction().execute(async (trx) => {
-    const current = await trx
-      .selectFrom('tickets')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!current) throw notFound('ticket', id);
-    if (patch.assignedTo) await assertAssignable(trx, patch.assignedTo);
-    if (patch.projectId) await assertProjectUsable(trx, patch.projectId);
-
-    const changes: TicketUpdate = { updated_at: now };
-    if (patch.subject !== undefined) changes.subject = patch.subject;
-    if (patch.assignedTo !== undefined) changes.assigned_to = patch.assignedTo;
-    if (patch.projectId !== undefined) changes.project_id = patch.projectId;
-    if (patch.priority !== undefined && patch.priority !== current.priority) {
-      changes.priority = patch.priority;
-      Object.assign(changes, await slaDueTimes(trx, patch.priority, current.created_at));
-    }
-    if (patch.status !== undefined) {
-      changes.status = patch.status;
-      const done = patch.status === 'resolved' || patch.status === 'closed';
-      changes.resolved_at = done ? (current.resolved_at ?? now) : null;
-    }
-    await trx.updateTable('tickets').set(changes).where('id', '=', id).execute();
-    if (patch.tags !== undefined) await setTicketTags(trx, clock, id, patch.tags, now);
-    if (patch.subject !== undefined) {
-      await trx
-        .updateTable('ticket_fts')
-        .set({ subject: patch.subject })
-        .where('rowid', '=', current.seq)
-        .execute();
-    }
+    await applyTicketChanges(trx, clock, await loadTicket(trx, id), patch, now);
   });
   return getTicket(db, clock, id);
 }
@@ -318,11 +283,7 @@ export async function listMessages(
   };
 }
 
-/**
- * Adds a reply or internal note. The first agent reply that the customer can see sets
- * firstResponseAt; a customer reply reopens a resolved ticket (a closed one stays closed) and
- * moves the contact's lastSeenAt.
- */
+/** Adds a reply or internal note (rules in insertTicketMessage). */
 export async function addTicketMessage(
   db: Db,
   clock: Clock,
@@ -334,40 +295,14 @@ export async function addTicketMessage(
     throw invalidField('internal', 'internal notes are written by agents, not customers');
   }
   const now = nowIso(clock);
-  const message = await db.transaction().execute(async (trx) => {
-    const ticket = await trx
-      .selectFrom('tickets')
-      .selectAll()
-      .where('id', '=', ticketId)
-      .executeTakeFirst();
-    if (!ticket) throw notFound('ticket', ticketId);
-    const sender: Sender = input.sender;
-    const row: MessageRow = {
-      id: newId('message', clock),
-      ticket_id: ticketId,
-      conversation_id: null,
-      body: input.body,
-      sender,
-      author_id: sender === 'agent' ? auth.userId : ticket.contact_id,
-      internal: input.internal ? 1 : 0,
-      created_at: now,
-    };
-    await trx.insertInto('messages').values(row).execute();
-    await appendToSearch(trx, ticketId, input.body);
-
-    const changes: TicketUpdate = { updated_at: now };
-    if (sender === 'agent' && !input.internal && ticket.first_response_at === null) {
-      changes.first_response_at = now;
-    }
-    if (sender === 'customer') {
-      await markContactSeen(trx, ticket.contact_id, now);
-      if (ticket.status === 'resolved') {
-        changes.status = 'open';
-        changes.resolved_at = null;
-      }
-    }
-    await trx.updateTable('tickets').set(changes).where('id', '=', ticketId).execute();
-    return row;
-  });
-  return presentMessage(message);
+  const row = await db.transaction().execute(async (trx) =>
+    insertTicketMessage(
+      trx,
+      clock,
+      await loadTicket(trx, ticketId),
+      { body: input.body, sender: input.sender, internal: input.internal, authorId: auth.userId },
+      now,
+    ),
+  );
+  return presentMessage(row);
 }
