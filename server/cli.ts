@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
+import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
 import { ScopeSchema, type Scope } from './auth/scopes.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -19,6 +20,7 @@ Usage:
   localdesk keys create --name NAME --scopes SCOPE,SCOPE [--user USER_ID] [--rate-limit N] [--data DIR]
   localdesk keys list [--data DIR]
   localdesk keys revoke KEY_ID [--data DIR]
+  localdesk seed --tickets N [--messages-per-ticket M] [--data DIR]   (demo data)
   localdesk --version
 
 Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS,
@@ -181,6 +183,39 @@ async function keys(args: string[]): Promise<number> {
   }
 }
 
+async function seed(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string' },
+      tickets: { type: 'string' },
+      'messages-per-ticket': { type: 'string', default: '3' },
+    },
+    strict: true,
+  });
+  const tickets = Number(values.tickets);
+  const perTicket = Number(values['messages-per-ticket']);
+  if (!values.tickets || !Number.isInteger(tickets) || tickets < 1 || tickets > 10_000_000) {
+    throw new UsageError('seed needs --tickets N (1..10000000)');
+  }
+  if (!Number.isInteger(perTicket) || perTicket < 1 || perTicket > 100) {
+    throw new UsageError('--messages-per-ticket must be 1..100');
+  }
+  const config = loadConfig(process.env, { dataDir: values.data });
+  const handle = await openData(config);
+  try {
+    await bootstrap(handle.db, systemClock, config);
+    const result = seedDatabase(handle.sqlite, { tickets, messagesPerTicket: perTicket });
+    process.stdout.write(
+      `Seeded ${result.tickets} tickets, ${result.messages} messages, ${result.contacts} contacts, ` +
+        `${result.conversations} conversations into ${handle.file} in ${(result.ms / 1000).toFixed(1)} s\n`,
+    );
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
@@ -189,6 +224,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(args);
       case 'keys':
         return await keys(args);
+      case 'seed':
+        return await seed(args);
       case '--version':
       case 'version':
         process.stdout.write(`${appVersion}\n`);
