@@ -132,6 +132,78 @@ export interface SlaPoliciesTable {
   updated_at: string | null;
 }
 
+export type ActorType = 'apiKey' | 'user' | 'workflow' | 'system';
+
+export interface EventsTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  resource_type: string;
+  resource_id: string | null;
+  actor_type: ActorType;
+  actor_id: string | null;
+  data: string; // JSON
+  /** How many workflow runs led to this event (0: a direct change). */
+  workflow_depth: number;
+  created_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  api_key_id: string;
+  key: string;
+  request_hash: string;
+  status: number | null; // null while the first request is still running
+  response: string | null;
+  created_at: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  events: string; // JSON array of event types or "*"
+  secret: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  seq: Generated<number>;
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  created_at: string;
+}
+
+export interface WorkflowsTable {
+  id: string;
+  name: string;
+  trigger: string;
+  conditions: string; // JSON
+  actions: string; // JSON
+  active: number;
+  run_count: number;
+  last_run_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** FTS5 tables: rowid is the owning row's `seq`. */
 export interface TicketFtsTable {
   rowid: number;
@@ -158,6 +230,12 @@ export interface Database {
   ticket_tags: TicketTagsTable;
   macros: MacrosTable;
   sla_policies: SlaPoliciesTable;
+  events: EventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  workflows: WorkflowsTable;
   ticket_fts: TicketFtsTable;
   conversation_fts: ConversationFtsTable;
 }
@@ -174,3 +252,7 @@ export type ProjectRow = Selectable<ProjectsTable>;
 export type TagRow = Selectable<TagsTable>;
 export type MacroRow = Selectable<MacrosTable>;
 export type SlaPolicyRow = Selectable<SlaPoliciesTable>;
+export type EventRow = Selectable<EventsTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WorkflowRow = Selectable<WorkflowsTable>;

@@ -10,6 +10,7 @@ import { RateLimiter } from './auth/rateLimit.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
+import { EventHub } from './events/hub.ts';
 import { mountRoute } from './http/route.ts';
 import { envelope } from './middleware/envelope.ts';
 import { hostCheck } from './middleware/hostCheck.ts';
@@ -48,6 +49,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     clock: options.clock ?? systemClock,
     logger,
     limiter: new RateLimiter(),
+    hub: new EventHub(db, logger),
   };
   let shuttingDown = false;
 
@@ -95,7 +97,8 @@ export function createServer(options: ServerOptions): LocalDeskServer {
   return {
     app,
     deps,
-    listen() {
+    async listen() {
+      await deps.hub.init();
       return new Promise((resolve, reject) => {
         const httpServer = createHttpServer(app.callback());
         server = httpServer;
@@ -110,6 +113,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     },
     async close(graceMs = 10_000) {
       shuttingDown = true;
+      deps.hub.close(); // ends open event streams, which would otherwise hold the server open
       const current = server;
       if (!current) return;
       server = null;

@@ -19,6 +19,8 @@ export interface Config {
   /** Folder of the built web UI; served at / when it exists. */
   readonly rendererDir: string | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** How often an idle event stream sends a comment line, so proxies keep it open. */
+  readonly sseHeartbeatMs: number;
 }
 
 export const defaultPort = 4870;
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     adminKey: e.LOCALDESK_ADMIN_KEY ?? null,
     rendererDir: overrides.rendererDir === undefined ? null : overrides.rendererDir,
     logLevel: e.LOCALDESK_LOG_LEVEL ?? 'info',
+    sseHeartbeatMs: 15_000,
   });
 }
 

@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import type { RateLimiter } from './auth/rateLimit.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import type { EventHub } from './events/hub.ts';
 
 /** Everything a request handler may use; built once by createServer. */
 export interface Deps {
@@ -12,4 +13,6 @@ export interface Deps {
   config: Config;
   logger: Logger;
   limiter: RateLimiter;
+  /** Fans committed events out to streams, workflows and webhooks. */
+  hub: EventHub;
 }

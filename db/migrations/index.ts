@@ -4,10 +4,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as core from './2026112401_core.ts';
 import * as team from './2026112402_team.ts';
+import * as events from './2026112403_events.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
   '2026112402_team': team,
+  '2026112403_events': events,
 };
 
 export const migrationProvider: MigrationProvider = {

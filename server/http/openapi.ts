@@ -105,6 +105,12 @@ export function buildOpenApi(
       '429': errorResponse('Rate limit exceeded; see `Retry-After`'),
     };
     if (route.path.includes(':')) responses['404'] = errorResponse('No such resource');
+    if (route.errors?.includes('CONFLICT')) {
+      responses['409'] = errorResponse('Conflict with the current state (uniqueness, state)');
+    }
+    if (route.errors?.includes('PRECONDITION_FAILED')) {
+      responses['412'] = errorResponse('If-Match does not match the current ETag');
+    }
     if (route.body) {
       responses['413'] = errorResponse('Body over the size limit');
       responses['415'] = errorResponse('Body is not JSON');

@@ -55,6 +55,10 @@ export interface RouteDef<
   /** Schema of `data` in the success envelope (for lists: the array). */
   response?: R;
   list?: boolean;
+  /** The handler writes the response itself (Server-Sent Events); no envelope. */
+  stream?: boolean;
+  /** Error codes this route can answer beyond the common ones, for the OpenAPI document. */
+  errors?: readonly ('CONFLICT' | 'PRECONDITION_FAILED')[];
   handler: (input: RouteInput<Q, B>) => Promise<Reply<z.output<R>>>;
 }
 
@@ -108,6 +112,9 @@ export function mountRoute(router: Router, route: RouteDef, deps: Deps): void {
     const rawBody = route.body ? await readJsonBody(ctx, deps.config.bodyLimitBytes) : undefined;
     const body = route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
     const reply = await route.handler({ deps, auth, params: ctx.params, query, body, ctx });
+    // A write may have committed events: let streams, workflows and webhooks see them.
+    if (route.method !== 'GET') void deps.hub.notify();
+    if (route.stream) return;
     for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
     ctx.status = route.status ?? 200;
     if (ctx.status === 204) return;

@@ -90,6 +90,11 @@ describe('GET /api/v1/openapi.json', () => {
     }
     expect(doc.paths['/health']?.get).toBeDefined();
     expect(doc.components.schemas.Ticket).toBeDefined();
+    const responses = (path: string, method: string) =>
+      (doc.paths[path]?.[method] as unknown as { responses: Record<string, unknown> }).responses;
+    expect(responses('/api/v1/contacts', 'post')['409']).toBeDefined();
+    expect(responses('/api/v1/tickets/{id}/merge', 'post')['409']).toBeDefined();
+    expect(responses('/api/v1/tickets', 'get')['409']).toBeUndefined();
   });
 
   it('derives request schemas from the validators: strict bodies and required fields', async () => {

@@ -9,6 +9,7 @@ import {
 } from './contacts.schema.ts';
 import {
   createContact,
+  deleteContact,
   getContactWithActivity,
   listContacts,
   updateContact,
@@ -54,6 +55,7 @@ export const contactRoutes = [
     body: ContactCreate,
     status: 201,
     response: Contact,
+    errors: ['CONFLICT'],
     handler: async ({ deps, body }) => ({ data: await createContact(deps.db, deps.clock, body) }),
   }),
   defineRoute({
@@ -67,8 +69,25 @@ export const contactRoutes = [
     scope: 'contacts:write',
     body: ContactPatch,
     response: Contact,
+    errors: ['CONFLICT'],
     handler: async ({ deps, params, body }) => ({
       data: await updateContact(deps.db, deps.clock, params.id ?? '', body),
     }),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/contacts/:id',
+    tag,
+    summary: 'Delete a contact',
+    description:
+      'Only a contact that no ticket or conversation references can be deleted; otherwise a 409 ' +
+      'whose `details` give the counts (`{ tickets, conversations }`).',
+    scope: 'admin',
+    status: 204,
+    errors: ['CONFLICT'],
+    handler: async ({ deps, params }) => {
+      await deleteContact(deps.db, params.id ?? '');
+      return { data: null };
+    },
   }),
 ];

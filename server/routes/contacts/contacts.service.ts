@@ -1,5 +1,6 @@
 import { countRows } from '../../../db/queries/count.ts';
 import { type Kysely, sql } from 'kysely';
+import { escapeLike } from '../../../db/queries/like.ts';
 import { type HealthTier, healthTierSql } from '../../../db/queries/health.ts';
 import type { ContactRow, Database } from '../../../db/schema.ts';
 import type { Clock } from '../../clock.ts';
@@ -43,11 +44,6 @@ const openTicketCountSql = sql<number>`(select count(*) from tickets ot
  */
 function computedColumns(now: Date) {
   return [healthTierSql('c', now).as('health_tier'), openTicketCountSql.as('open_ticket_count')];
-}
-
-/** Makes user text match itself literally inside a LIKE pattern (used with ESCAPE '\'). */
-export function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
 const sortColumns = {
@@ -221,4 +217,32 @@ export async function updateContact(
       .execute();
   });
   return getContact(db, clock, id);
+}
+
+/**
+ * Deletes a contact that nothing references. Tickets and conversations keep their contact, so
+ * while any exist the delete is a 409 saying how many (delete or merge them away first).
+ */
+export async function deleteContact(db: Db, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('contacts as c')
+      .select([
+        sql<number>`(select count(*) from tickets t where t.contact_id = c.id)`.as('tickets'),
+        sql<number>`(select count(*) from conversations v where v.contact_id = c.id)`.as(
+          'conversations',
+        ),
+      ])
+      .where('c.id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound('contact', id);
+    if (row.tickets > 0 || row.conversations > 0) {
+      throw conflict(
+        `contact ${id} still has ${row.tickets} ticket(s) and ${row.conversations} ` +
+          'conversation(s); delete them first',
+        { tickets: row.tickets, conversations: row.conversations },
+      );
+    }
+    await trx.deleteFrom('contacts').where('id', '=', id).execute();
+  });
 }

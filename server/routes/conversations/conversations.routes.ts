@@ -110,6 +110,7 @@ export const conversationRoutes = [
     body: ConversationConvert,
     status: 201,
     response: Ticket,
+    errors: ['CONFLICT'],
     handler: async ({ deps, auth, params, body }) => {
       requireScope(auth, 'tickets:write');
       return { data: await convertToTicket(deps.db, deps.clock, params.id ?? '', body) };

@@ -23,7 +23,7 @@ export const TagName = z
   .toLowerCase()
   .min(1)
   .max(50)
-  .regex(/^[^,]+$/, 'must not contain a comma');
+  .regex(/^[^,]*$/, 'must not contain a comma'); // `*`: an empty name is reported once, by min(1)
 const TagList = z
   .array(TagName)
   .max(50)

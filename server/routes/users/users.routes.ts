@@ -48,6 +48,7 @@ export const userRoutes = [
     body: UserCreate,
     status: 201,
     response: User,
+    errors: ['CONFLICT'],
     handler: async ({ deps, body }) => ({ data: await createUser(deps.db, deps.clock, body) }),
   }),
   defineRoute({
@@ -64,6 +65,7 @@ export const userRoutes = [
     scope: 'admin',
     body: UserPatch,
     response: User,
+    errors: ['CONFLICT'],
     handler: async ({ deps, params, body }) => ({
       data: await updateUser(deps.db, deps.clock, params.id ?? '', body),
     }),

@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database, EventRow } from '../../db/schema.ts';
+
+export type EventListener = (events: readonly EventRow[]) => void;
+
+/**
+ * Fans committed events out to live listeners (SSE streams, the workflow engine, the webhook
+ * worker). After a write, `notify()` runs one query for events newer than the last dispatched
+ * one and hands the batch to every listener: the cost of a write does not grow with the number
+ * of open streams. Listeners that fall behind read the gap from the database themselves.
+ */
+export class EventHub {
+  private lastSeq = 0;
+  private readonly listeners = new Set<EventListener>();
+  private running: Promise<void> | null = null;
+  private pending = false;
+  private closed = false;
+  private readonly closers = new Set<() => void>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly logger: Logger,
+  ) {}
+
+  async init(): Promise<void> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('seq').as('max'))
+      .executeTakeFirst();
+    this.lastSeq = Number(row?.max ?? 0);
+  }
+
+  /** The seq of the newest event dispatched so far. */
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Something may have been committed: dispatch whatever is new. Never throws. */
+  notify(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.running) {
+      this.pending = true;
+      return this.running;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    do {
+      this.pending = false;
+      try {
+        for (;;) {
+          const batch = await this.db
+            .selectFrom('events')
+            .selectAll()
+            .where('seq', '>', this.lastSeq)
+            .orderBy('seq')
+            .limit(500)
+            .execute();
+          if (batch.length === 0) break;
+          this.lastSeq = batch[batch.length - 1]?.seq ?? this.lastSeq;
+          for (const listener of this.listeners) {
+            try {
+              listener(batch);
+            } catch (err) {
+              this.logger.error({ err }, 'event listener failed');
+            }
+          }
+          if (batch.length < 500) break;
+        }
+      } catch (err) {
+        this.logger.error({ err }, 'event dispatch failed');
+      }
+    } while (this.pending && !this.closed);
+  }
+
+  /** Called once when the hub closes (server shutdown): open streams end themselves. */
+  onClose(closer: () => void): () => void {
+    this.closers.add(closer);
+    return () => this.closers.delete(closer);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.listeners.clear();
+    for (const closer of this.closers) closer();
+    this.closers.clear();
+  }
+}

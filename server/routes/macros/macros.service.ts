@@ -1,0 +1,195 @@
+import { type Kysely, sql } from 'kysely';
+import { countRows } from '../../../db/queries/count.ts';
+import type { Database, MacroRow } from '../../../db/schema.ts';
+import type { Auth } from '../../auth/authenticate.ts';
+import { type Clock, nowIso } from '../../clock.ts';
+import { AppError, invalidField, notFound } from '../../errors.ts';
+import type { ListMeta } from '../../http/route.ts';
+import { newId } from '../../ids.ts';
+import { escapeLike } from '../../../db/queries/like.ts';
+import { getTicket } from '../tickets/tickets.service.ts';
+import { applyTicketChanges, insertTicketMessage, loadTicket } from '../tickets/tickets.rules.ts';
+import type { TicketT } from '../tickets/tickets.schema.ts';
+import { assertAssignable } from '../users/users.lookup.ts';
+import type {
+  MacroActionsT,
+  MacroCreateInput,
+  MacroListParams,
+  MacroPatchInput,
+  MacroT,
+} from './macros.schema.ts';
+import { macroValues, renderTemplate } from './render.ts';
+
+type Db = Kysely<Database>;
+
+export function presentMacro(row: MacroRow): MacroT {
+  return {
+    id: row.id,
+    name: row.name,
+    body: row.body,
+    // Written only by this module, from a validated MacroActions object.
+    actions: JSON.parse(row.actions) as MacroActionsT,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Stored form of the actions: tag names once each (they are already lower-cased). */
+function serializeActions(actions: MacroActionsT): string {
+  const { addTags, ...rest } = actions;
+  return JSON.stringify(addTags ? { ...rest, addTags: [...new Set(addTags)] } : rest);
+}
+
+/** A named assignee must be assignable when the macro is saved (`me` is checked when applied). */
+async function assertActionsUsable(trx: Db, actions: MacroActionsT): Promise<void> {
+  if (actions.assignTo && actions.assignTo !== 'me') {
+    await assertAssignable(trx, actions.assignTo, 'actions.assignTo');
+  }
+}
+
+const sortColumns = {
+  createdAt: sql`created_at`,
+  // People expect "alice" next to "Alice", not after "Zed".
+  name: sql`name collate nocase`,
+} as const;
+
+export async function listMacros(
+  db: Db,
+  params: MacroListParams,
+): Promise<{ data: MacroT[]; meta: ListMeta }> {
+  let where = db.selectFrom('macros');
+  if (params.search) {
+    where = where.where(sql<boolean>`name like ${`%${escapeLike(params.search)}%`} escape '\\'`);
+  }
+  const total = await countRows(where);
+  // Ties are broken by id (time-sortable) in the same direction, so pages never overlap.
+  const direction = params.sortOrder;
+  const rows = await where
+    .selectAll()
+    .orderBy(sortColumns[params.sortBy], direction)
+    .orderBy('id', direction)
+    .limit(params.limit)
+    .offset(params.offset)
+    .execute();
+  return { data: rows.map(presentMacro), meta: { total, limit: params.limit, offset: params.offset } };
+}
+
+async function findMacro(db: Db, id: string): Promise<MacroRow | undefined> {
+  return db.selectFrom('macros').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function getMacro(db: Db, id: string): Promise<MacroT> {
+  const row = await findMacro(db, id);
+  if (!row) throw notFound('macro', id);
+  return presentMacro(row);
+}
+
+export async function createMacro(db: Db, clock: Clock, input: MacroCreateInput): Promise<MacroT> {
+  const now = nowIso(clock);
+  const row: MacroRow = {
+    id: newId('macro', clock),
+    name: input.name,
+    body: input.body,
+    actions: serializeActions(input.actions),
+    created_at: now,
+    updated_at: now,
+  };
+  await db.transaction().execute(async (trx) => {
+    await assertActionsUsable(trx, input.actions);
+    await trx.insertInto('macros').values(row).execute();
+  });
+  return presentMacro(row);
+}
+
+export async function updateMacro(
+  db: Db,
+  clock: Clock,
+  id: string,
+  patch: MacroPatchInput,
+): Promise<MacroT> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await findMacro(trx, id))) throw notFound('macro', id);
+    if (patch.actions) await assertActionsUsable(trx, patch.actions);
+    await trx
+      .updateTable('macros')
+      .set({
+        updated_at: nowIso(clock),
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.body !== undefined ? { body: patch.body } : {}),
+        ...(patch.actions !== undefined ? { actions: serializeActions(patch.actions) } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+    return getMacro(trx, id);
+  });
+}
+
+export async function deleteMacro(db: Db, id: string): Promise<void> {
+  const result = await db.deleteFrom('macros').where('id', '=', id).executeTakeFirst();
+  if (result.numDeletedRows === 0n) throw notFound('macro', id);
+}
+
+/**
+ * Runs a macro on a ticket in one transaction: posts the rendered body as the calling agent's
+ * reply (with the reply rules of insertTicketMessage), then applies its actions (with the rules
+ * of applyTicketChanges). Any failure, such as an assignee deactivated since the macro was
+ * saved, rolls back both: the ticket gets no reply and no change.
+ */
+export async function applyMacro(
+  db: Db,
+  clock: Clock,
+  auth: Auth,
+  ticketId: string,
+  macroId: string,
+): Promise<TicketT> {
+  const now = nowIso(clock);
+  await db.transaction().execute(async (trx) => {
+    const ticket = await loadTicket(trx, ticketId);
+    const macro = await findMacro(trx, macroId);
+    if (!macro) throw invalidField('macroId', `no macro ${macroId}`);
+    const actions = presentMacro(macro).actions;
+    const assignedTo = actions.assignTo === 'me' ? auth.userId : actions.assignTo;
+
+    const contact = await trx
+      .selectFrom('contacts')
+      .select(['name', 'email'])
+      .where('id', '=', ticket.contact_id)
+      .executeTakeFirstOrThrow();
+    const agent = await trx
+      .selectFrom('users')
+      .select('name')
+      .where('id', '=', auth.userId)
+      .executeTakeFirstOrThrow();
+    const body = renderTemplate(
+      macro.body,
+      macroValues({ contact, ticket: { id: ticket.id }, agent }),
+    );
+    await insertTicketMessage(
+      trx,
+      clock,
+      ticket,
+      { body, sender: 'agent', internal: false, authorId: auth.userId },
+      now,
+    );
+    // Reloaded: the reply has just moved firstResponseAt and updatedAt.
+    await applyTicketChanges(
+      trx,
+      clock,
+      await loadTicket(trx, ticketId),
+      {
+        status: actions.status,
+        priority: actions.priority,
+        addTags: actions.addTags,
+        assignedTo,
+      },
+      now,
+    ).catch((err: unknown) => {
+      // The caller sent only macroId: a rejected action is a problem of the macro it names.
+      if (err instanceof AppError && err.code === 'BAD_REQUEST') {
+        throw invalidField('macroId', `macro ${macroId} could not be applied: ${err.message}`);
+      }
+      throw err;
+    });
+  });
+  return getTicket(db, clock, ticketId);
+}

@@ -1,0 +1,107 @@
+import { type Kysely, sql } from 'kysely';
+import { countRows } from '../../../db/queries/count.ts';
+import type { Database, TagRow, TagsTable } from '../../../db/schema.ts';
+import { type Clock, nowIso } from '../../clock.ts';
+import { conflict, notFound } from '../../errors.ts';
+import type { ListMeta } from '../../http/route.ts';
+import { newId } from '../../ids.ts';
+import type { TagCreateInput, TagListParams, TagPatchInput, TagT } from './tags.schema.ts';
+
+type Db = Kysely<Database>;
+type TagReadRow = TagRow & { ticket_count: number };
+
+/** Tickets carrying tag `g`: served by the ticket_tags_tag index (tag_id first). */
+const ticketCountSql = sql<number>`(select count(*) from ticket_tags tt where tt.tag_id = g.id)`;
+
+export function presentTag(row: TagReadRow): TagT {
+  return {
+    id: row.id,
+    name: row.name,
+    color: row.color,
+    ticketCount: row.ticket_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const sortColumns = {
+  createdAt: sql`g.created_at`,
+  name: sql`g.name`,
+  ticketCount: sql`ticket_count`,
+} as const;
+
+export async function listTags(db: Db, params: TagListParams): Promise<{ data: TagT[]; meta: ListMeta }> {
+  let where = db.selectFrom('tags as g');
+  // Names are stored lower-case and the search is lower-cased, so instr matches any case and
+  // needs no LIKE escaping for `%` or `_`.
+  if (params.search) where = where.where(sql<boolean>`instr(g.name, ${params.search}) > 0`);
+  const total = await countRows(where);
+
+  // Ids (time-sortable) break ties in the same direction, so pages never overlap or skip.
+  const direction = params.sortOrder;
+  const rows = await where
+    .selectAll('g')
+    .select(ticketCountSql.as('ticket_count'))
+    .orderBy(sortColumns[params.sortBy], direction)
+    .orderBy('g.id', direction)
+    .limit(params.limit)
+    .offset(params.offset)
+    .execute();
+  return { data: rows.map(presentTag), meta: { total, limit: params.limit, offset: params.offset } };
+}
+
+export async function getTag(db: Db, id: string): Promise<TagT> {
+  const row = await db
+    .selectFrom('tags as g')
+    .selectAll('g')
+    .select(ticketCountSql.as('ticket_count'))
+    .where('g.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('tag', id);
+  return presentTag(row);
+}
+
+/** Names are unique (stored lower-case): a 409 naming the tag rather than the constraint's. */
+async function assertNameFree(trx: Db, name: string, exceptId?: string): Promise<void> {
+  let query = trx.selectFrom('tags').select('id').where('name', '=', name);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  const taken = await query.executeTakeFirst();
+  if (taken) throw conflict(`a tag named ${name} already exists`, { field: 'name', tagId: taken.id });
+}
+
+export async function createTag(db: Db, clock: Clock, input: TagCreateInput): Promise<TagT> {
+  const now = nowIso(clock);
+  const row: TagRow = {
+    id: newId('tag', clock),
+    name: input.name,
+    color: input.color ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  await db.transaction().execute(async (trx) => {
+    await assertNameFree(trx, input.name);
+    await trx.insertInto('tags').values(row).execute();
+  });
+  return presentTag({ ...row, ticket_count: 0 });
+}
+
+/** Renames or recolours a tag; tickets refer to it by id, so a rename shows on all of them. */
+export async function updateTag(db: Db, clock: Clock, id: string, patch: TagPatchInput): Promise<TagT> {
+  await db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('tags').select('id').where('id', '=', id).executeTakeFirst();
+    if (!current) throw notFound('tag', id);
+    if (patch.name !== undefined) await assertNameFree(trx, patch.name, id);
+
+    const changes: Partial<TagsTable> = { updated_at: nowIso(clock) };
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.color !== undefined) changes.color = patch.color;
+    await trx.updateTable('tags').set(changes).where('id', '=', id).execute();
+  });
+  return getTag(db, id);
+}
+
+/** Deletes a tag; the ticket_tags foreign key (ON DELETE CASCADE) takes it off every ticket. */
+export async function deleteTag(db: Db, id: string): Promise<void> {
+  const result = await db.deleteFrom('tags').where('id', '=', id).executeTakeFirst();
+  if (result.numDeletedRows === 0n) throw notFound('tag', id);
+}
