@@ -20,6 +20,15 @@ import { securityHeaders } from './middleware/securityHeaders.ts';
 import { apiRoutes } from './routes/index.ts';
 import { publicApiRouter, rootRouter } from './routes/system/system.ts';
 
+/** Work that runs beside request handling: started by listen(), stopped by close(). */
+export interface BackgroundTask {
+  stop(): Promise<void>;
+}
+export type BackgroundStarter = (deps: Deps) => BackgroundTask;
+
+/** The server's background work (webhook deliveries, workflows), in start order. */
+const backgroundStarters: BackgroundStarter[] = [];
+
 export interface ServerOptions {
   db: Kysely<Database>;
   config: Config;
@@ -94,11 +103,13 @@ export function createServer(options: ServerOptions): LocalDeskServer {
   if (ui) app.use(ui);
 
   let server: Server | null = null;
+  let tasks: BackgroundTask[] = [];
   return {
     app,
     deps,
     async listen() {
       await deps.hub.init();
+      tasks = backgroundStarters.map((start) => start(deps));
       return new Promise((resolve, reject) => {
         const httpServer = createHttpServer(app.callback());
         server = httpServer;
@@ -114,6 +125,8 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     async close(graceMs = 10_000) {
       shuttingDown = true;
       deps.hub.close(); // ends open event streams, which would otherwise hold the server open
+      await Promise.all(tasks.map((task) => task.stop()));
+      tasks = [];
       const current = server;
       if (!current) return;
       server = null;

@@ -1,6 +1,7 @@
 // Contact helpers that tickets and conversations use inside their own transactions.
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
+import { type Actor, recordEvent } from '../../events/events.ts';
 import { newId } from '../../ids.ts';
 import type { ContactRow, Database } from '../../../db/schema.ts';
 
@@ -8,6 +9,7 @@ import type { ContactRow, Database } from '../../../db/schema.ts';
 export async function findOrCreateContact(
   trx: Kysely<Database>,
   clock: Clock,
+  actor: Actor,
   email: string,
   now: string,
 ): Promise<ContactRow> {
@@ -27,6 +29,12 @@ export async function findOrCreateContact(
     updated_at: now,
   };
   await trx.insertInto('contacts').values(row).execute();
+  await recordEvent(trx, clock, actor, {
+    type: 'contact.created',
+    resourceType: 'contact',
+    resourceId: row.id,
+    data: { contact: { id: row.id, name: null, email, company: null, createdAt: now } },
+  });
   return row;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyActor } from '../../events/events.ts';
 import { defineRoute } from '../../http/route.ts';
 import {
   Contact,
@@ -56,7 +57,9 @@ export const contactRoutes = [
     status: 201,
     response: Contact,
     errors: ['CONFLICT'],
-    handler: async ({ deps, body }) => ({ data: await createContact(deps.db, deps.clock, body) }),
+    handler: async ({ deps, auth, body }) => ({
+      data: await createContact(deps.db, deps.clock, apiKeyActor(auth), body),
+    }),
   }),
   defineRoute({
     method: 'PATCH',
@@ -70,8 +73,8 @@ export const contactRoutes = [
     body: ContactPatch,
     response: Contact,
     errors: ['CONFLICT'],
-    handler: async ({ deps, params, body }) => ({
-      data: await updateContact(deps.db, deps.clock, params.id ?? '', body),
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await updateContact(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
     }),
   }),
   defineRoute({
@@ -85,8 +88,8 @@ export const contactRoutes = [
     scope: 'admin',
     status: 204,
     errors: ['CONFLICT'],
-    handler: async ({ deps, params }) => {
-      await deleteContact(deps.db, params.id ?? '');
+    handler: async ({ deps, auth, params }) => {
+      await deleteContact(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '');
       return { data: null };
     },
   }),

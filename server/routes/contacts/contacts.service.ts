@@ -1,5 +1,6 @@
 import { countRows } from '../../../db/queries/count.ts';
 import { type Kysely, sql } from 'kysely';
+import { type Actor, recordEvent } from '../../events/events.ts';
 import { escapeLike } from '../../../db/queries/like.ts';
 import { type HealthTier, healthTierSql } from '../../../db/queries/health.ts';
 import type { ContactRow, Database } from '../../../db/schema.ts';
@@ -159,6 +160,7 @@ async function assertEmailFree(trx: Db, email: string, exceptId?: string): Promi
 export async function createContact(
   db: Db,
   clock: Clock,
+  actor: Actor,
   input: ContactCreateInput,
 ): Promise<ContactT> {
   const nowDate = clock.now();
@@ -184,6 +186,12 @@ export async function createContact(
         updated_at: now,
       })
       .execute();
+    await recordEvent(trx, clock, actor, {
+      type: 'contact.created',
+      resourceType: 'contact',
+      resourceId: id,
+      data: { contact: await getContact(trx, clock, id) },
+    });
   });
   return getContact(db, clock, id);
 }
@@ -191,6 +199,7 @@ export async function createContact(
 export async function updateContact(
   db: Db,
   clock: Clock,
+  actor: Actor,
   id: string,
   patch: ContactPatchInput,
 ): Promise<ContactT> {
@@ -198,7 +207,7 @@ export async function updateContact(
   await db.transaction().execute(async (trx) => {
     const current = await trx
       .selectFrom('contacts')
-      .select(['id', 'email'])
+      .select(['id', 'email', 'name', 'company'])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!current) throw notFound('contact', id);
@@ -215,6 +224,17 @@ export async function updateContact(
       })
       .where('id', '=', id)
       .execute();
+    const changes = (['email', 'name', 'company'] as const).filter(
+      (field) => patch[field] !== undefined && patch[field] !== current[field],
+    );
+    if (changes.length > 0) {
+      await recordEvent(trx, clock, actor, {
+        type: 'contact.updated',
+        resourceType: 'contact',
+        resourceId: id,
+        data: { contact: await getContact(trx, clock, id), changes },
+      });
+    }
   });
   return getContact(db, clock, id);
 }
@@ -223,7 +243,7 @@ export async function updateContact(
  * Deletes a contact that nothing references. Tickets and conversations keep their contact, so
  * while any exist the delete is a 409 saying how many (delete or merge them away first).
  */
-export async function deleteContact(db: Db, id: string): Promise<void> {
+export async function deleteContact(db: Db, clock: Clock, actor: Actor, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('contacts as c')
@@ -244,5 +264,11 @@ export async function deleteContact(db: Db, id: string): Promise<void> {
       );
     }
     await trx.deleteFrom('contacts').where('id', '=', id).execute();
+    await recordEvent(trx, clock, actor, {
+      type: 'contact.deleted',
+      resourceType: 'contact',
+      resourceId: id,
+      data: { contactId: id },
+    });
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requireScope } from '../../auth/authenticate.ts';
+import { apiKeyActor } from '../../events/events.ts';
 import { defineRoute } from '../../http/route.ts';
 import { Message, Ticket } from '../tickets/tickets.schema.ts';
 import {
@@ -57,8 +58,8 @@ export const conversationRoutes = [
     body: ConversationCreate,
     status: 201,
     response: Conversation,
-    handler: async ({ deps, body }) => ({
-      data: await createConversation(deps.db, deps.clock, body),
+    handler: async ({ deps, auth, body }) => ({
+      data: await createConversation(deps.db, deps.clock, apiKeyActor(auth), body),
     }),
   }),
   defineRoute({
@@ -70,8 +71,8 @@ export const conversationRoutes = [
     scope: 'conversations:write',
     body: ConversationPatch,
     response: Conversation,
-    handler: async ({ deps, params, body }) => ({
-      data: await updateConversation(deps.db, deps.clock, params.id ?? '', body),
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await updateConversation(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
     }),
   }),
   defineRoute({
@@ -113,7 +114,8 @@ export const conversationRoutes = [
     errors: ['CONFLICT'],
     handler: async ({ deps, auth, params, body }) => {
       requireScope(auth, 'tickets:write');
-      return { data: await convertToTicket(deps.db, deps.clock, params.id ?? '', body) };
+      const actor = apiKeyActor(auth);
+      return { data: await convertToTicket(deps.db, deps.clock, actor, params.id ?? '', body) };
     },
   }),
 ];

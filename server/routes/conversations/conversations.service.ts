@@ -16,8 +16,10 @@ import { newId } from '../../ids.ts';
 import { findOrCreateContact, markContactSeen } from '../contacts/contacts.lookup.ts';
 import { presentMessage } from '../tickets/messages.ts';
 import type { MessageT, TicketT } from '../tickets/tickets.schema.ts';
-import { appendToSearch } from '../tickets/tickets.rules.ts';
-import { getTicket, insertTicket } from '../tickets/tickets.service.ts';
+import { appendToSearch, recordTicketCreated } from '../tickets/tickets.rules.ts';
+import { type Actor, apiKeyActor, recordEvent } from '../../events/events.ts';
+import { getTicket } from '../tickets/tickets.read.ts';
+import { insertTicket } from '../tickets/tickets.service.ts';
 import type {
   ConversationConvertInput,
   ConversationCreateInput,
@@ -123,16 +125,44 @@ export async function getConversationWithMessages(
   return { ...conversation, messages: messages.map(presentMessage) };
 }
 
+/** Records conversation.created/updated with the conversation as it is now. */
+async function recordConversationEvent(
+  trx: Db,
+  clock: Clock,
+  actor: Actor,
+  type: 'conversation.created' | 'conversation.updated',
+  id: string,
+  changes?: string[],
+): Promise<void> {
+  const conversation = await getConversation(trx, id);
+  await recordEvent(trx, clock, actor, {
+    type,
+    resourceType: 'conversation',
+    resourceId: id,
+    data: changes ? { conversation, changes } : { conversation },
+  });
+}
+
+function recordMessageCreated(trx: Db, clock: Clock, actor: Actor, row: MessageRow) {
+  return recordEvent(trx, clock, actor, {
+    type: 'message.created',
+    resourceType: 'message',
+    resourceId: row.id,
+    data: { message: presentMessage(row), conversationId: row.conversation_id },
+  });
+}
+
 /** Creates the conversation, its first inbound message and its search entry together. */
 export async function createConversation(
   db: Db,
   clock: Clock,
+  actor: Actor,
   input: ConversationCreateInput,
 ): Promise<ConversationT> {
   const now = nowIso(clock);
   const id = newId('conversation', clock);
   await db.transaction().execute(async (trx) => {
-    const contact = await findOrCreateContact(trx, clock, input.participantEmail, now);
+    const contact = await findOrCreateContact(trx, clock, actor, input.participantEmail, now);
     await markContactSeen(trx, contact.id, now);
     const { seq } = await trx
       .insertInto('conversations')
@@ -151,23 +181,23 @@ export async function createConversation(
       })
       .returning('seq')
       .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('messages')
-      .values({
-        id: newId('message', clock),
-        ticket_id: null,
-        conversation_id: id,
-        body: input.body,
-        sender: 'customer',
-        author_id: contact.id,
-        internal: 0,
-        created_at: now,
-      })
-      .execute();
+    const first: MessageRow = {
+      id: newId('message', clock),
+      ticket_id: null,
+      conversation_id: id,
+      body: input.body,
+      sender: 'customer',
+      author_id: contact.id,
+      internal: 0,
+      created_at: now,
+    };
+    await trx.insertInto('messages').values(first).execute();
     await trx
       .insertInto('conversation_fts')
       .values({ rowid: seq, subject: input.subject, messages: input.body })
       .execute();
+    await recordConversationEvent(trx, clock, actor, 'conversation.created', id);
+    await recordMessageCreated(trx, clock, actor, first);
   });
   return getConversation(db, id);
 }
@@ -175,6 +205,7 @@ export async function createConversation(
 export async function updateConversation(
   db: Db,
   clock: Clock,
+  actor: Actor,
   id: string,
   patch: ConversationPatchInput,
 ): Promise<ConversationT> {
@@ -192,6 +223,13 @@ export async function updateConversation(
         .where('rowid', '=', current.seq)
         .execute();
     }
+    const changed = [
+      ...(patch.status !== undefined && patch.status !== current.status ? ['status'] : []),
+      ...(patch.subject !== undefined && patch.subject !== current.subject ? ['subject'] : []),
+    ];
+    if (changed.length > 0) {
+      await recordConversationEvent(trx, clock, actor, 'conversation.updated', id, changed);
+    }
   });
   return getConversation(db, id);
 }
@@ -208,6 +246,7 @@ export async function addConversationMessage(
   input: ConversationMessageInput,
 ): Promise<MessageT> {
   const now = nowIso(clock);
+  const actor = apiKeyActor(auth);
   const message = await db.transaction().execute(async (trx) => {
     const conversation = await findConversation(trx, conversationId);
     const row: MessageRow = {
@@ -235,6 +274,12 @@ export async function addConversationMessage(
       .set((eb) => ({ message_count: eb('message_count', '+', 1) }))
       .where('id', '=', conversationId)
       .execute();
+    await recordMessageCreated(trx, clock, actor, row);
+    if (conversation.status === 'archived' && changes.status === 'active') {
+      await recordConversationEvent(trx, clock, actor, 'conversation.updated', conversationId, [
+        'status',
+      ]);
+    }
     return row;
   });
   return presentMessage(message);
@@ -249,6 +294,7 @@ export async function addConversationMessage(
 export async function convertToTicket(
   db: Db,
   clock: Clock,
+  actor: Actor,
   conversationId: string,
   input: ConversationConvertInput,
 ): Promise<TicketT> {
@@ -280,23 +326,19 @@ export async function convertToTicket(
       },
       now,
     );
+    const copies: MessageRow[] = thread.map((m) => ({
+      id: newId('message', clock),
+      ticket_id: id,
+      conversation_id: null,
+      body: m.body,
+      sender: m.sender,
+      author_id: m.author_id,
+      internal: m.internal,
+      created_at: m.created_at,
+    }));
     // Chunked so a long thread stays under SQLite's bound-parameter limit.
-    for (let i = 0; i < thread.length; i += copyChunk) {
-      await trx
-        .insertInto('messages')
-        .values(
-          thread.slice(i, i + copyChunk).map((m) => ({
-            id: newId('message', clock),
-            ticket_id: id,
-            conversation_id: null,
-            body: m.body,
-            sender: m.sender,
-            author_id: m.author_id,
-            internal: m.internal,
-            created_at: m.created_at,
-          })),
-        )
-        .execute();
+    for (let i = 0; i < copies.length; i += copyChunk) {
+      await trx.insertInto('messages').values(copies.slice(i, i + copyChunk)).execute();
     }
     // One append of the later bodies, newline-separated: the same text as one append each.
     if (rest.length > 0) await appendToSearch(trx, id, rest.map((m) => m.body).join('\n'));
@@ -305,6 +347,10 @@ export async function convertToTicket(
       .set({ ticket_id: id, updated_at: now })
       .where('id', '=', conversationId)
       .execute();
+    await recordTicketCreated(trx, clock, actor, id, copies);
+    await recordConversationEvent(trx, clock, actor, 'conversation.updated', conversationId, [
+      'ticketId',
+    ]);
     return id;
   });
   return getTicket(db, clock, ticketId);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyActor } from '../../events/events.ts';
 import { defineRoute } from '../../http/route.ts';
 import { Ticket } from '../tickets/tickets.schema.ts';
 import { ApplyMacro, Macro, MacroCreate, MacroListQuery, MacroPatch } from './macros.schema.ts';
@@ -89,7 +90,14 @@ export const macroRoutes = [
     body: ApplyMacro,
     response: Ticket,
     handler: async ({ deps, auth, params, body }) => ({
-      data: await applyMacro(deps.db, deps.clock, auth, params.id ?? '', body.macroId),
+      data: await applyMacro(
+        deps.db,
+        deps.clock,
+        apiKeyActor(auth),
+        auth.userId,
+        params.id ?? '',
+        body.macroId,
+      ),
     }),
   }),
 ];

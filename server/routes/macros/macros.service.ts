@@ -1,13 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
 import type { Database, MacroRow } from '../../../db/schema.ts';
-import type { Auth } from '../../auth/authenticate.ts';
 import { type Clock, nowIso } from '../../clock.ts';
 import { AppError, invalidField, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
 import { escapeLike } from '../../../db/queries/like.ts';
-import { getTicket } from '../tickets/tickets.service.ts';
+import { getTicket } from '../tickets/tickets.read.ts';
 import { applyTicketChanges, insertTicketMessage, loadTicket } from '../tickets/tickets.rules.ts';
 import type { TicketT } from '../tickets/tickets.schema.ts';
 import { assertAssignable } from '../users/users.lookup.ts';
@@ -19,6 +18,7 @@ import type {
   MacroT,
 } from './macros.schema.ts';
 import { macroValues, renderTemplate } from './render.ts';
+import type { Actor } from '../../events/events.ts';
 
 type Db = Kysely<Database>;
 
@@ -138,58 +138,70 @@ export async function deleteMacro(db: Db, id: string): Promise<void> {
 export async function applyMacro(
   db: Db,
   clock: Clock,
-  auth: Auth,
+  actor: Actor,
+  agentUserId: string,
   ticketId: string,
   macroId: string,
 ): Promise<TicketT> {
-  const now = nowIso(clock);
-  await db.transaction().execute(async (trx) => {
-    const ticket = await loadTicket(trx, ticketId);
-    const macro = await findMacro(trx, macroId);
-    if (!macro) throw invalidField('macroId', `no macro ${macroId}`);
-    const actions = presentMacro(macro).actions;
-    const assignedTo = actions.assignTo === 'me' ? auth.userId : actions.assignTo;
-
-    const contact = await trx
-      .selectFrom('contacts')
-      .select(['name', 'email'])
-      .where('id', '=', ticket.contact_id)
-      .executeTakeFirstOrThrow();
-    const agent = await trx
-      .selectFrom('users')
-      .select('name')
-      .where('id', '=', auth.userId)
-      .executeTakeFirstOrThrow();
-    const body = renderTemplate(
-      macro.body,
-      macroValues({ contact, ticket: { id: ticket.id }, agent }),
-    );
-    await insertTicketMessage(
-      trx,
-      clock,
-      ticket,
-      { body, sender: 'agent', internal: false, authorId: auth.userId },
-      now,
-    );
-    // Reloaded: the reply has just moved firstResponseAt and updatedAt.
-    await applyTicketChanges(
-      trx,
-      clock,
-      await loadTicket(trx, ticketId),
-      {
-        status: actions.status,
-        priority: actions.priority,
-        addTags: actions.addTags,
-        assignedTo,
-      },
-      now,
-    ).catch((err: unknown) => {
-      // The caller sent only macroId: a rejected action is a problem of the macro it names.
-      if (err instanceof AppError && err.code === 'BAD_REQUEST') {
-        throw invalidField('macroId', `macro ${macroId} could not be applied: ${err.message}`);
-      }
-      throw err;
-    });
-  });
+  await db.transaction().execute((trx) =>
+    applyMacroIn(trx, clock, actor, agentUserId, ticketId, macroId, 'macroId'),
+  );
   return getTicket(db, clock, ticketId);
 }
+
+/**
+ * The macro run inside the caller's transaction (the route's, or a workflow's). `agentUserId`
+ * is the agent it runs for; a workflow has none: its reply is authored by no user, signed
+ * "LocalDesk", and `assignTo: "me"` is skipped. `field` names the input a rejected action is
+ * reported against.
+ */
+export async function applyMacroIn(
+  trx: Db,
+  clock: Clock,
+  actor: Actor,
+  agentUserId: string | null,
+  ticketId: string,
+  macroId: string,
+  field: string,
+): Promise<void> {
+  const now = nowIso(clock);
+  const ticket = await loadTicket(trx, ticketId);
+  const macro = await findMacro(trx, macroId);
+  if (!macro) throw invalidField(field, `no macro ${macroId}`);
+  const actions = presentMacro(macro).actions;
+  const assignedTo = actions.assignTo === 'me' ? (agentUserId ?? undefined) : actions.assignTo;
+
+  const contact = await trx
+    .selectFrom('contacts')
+    .select(['name', 'email'])
+    .where('id', '=', ticket.contact_id)
+    .executeTakeFirstOrThrow();
+  const agent = agentUserId
+    ? await trx.selectFrom('users').select('name').where('id', '=', agentUserId).executeTakeFirstOrThrow()
+    : { name: 'LocalDesk' };
+  const body = renderTemplate(macro.body, macroValues({ contact, ticket: { id: ticket.id }, agent }));
+  await insertTicketMessage(
+    trx,
+    clock,
+    actor,
+    ticket,
+    { body, sender: 'agent', internal: false, authorId: agentUserId },
+    now,
+  );
+  // Reloaded: the reply has just moved firstResponseAt and updatedAt.
+  await applyTicketChanges(
+    trx,
+    clock,
+    actor,
+    await loadTicket(trx, ticketId),
+    { status: actions.status, priority: actions.priority, addTags: actions.addTags, assignedTo },
+    now,
+  ).catch((err: unknown) => {
+    // The caller named only the macro: a rejected action is a problem of that macro.
+    if (err instanceof AppError && err.code === 'BAD_REQUEST') {
+      throw invalidField(field, `macro ${macroId} could not be applied: ${err.message}`);
+    }
+    throw err;
+  });
+}
+

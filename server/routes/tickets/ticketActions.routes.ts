@@ -1,3 +1,4 @@
+import { apiKeyActor } from '../../events/events.ts';
 import { defineRoute } from '../../http/route.ts';
 import { TicketBulkResult, TicketBulkUpdate, TicketMerge } from './ticketActions.schema.ts';
 import { bulkUpdateTickets, deleteTicket, mergeTickets } from './ticketActions.service.ts';
@@ -21,8 +22,8 @@ export const ticketActionRoutes = [
     scope: 'tickets:write',
     body: TicketBulkUpdate,
     response: TicketBulkResult,
-    handler: async ({ deps, body }) => ({
-      data: await bulkUpdateTickets(deps.db, deps.clock, body),
+    handler: async ({ deps, auth, body }) => ({
+      data: await bulkUpdateTickets(deps.db, deps.clock, apiKeyActor(auth), body),
     }),
   }),
   defineRoute({
@@ -43,8 +44,8 @@ export const ticketActionRoutes = [
     body: TicketMerge,
     response: TicketWithMessages,
     errors: ['CONFLICT'],
-    handler: async ({ deps, params, body }) => ({
-      data: await mergeTickets(deps.db, deps.clock, params.id ?? '', body),
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await mergeTickets(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
     }),
   }),
   defineRoute({
@@ -57,8 +58,8 @@ export const ticketActionRoutes = [
       'was turned into it stays, with `ticketId` null. Cannot be undone.',
     scope: 'admin',
     status: 204,
-    handler: async ({ deps, params }) => {
-      await deleteTicket(deps.db, params.id ?? '');
+    handler: async ({ deps, auth, params }) => {
+      await deleteTicket(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '');
       return { data: null };
     },
   }),

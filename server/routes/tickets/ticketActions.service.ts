@@ -1,7 +1,9 @@
 // Actions that touch many tickets in one transaction: bulk edit, merge and delete. Every ticket
 // change goes through applyTicketChanges, so these follow the same rules as PATCH.
 import type { Kysely } from 'kysely';
-import type { Database, TicketRow } from '../../../db/schema.ts';
+import type { Database, MessageRow, TicketRow } from '../../../db/schema.ts';
+import { type Actor, recordEvent } from '../../events/events.ts';
+import { presentMessage } from './messages.ts';
 import { type Clock, nowIso } from '../../clock.ts';
 import { type FieldError, badRequest, conflict, invalidField, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -13,7 +15,7 @@ import type {
   TicketMergeInput,
 } from './ticketActions.schema.ts';
 import { appendToSearch, applyTicketChanges, loadTicket } from './tickets.rules.ts';
-import { getTicketWithMessages } from './tickets.service.ts';
+import { getTicket, getTicketWithMessages } from './tickets.read.ts';
 
 type Db = Kysely<Database>;
 
@@ -32,6 +34,7 @@ async function ticketsById(trx: Db, ids: readonly string[]): Promise<Map<string,
 export async function bulkUpdateTickets(
   db: Db,
   clock: Clock,
+  actor: Actor,
   input: TicketBulkUpdateInput,
 ): Promise<TicketBulkResultT> {
   const now = nowIso(clock);
@@ -44,7 +47,7 @@ export async function bulkUpdateTickets(
     const found = await ticketsById(trx, ids);
     for (const id of ids) {
       const current = found.get(id);
-      if (current) await applyTicketChanges(trx, clock, current, set, now);
+      if (current) await applyTicketChanges(trx, clock, actor, current, set, now);
     }
     return { updated: found.size, notFound: ids.filter((id) => !found.has(id)) };
   });
@@ -85,6 +88,7 @@ async function tagNamesOf(trx: Db, ticketIds: readonly string[]): Promise<string
 async function absorbSource(
   trx: Db,
   clock: Clock,
+  actor: Actor,
   target: TicketRow,
   source: TicketRow,
   now: string,
@@ -106,22 +110,25 @@ async function absorbSource(
 
   // The source's search entry no longer holds those messages; only its note is left.
   await trx.updateTable('ticket_fts').set({ messages: '' }).where('rowid', '=', source.seq).execute();
-  const note = `Merged into ${target.id}`;
-  await trx
-    .insertInto('messages')
-    .values({
-      id: newId('message', clock),
-      ticket_id: source.id,
-      conversation_id: null,
-      body: note,
-      sender: 'system',
-      author_id: null,
-      internal: 0,
-      created_at: now,
-    })
-    .execute();
-  await appendToSearch(trx, source.id, note);
-  await applyTicketChanges(trx, clock, source, { status: 'closed' }, now);
+  const note: MessageRow = {
+    id: newId('message', clock),
+    ticket_id: source.id,
+    conversation_id: null,
+    body: `Merged into ${target.id}`,
+    sender: 'system',
+    author_id: null,
+    internal: 0,
+    created_at: now,
+  };
+  await trx.insertInto('messages').values(note).execute();
+  await appendToSearch(trx, source.id, note.body);
+  await recordEvent(trx, clock, actor, {
+    type: 'message.created',
+    resourceType: 'message',
+    resourceId: note.id,
+    data: { message: presentMessage(note), ticketId: source.id },
+  });
+  await applyTicketChanges(trx, clock, actor, source, { status: 'closed' }, now);
 
   const reply = moved.find((m) => m.sender === 'agent' && m.internal === 0);
   return reply?.created_at ?? null;
@@ -135,6 +142,7 @@ async function absorbSource(
 export async function mergeTickets(
   db: Db,
   clock: Clock,
+  actor: Actor,
   targetId: string,
   input: TicketMergeInput,
 ) {
@@ -155,14 +163,12 @@ export async function mergeTickets(
 
     let firstResponseAt = target.first_response_at;
     for (const source of sourceIds.flatMap((id) => sources.get(id) ?? [])) {
-      const replyAt = await absorbSource(trx, clock, target, source, now);
+      const replyAt = await absorbSource(trx, clock, actor, target, source, now);
       if (replyAt !== null && (firstResponseAt === null || replyAt < firstResponseAt)) {
         firstResponseAt = replyAt;
       }
     }
 
-    const addTags = await tagNamesOf(trx, sourceIds);
-    await applyTicketChanges(trx, clock, target, { addTags }, now);
     if (firstResponseAt !== target.first_response_at) {
       await trx
         .updateTable('tickets')
@@ -170,6 +176,14 @@ export async function mergeTickets(
         .where('id', '=', target.id)
         .execute();
     }
+    const addTags = await tagNamesOf(trx, sourceIds);
+    await applyTicketChanges(trx, clock, actor, await loadTicket(trx, targetId), { addTags }, now);
+    await recordEvent(trx, clock, actor, {
+      type: 'ticket.merged',
+      resourceType: 'ticket',
+      resourceId: targetId,
+      data: { ticket: await getTicket(trx, clock, targetId), sourceIds },
+    });
   });
   return getTicketWithMessages(db, clock, targetId);
 }
@@ -178,11 +192,17 @@ export async function mergeTickets(
  * Deletes a ticket with its messages and tag links (foreign-key cascades) and its search entry
  * (kept by hand); a conversation it was made from keeps existing with ticketId null.
  */
-export async function deleteTicket(db: Db, id: string): Promise<void> {
+export async function deleteTicket(db: Db, clock: Clock, actor: Actor, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('tickets').select('seq').where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('ticket', id);
     await trx.deleteFrom('ticket_fts').where('rowid', '=', row.seq).execute();
     await trx.deleteFrom('tickets').where('id', '=', id).execute();
+    await recordEvent(trx, clock, actor, {
+      type: 'ticket.deleted',
+      resourceType: 'ticket',
+      resourceId: id,
+      data: { ticketId: id },
+    });
   });
 }

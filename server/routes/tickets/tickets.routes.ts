@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyActor } from '../../events/events.ts';
 import { defineRoute } from '../../http/route.ts';
 import {
   Message,
@@ -13,11 +14,11 @@ import {
 import {
   addTicketMessage,
   createTicket,
-  getTicketWithMessages,
   listMessages,
   listTickets,
   updateTicket,
 } from './tickets.service.ts';
+import { getTicketWithMessages } from './tickets.read.ts';
 
 const tag = 'Tickets';
 
@@ -56,7 +57,9 @@ export const ticketRoutes = [
     body: TicketCreate,
     status: 201,
     response: Ticket,
-    handler: async ({ deps, body }) => ({ data: await createTicket(deps.db, deps.clock, body) }),
+    handler: async ({ deps, auth, body }) => ({
+      data: await createTicket(deps.db, deps.clock, apiKeyActor(auth), body),
+    }),
   }),
   defineRoute({
     method: 'PATCH',
@@ -69,8 +72,8 @@ export const ticketRoutes = [
     scope: 'tickets:write',
     body: TicketPatch,
     response: Ticket,
-    handler: async ({ deps, params, body }) => ({
-      data: await updateTicket(deps.db, deps.clock, params.id ?? '', body),
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await updateTicket(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
     }),
   }),
   defineRoute({

@@ -11,6 +11,10 @@ import { assertAssignable } from '../users/users.lookup.ts';
 import { slaDueTimes } from './sla.ts';
 import { ensureTags, setTicketTags } from './tags.ts';
 import type { Priority, TicketStatus } from '../../../db/schema.ts';
+import { type Actor, recordEvent } from '../../events/events.ts';
+import { presentMessage } from './messages.ts';
+import { getTicket } from './tickets.read.ts';
+import type { TicketT } from './tickets.schema.ts';
 
 type Db = Kysely<Database>;
 
@@ -18,6 +22,56 @@ export async function loadTicket(trx: Db, id: string): Promise<TicketRow> {
   const row = await trx.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('ticket', id);
   return row;
+}
+
+/** Top-level fields whose presented value differs (updatedAt aside: it moves on every write). */
+export function changedFields(before: TicketT, after: TicketT): string[] {
+  return (Object.keys(after) as (keyof TicketT)[]).filter(
+    (key) => key !== 'updatedAt' && JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  );
+}
+
+/** Records ticket.updated with the ticket as it is now and the fields that changed, if any. */
+export async function recordTicketUpdated(
+  trx: Db,
+  clock: Clock,
+  actor: Actor,
+  before: TicketT,
+): Promise<void> {
+  const after = await getTicket(trx, clock, before.id);
+  const changes = changedFields(before, after);
+  if (changes.length === 0) return;
+  await recordEvent(trx, clock, actor, {
+    type: 'ticket.updated',
+    resourceType: 'ticket',
+    resourceId: before.id,
+    data: { ticket: after, changes },
+  });
+}
+
+/** Records ticket.created, then message.created for each message of its starting thread. */
+export async function recordTicketCreated(
+  trx: Db,
+  clock: Clock,
+  actor: Actor,
+  ticketId: string,
+  thread: readonly MessageRow[],
+): Promise<void> {
+  const ticket = await getTicket(trx, clock, ticketId);
+  await recordEvent(trx, clock, actor, {
+    type: 'ticket.created',
+    resourceType: 'ticket',
+    resourceId: ticketId,
+    data: { ticket },
+  });
+  for (const message of thread) {
+    await recordEvent(trx, clock, actor, {
+      type: 'message.created',
+      resourceType: 'message',
+      resourceId: message.id,
+      data: { message: presentMessage(message), ticketId },
+    });
+  }
 }
 
 export interface TicketChanges {
@@ -40,10 +94,12 @@ export interface TicketChanges {
 export async function applyTicketChanges(
   trx: Db,
   clock: Clock,
+  actor: Actor,
   current: TicketRow,
   patch: TicketChanges,
   now: string,
 ): Promise<void> {
+  const before = await getTicket(trx, clock, current.id);
   if (patch.assignedTo) await assertAssignable(trx, patch.assignedTo);
   if (patch.projectId) await assertProjectUsable(trx, patch.projectId);
 
@@ -87,6 +143,7 @@ export async function applyTicketChanges(
       .where('rowid', '=', current.seq)
       .execute();
   }
+  await recordTicketUpdated(trx, clock, actor, before);
 }
 
 /** Adds a message body to the ticket's search entry (same transaction as the message). */
@@ -111,10 +168,12 @@ export interface NewTicketMessage {
 export async function insertTicketMessage(
   trx: Db,
   clock: Clock,
+  actor: Actor,
   ticket: TicketRow,
   message: NewTicketMessage,
   now: string,
 ): Promise<MessageRow> {
+  const before = await getTicket(trx, clock, ticket.id);
   const row: MessageRow = {
     id: newId('message', clock),
     ticket_id: ticket.id,
@@ -140,5 +199,13 @@ export async function insertTicketMessage(
     }
   }
   await trx.updateTable('tickets').set(changes).where('id', '=', ticket.id).execute();
+  await recordEvent(trx, clock, actor, {
+    type: 'message.created',
+    resourceType: 'message',
+    resourceId: row.id,
+    data: { message: presentMessage(row), ticketId: ticket.id },
+  });
+  // A reopen is a ticket change in its own right (workflows and webhooks on ticket.updated).
+  if (changes.status) await recordTicketUpdated(trx, clock, actor, before);
   return row;
 }

@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
 import { toFtsQuery } from '../../../db/fts.ts';
-import { slaBreachedSql } from '../../../db/queries/sla.ts';
-import type { Database, TicketRow } from '../../../db/schema.ts';
+import type { Database, MessageRow, TicketRow } from '../../../db/schema.ts';
 import type { Auth } from '../../auth/authenticate.ts';
+import { type Actor, apiKeyActor } from '../../events/events.ts';
 import { type Clock, nowIso } from '../../clock.ts';
 import { invalidField, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
@@ -11,10 +11,16 @@ import { newId } from '../../ids.ts';
 import { findOrCreateContact, markContactSeen } from '../contacts/contacts.lookup.ts';
 import { assertAssignable } from '../users/users.lookup.ts';
 import { presentMessage } from './messages.ts';
-import { applyTicketChanges, insertTicketMessage, loadTicket } from './tickets.rules.ts';
+import {
+  applyTicketChanges,
+  insertTicketMessage,
+  loadTicket,
+  recordTicketCreated,
+} from './tickets.rules.ts';
 import { assertProjectUsable } from '../projects/projects.lookup.ts';
 import { slaDueTimes } from './sla.ts';
-import { setTicketTags, tagNamesSql } from './tags.ts';
+import { setTicketTags } from './tags.ts';
+import { getTicket, presentTicket, presentationColumns } from './tickets.read.ts';
 import type {
   MessageCreateInput,
   MessageT,
@@ -25,46 +31,6 @@ import type {
 } from './tickets.schema.ts';
 
 type Db = Kysely<Database>;
-type TicketReadRow = TicketRow & { contact_email: string; sla_breached: number; tag_names: string };
-
-export function presentTicket(row: TicketReadRow): TicketT {
-  return {
-    id: row.id,
-    subject: row.subject,
-    description: row.description,
-    status: row.status,
-    priority: row.priority,
-    contactId: row.contact_id,
-    contactEmail: row.contact_email,
-    assignedTo: row.assigned_to,
-    projectId: row.project_id,
-    tags: (JSON.parse(row.tag_names) as string[]).sort(),
-    conversationId: row.conversation_id,
-    sla: {
-      firstResponseDueAt: row.first_response_due_at,
-      resolutionDueAt: row.resolution_due_at,
-      breached: row.sla_breached === 1,
-    },
-    firstResponseAt: row.first_response_at,
-    resolvedAt: row.resolved_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-/** Tickets joined with what their presentation needs, with the SLA judged as of `now`. */
-function selectTickets(db: Db, now: string) {
-  return db
-    .selectFrom('tickets as t')
-    .innerJoin('contacts as c', 'c.id', 't.contact_id')
-    .selectAll('t')
-    .select([
-      'c.email as contact_email',
-      slaBreachedSql('t', now).as('sla_breached'),
-      tagNamesSql('t').as('tag_names'),
-    ]);
-}
-
 const sortColumns = {
   createdAt: ['t.created_at'],
   updatedAt: ['t.updated_at'],
@@ -110,11 +76,7 @@ export async function listTickets(
   let query = where
     .innerJoin('contacts as c', 'c.id', 't.contact_id')
     .selectAll('t')
-    .select([
-      'c.email as contact_email',
-      slaBreachedSql('t', nowIso(clock)).as('sla_breached'),
-      tagNamesSql('t').as('tag_names'),
-    ]);
+    .select(presentationColumns(nowIso(clock)));
   for (const column of sortColumns[params.sortBy]) query = query.orderBy(column, direction);
   const rows = await query
     .orderBy('t.seq', direction)
@@ -125,28 +87,6 @@ export async function listTickets(
     data: rows.map(presentTicket),
     meta: { total, limit: params.limit, offset: params.offset },
   };
-}
-
-async function findTicket(db: Db, clock: Clock, id: string): Promise<TicketReadRow> {
-  const row = await selectTickets(db, nowIso(clock)).where('t.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('ticket', id);
-  return row;
-}
-
-export async function getTicket(db: Db, clock: Clock, id: string): Promise<TicketT> {
-  return presentTicket(await findTicket(db, clock, id));
-}
-
-export async function getTicketWithMessages(db: Db, clock: Clock, id: string) {
-  const ticket = await getTicket(db, clock, id);
-  const messages = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('ticket_id', '=', id)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  return { ...ticket, messages: messages.map(presentMessage) };
 }
 
 export interface NewTicketFields {
@@ -202,13 +142,14 @@ export async function insertTicket(
 export async function createTicket(
   db: Db,
   clock: Clock,
+  actor: Actor,
   input: TicketCreateInput,
 ): Promise<TicketT> {
   const now = nowIso(clock);
   const id = await db.transaction().execute(async (trx) => {
     if (input.assignedTo) await assertAssignable(trx, input.assignedTo);
     if (input.projectId) await assertProjectUsable(trx, input.projectId);
-    const contact = await findOrCreateContact(trx, clock, input.contactEmail, now);
+    const contact = await findOrCreateContact(trx, clock, actor, input.contactEmail, now);
     await markContactSeen(trx, contact.id, now);
     const ticketId = await insertTicket(
       trx,
@@ -226,19 +167,18 @@ export async function createTicket(
       now,
     );
     if (input.tags) await setTicketTags(trx, clock, ticketId, input.tags, now);
-    await trx
-      .insertInto('messages')
-      .values({
-        id: newId('message', clock),
-        ticket_id: ticketId,
-        conversation_id: null,
-        body: input.description,
-        sender: 'customer',
-        author_id: contact.id,
-        internal: 0,
-        created_at: now,
-      })
-      .execute();
+    const first: MessageRow = {
+      id: newId('message', clock),
+      ticket_id: ticketId,
+      conversation_id: null,
+      body: input.description,
+      sender: 'customer',
+      author_id: contact.id,
+      internal: 0,
+      created_at: now,
+    };
+    await trx.insertInto('messages').values(first).execute();
+    await recordTicketCreated(trx, clock, actor, ticketId, [first]);
     return ticketId;
   });
   return getTicket(db, clock, id);
@@ -247,12 +187,13 @@ export async function createTicket(
 export async function updateTicket(
   db: Db,
   clock: Clock,
+  actor: Actor,
   id: string,
   patch: TicketPatchInput,
 ): Promise<TicketT> {
   const now = nowIso(clock);
   await db.transaction().execute(async (trx) => {
-    await applyTicketChanges(trx, clock, await loadTicket(trx, id), patch, now);
+    await applyTicketChanges(trx, clock, actor, await loadTicket(trx, id), patch, now);
   });
   return getTicket(db, clock, id);
 }
@@ -299,6 +240,7 @@ export async function addTicketMessage(
     insertTicketMessage(
       trx,
       clock,
+      apiKeyActor(auth),
       await loadTicket(trx, ticketId),
       { body: input.body, sender: input.sender, internal: input.internal, authorId: auth.userId },
       now,
