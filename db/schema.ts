@@ -218,6 +218,20 @@ export interface ConversationFtsTable {
   messages: string;
 }
 
+export interface ContactFtsTable {
+  rowid: number;
+  contact_id: string;
+  name: string;
+  email: string;
+  company: string;
+}
+
+/** Where a background consumer of the event feed (the workflow engine) has got to. */
+export interface EventCursorsTable {
+  name: string;
+  seq: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -238,6 +252,8 @@ export interface Database {
   workflows: WorkflowsTable;
   ticket_fts: TicketFtsTable;
   conversation_fts: ConversationFtsTable;
+  contact_fts: ContactFtsTable;
+  event_cursors: EventCursorsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

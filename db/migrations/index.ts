@@ -5,11 +5,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as core from './2026112401_core.ts';
 import * as team from './2026112402_team.ts';
 import * as events from './2026112403_events.ts';
+import * as searchCursors from './2026112404_search_cursors.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
   '2026112402_team': team,
   '2026112403_events': events,
+  '2026112404_search_cursors': searchCursors,
 };
 
 export const migrationProvider: MigrationProvider = {
