@@ -11,7 +11,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { EventHub } from './events/hub.ts';
-import { mountRoute } from './http/route.ts';
+import { mountRoutes } from './http/route.ts';
 import { envelope } from './middleware/envelope.ts';
 import { hostCheck } from './middleware/hostCheck.ts';
 import { renderer } from './middleware/renderer.ts';
@@ -19,6 +19,7 @@ import { requestLog } from './middleware/requestLog.ts';
 import { securityHeaders } from './middleware/securityHeaders.ts';
 import { apiRoutes } from './routes/index.ts';
 import { publicApiRouter, rootRouter } from './routes/system/system.ts';
+import { startWebhookWorker } from './webhooks/worker.ts';
 
 /** Work that runs beside request handling: started by listen(), stopped by close(). */
 export interface BackgroundTask {
@@ -27,7 +28,7 @@ export interface BackgroundTask {
 export type BackgroundStarter = (deps: Deps) => BackgroundTask;
 
 /** The server's background work (webhook deliveries, workflows), in start order. */
-const backgroundStarters: BackgroundStarter[] = [];
+const backgroundStarters: BackgroundStarter[] = [startWebhookWorker];
 
 export interface ServerOptions {
   db: Kysely<Database>;
@@ -95,7 +96,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
   const publicApi = publicApiRouter(apiRoutes);
   app.use(publicApi.routes());
   const api = new Router({ prefix: '/api/v1' });
-  for (const route of apiRoutes) mountRoute(api, route, deps);
+  mountRoutes(api, apiRoutes, deps);
   app.use(api.routes());
   app.use(api.allowedMethods());
   app.use(root.allowedMethods());

@@ -5,6 +5,7 @@ import { type Clock, nowIso } from './clock.ts';
 import type { Config } from './config.ts';
 import { newId } from './ids.ts';
 import { insertApiKey } from './routes/apiKeys/apiKeys.service.ts';
+import { transact } from '../db/transact.ts';
 
 export interface BootstrapResult {
   /** The secret of a key created just now, to print once; null when none was generated. */
@@ -23,7 +24,7 @@ export async function bootstrap(
   clock: Clock,
   config: Pick<Config, 'adminKey'>,
 ): Promise<BootstrapResult> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const now = nowIso(clock);
     let admin = await trx
       .selectFrom('users')

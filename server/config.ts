@@ -21,6 +21,14 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** How often an idle event stream sends a comment line, so proxies keep it open. */
   readonly sseHeartbeatMs: number;
+  /** A webhook attempt that has no answer after this long is a failed attempt. */
+  readonly webhookTimeoutMs: number;
+  /** Retry delay after the first failed attempt; doubles with each further one (with jitter). */
+  readonly webhookBackoffBaseMs: number;
+  /** How often the webhook worker looks for retries that have come due. */
+  readonly webhookPollMs: number;
+  /** Attempts per delivery before it is marked failed. */
+  readonly webhookMaxAttempts: number;
 }
 
 export const defaultPort = 4870;
@@ -86,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     rendererDir: overrides.rendererDir === undefined ? null : overrides.rendererDir,
     logLevel: e.LOCALDESK_LOG_LEVEL ?? 'info',
     sseHeartbeatMs: 15_000,
+    webhookTimeoutMs: 10_000,
+    webhookBackoffBaseMs: 10_000,
+    webhookPollMs: 1_000,
+    webhookMaxAttempts: 8,
   });
 }
 

@@ -6,6 +6,7 @@ import { invalidField, notFound } from '../errors.ts';
 import type { ListMeta } from '../http/route.ts';
 import { type Actor, type EventT, presentEvent, recordEvent } from './events.ts';
 import type { EventListParams } from './events.schema.ts';
+import { transact } from '../../db/transact.ts';
 
 type Db = Kysely<Database>;
 
@@ -58,7 +59,7 @@ export async function createCustomEvent(
 ): Promise<EventT> {
   const size = Buffer.byteLength(JSON.stringify(input.data));
   if (size > 64 * 1024) throw invalidField('data', `must be at most 64 KiB of JSON (got ${size} bytes)`);
-  const id = await db.transaction().execute((trx) =>
+  const id = await transact(db, (trx) =>
     recordEvent(trx, clock, actor, { type: input.type, resourceType: 'custom', resourceId: null, data: input.data }),
   );
   return getEvent(db, id);

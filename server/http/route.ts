@@ -8,6 +8,8 @@ import type { Scope } from '../auth/scopes.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { readJsonBody } from './body.ts';
+import { etagMatches, etagOf } from './etag.ts';
+import { checkIdempotencyKey, recall, remember, requestHash } from './idempotency.ts';
 import { parseOrThrow } from './validation.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -101,7 +103,21 @@ function singleValuedQuery(ctx: Context): Record<string, string> {
 
 const emptyQuery = z.strictObject({});
 
-export function mountRoute(router: Router, route: RouteDef, deps: Deps): void {
+/**
+ * Mounts every route. Beyond auth, rate limits, scopes and validation, this is where the HTTP
+ * concurrency rules live: GETs of single resources carry an ETag (If-None-Match → 304);
+ * a PATCH/PUT/DELETE with If-Match is checked against the ETag of the resource's GET and
+ * applied in the same transaction (412 if it no longer matches); a POST with Idempotency-Key
+ * replays the first response for 24 h (409 if the key is reused for another request).
+ */
+export function mountRoutes(router: Router, routes: readonly RouteDef[], deps: Deps): void {
+  for (const route of routes) {
+    const sibling = routes.find((r) => r.method === 'GET' && r.path === route.path && !r.list);
+    mountRoute(router, route, deps, sibling);
+  }
+}
+
+function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: RouteDef): void {
   const method = route.method.toLowerCase() as Lowercase<Method>;
   router[method](route.path, async (ctx) => {
     const auth = await authenticate(deps, presentedKey(ctx));
@@ -111,12 +127,66 @@ export function mountRoute(router: Router, route: RouteDef, deps: Deps): void {
     const query = parseOrThrow(route.query ?? emptyQuery, singleValuedQuery(ctx), 'query');
     const rawBody = route.body ? await readJsonBody(ctx, deps.config.bodyLimitBytes) : undefined;
     const body = route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
-    const reply = await route.handler({ deps, auth, params: ctx.params, query, body, ctx });
+    const run = (d: Deps) => route.handler({ deps: d, auth, params: ctx.params, query, body, ctx });
+
+    const ifMatch = ctx.get('if-match');
+    const idempotencyKey = route.method === 'POST' ? ctx.get('idempotency-key') : '';
+    let status: number = route.status ?? 200;
+    let reply: Reply<unknown>;
+    if (ifMatch && getSibling && route.method !== 'GET') {
+      reply = await deps.db.transaction().execute(async (trx) => {
+        const d = { ...deps, db: trx };
+        const current = await getSibling.handler({
+          deps: d,
+          auth,
+          params: ctx.params,
+          query: (getSibling.query ?? emptyQuery).parse({}),
+          body: undefined,
+          ctx,
+        });
+        const etag = etagOf(current.data);
+        if (!etagMatches(ifMatch, etag)) {
+          throw new AppError('PRECONDITION_FAILED', 'the resource has changed since you read it', {
+            currentETag: etag,
+          });
+        }
+        return run(d);
+      });
+    } else if (idempotencyKey) {
+      const key = checkIdempotencyKey(idempotencyKey);
+      const hash = requestHash(route.method, ctx.path, rawBody);
+      const outcome = await deps.db.transaction().execute(async (trx) => {
+        const earlier = await recall(trx, deps.clock, auth.keyId, key, hash);
+        if (earlier) return { replayed: earlier };
+        const fresh = await run({ ...deps, db: trx });
+        await remember(trx, deps.clock, auth.keyId, key, hash, { status, body: fresh.data });
+        return { fresh };
+      });
+      if (outcome.replayed) {
+        ctx.set('Idempotent-Replayed', 'true');
+        status = outcome.replayed.status;
+        reply = { data: outcome.replayed.body };
+      } else {
+        reply = outcome.fresh as Reply<unknown>;
+      }
+    } else {
+      reply = await run(deps);
+    }
+
     // A write may have committed events: let streams, workflows and webhooks see them.
     if (route.method !== 'GET') void deps.hub.notify();
     if (route.stream) return;
     for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
-    ctx.status = route.status ?? 200;
+    if (route.method === 'GET' && !route.list) {
+      const etag = etagOf(reply.data);
+      ctx.set('ETag', etag);
+      const ifNoneMatch = ctx.get('if-none-match');
+      if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
+        ctx.status = 304;
+        return;
+      }
+    }
+    ctx.status = status;
     if (ctx.status === 204) return;
     ctx.body = reply.meta
       ? { data: reply.data, meta: reply.meta, error: null }

@@ -11,6 +11,7 @@ import { tagRoutes } from './tags/tags.routes.ts';
 import { macroRoutes } from './macros/macros.routes.ts';
 import { slaRoutes } from './sla/sla.routes.ts';
 import { analyticsRoutes } from './analytics/analytics.routes.ts';
+import { webhookRoutes } from '../webhooks/webhooks.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -26,4 +27,5 @@ export const apiRoutes: RouteDef[] = [
   ...macroRoutes,
   ...slaRoutes,
   ...analyticsRoutes,
+  ...webhookRoutes,
 ];

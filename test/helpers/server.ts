@@ -122,12 +122,14 @@ export interface TestServer {
 
 /**
  * A running server with a fresh database, an admin key and a hand-moved clock. Rate limits
- * are raised out of the way unless a test sets `rateLimitPerMinute` itself.
+ * are raised out of the way unless a test sets `rateLimitPerMinute` itself. With `dataDir`,
+ * the server opens that existing folder instead (a restart) and leaves it in place on close.
  */
 export async function startTestServer(
-  options: { config?: Partial<Config>; clock?: TestClock; logger?: Logger } = {},
+  options: { config?: Partial<Config>; clock?: TestClock; logger?: Logger; dataDir?: string } = {},
 ): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'localdesk-test-'));
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'localdesk-test-'));
   const handle = openDatabase(join(dataDir, 'localdesk.db'));
   await migrateToLatest(handle.db);
   const clock = options.clock ?? new TestClock();
@@ -156,7 +158,7 @@ export async function startTestServer(
     async close() {
       await server.close(1000);
       await handle.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

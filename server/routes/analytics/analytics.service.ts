@@ -7,6 +7,7 @@ import type { Database } from '../../../db/schema.ts';
 import type { Clock } from '../../clock.ts';
 import { priorities, ticketStatuses } from '../tickets/tickets.schema.ts';
 import type { AnalyticsSummaryParams, AnalyticsSummaryT, DayRollupT } from './analytics.schema.ts';
+import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
 
@@ -77,7 +78,7 @@ export async function analyticsSummary(
 ): Promise<AnalyticsSummaryT> {
   const w = summaryWindow(clock.now(), params.days);
   // One read transaction: every figure comes from the same snapshot, so they add up.
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const day = sql<string>`substr(t.created_at, 1, 10)`;
     const perDay = await windowTickets(trx, w)
       .select([

@@ -9,6 +9,7 @@ import { invalidField, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
 import type { ApiKeyCreateInput, ApiKeyListParams, ApiKeyT } from './apiKeys.schema.ts';
+import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
 
@@ -46,7 +47,7 @@ export async function insertApiKey(
   clock: Clock,
   input: NewApiKey,
 ): Promise<{ apiKey: ApiKeyT; key: string }> {
-  if (!db.isTransaction) return db.transaction().execute((trx) => insertApiKey(trx, clock, input));
+  if (!db.isTransaction) return transact(db, (trx) => insertApiKey(trx, clock, input));
   const user = await db
     .selectFrom('users')
     .select(['id', 'role', 'active'])

@@ -29,6 +29,7 @@ import type {
   ConversationT,
   ConversationWithMessagesT,
 } from './conversations.schema.ts';
+import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
 type ConversationUpdate = Updateable<ConversationsTable>;
@@ -161,7 +162,7 @@ export async function createConversation(
 ): Promise<ConversationT> {
   const now = nowIso(clock);
   const id = newId('conversation', clock);
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const contact = await findOrCreateContact(trx, clock, actor, input.participantEmail, now);
     await markContactSeen(trx, contact.id, now);
     const { seq } = await trx
@@ -210,7 +211,7 @@ export async function updateConversation(
   patch: ConversationPatchInput,
 ): Promise<ConversationT> {
   const now = nowIso(clock);
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const current = await findConversation(trx, id);
     const changes: ConversationUpdate = { updated_at: now };
     if (patch.status !== undefined) changes.status = patch.status;
@@ -247,7 +248,7 @@ export async function addConversationMessage(
 ): Promise<MessageT> {
   const now = nowIso(clock);
   const actor = apiKeyActor(auth);
-  const message = await db.transaction().execute(async (trx) => {
+  const message = await transact(db, async (trx) => {
     const conversation = await findConversation(trx, conversationId);
     const row: MessageRow = {
       id: newId('message', clock),
@@ -299,7 +300,7 @@ export async function convertToTicket(
   input: ConversationConvertInput,
 ): Promise<TicketT> {
   const now = nowIso(clock);
-  const ticketId = await db.transaction().execute(async (trx) => {
+  const ticketId = await transact(db, async (trx) => {
     const conversation = await findConversation(trx, conversationId);
     if (conversation.ticket_id !== null) {
       throw conflict(

@@ -19,6 +19,7 @@ import type {
 } from './macros.schema.ts';
 import { macroValues, renderTemplate } from './render.ts';
 import type { Actor } from '../../events/events.ts';
+import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
 
@@ -94,7 +95,7 @@ export async function createMacro(db: Db, clock: Clock, input: MacroCreateInput)
     created_at: now,
     updated_at: now,
   };
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await assertActionsUsable(trx, input.actions);
     await trx.insertInto('macros').values(row).execute();
   });
@@ -107,7 +108,7 @@ export async function updateMacro(
   id: string,
   patch: MacroPatchInput,
 ): Promise<MacroT> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     if (!(await findMacro(trx, id))) throw notFound('macro', id);
     if (patch.actions) await assertActionsUsable(trx, patch.actions);
     await trx
@@ -143,7 +144,7 @@ export async function applyMacro(
   ticketId: string,
   macroId: string,
 ): Promise<TicketT> {
-  await db.transaction().execute((trx) =>
+  await transact(db, (trx) =>
     applyMacroIn(trx, clock, actor, agentUserId, ticketId, macroId, 'macroId'),
   );
   return getTicket(db, clock, ticketId);

@@ -12,6 +12,7 @@ import {
   type ProjectT,
   slugMaxLength,
 } from './projects.schema.ts';
+import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
 
@@ -96,7 +97,7 @@ export async function createProject(db: Db, clock: Clock, input: ProjectCreateIn
     created_at: now,
     updated_at: now,
   };
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await assertSlugFree(trx, slug, derived);
     await trx.insertInto('projects').values(row).execute();
   });
@@ -113,7 +114,7 @@ export async function updateProject(
   id: string,
   patch: ProjectPatchInput,
 ): Promise<ProjectT> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const current = await trx.selectFrom('projects').select('id').where('id', '=', id).executeTakeFirst();
     if (!current) throw notFound('project', id);
     if (patch.slug !== undefined) await assertSlugFree(trx, patch.slug, false, id);

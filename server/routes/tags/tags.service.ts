@@ -6,6 +6,7 @@ import { conflict, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
 import type { TagCreateInput, TagListParams, TagPatchInput, TagT } from './tags.schema.ts';
+import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
 type TagReadRow = TagRow & { ticket_count: number };
@@ -78,7 +79,7 @@ export async function createTag(db: Db, clock: Clock, input: TagCreateInput): Pr
     created_at: now,
     updated_at: now,
   };
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await assertNameFree(trx, input.name);
     await trx.insertInto('tags').values(row).execute();
   });
@@ -87,7 +88,7 @@ export async function createTag(db: Db, clock: Clock, input: TagCreateInput): Pr
 
 /** Renames or recolours a tag; tickets refer to it by id, so a rename shows on all of them. */
 export async function updateTag(db: Db, clock: Clock, id: string, patch: TagPatchInput): Promise<TagT> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const current = await trx.selectFrom('tags').select('id').where('id', '=', id).executeTakeFirst();
     if (!current) throw notFound('tag', id);
     if (patch.name !== undefined) await assertNameFree(trx, patch.name, id);

@@ -16,6 +16,7 @@ import type {
 } from './ticketActions.schema.ts';
 import { appendToSearch, applyTicketChanges, loadTicket } from './tickets.rules.ts';
 import { getTicket, getTicketWithMessages } from './tickets.read.ts';
+import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
 
@@ -40,7 +41,7 @@ export async function bulkUpdateTickets(
   const now = nowIso(clock);
   const ids = [...new Set(input.ids)];
   const { set } = input;
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     // Checked once up front so the error names the field as the client sent it.
     if (set.assignedTo) await assertAssignable(trx, set.assignedTo, 'set.assignedTo');
     if (set.projectId) await assertProjectUsable(trx, set.projectId, 'set.projectId');
@@ -151,7 +152,7 @@ export async function mergeTickets(
     throw invalidField('sourceIds', 'cannot merge a ticket into itself');
   }
   const now = nowIso(clock);
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const target = await loadTicket(trx, targetId);
     const sources = await ticketsById(trx, sourceIds);
     assertSourcesFound(input.sourceIds, sources);
@@ -193,7 +194,7 @@ export async function mergeTickets(
  * (kept by hand); a conversation it was made from keeps existing with ticketId null.
  */
 export async function deleteTicket(db: Db, clock: Clock, actor: Actor, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const row = await trx.selectFrom('tickets').select('seq').where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('ticket', id);
     await trx.deleteFrom('ticket_fts').where('rowid', '=', row.seq).execute();

@@ -29,6 +29,7 @@ import type {
   TicketPatchInput,
   TicketT,
 } from './tickets.schema.ts';
+import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
 const sortColumns = {
@@ -146,7 +147,7 @@ export async function createTicket(
   input: TicketCreateInput,
 ): Promise<TicketT> {
   const now = nowIso(clock);
-  const id = await db.transaction().execute(async (trx) => {
+  const id = await transact(db, async (trx) => {
     if (input.assignedTo) await assertAssignable(trx, input.assignedTo);
     if (input.projectId) await assertProjectUsable(trx, input.projectId);
     const contact = await findOrCreateContact(trx, clock, actor, input.contactEmail, now);
@@ -192,7 +193,7 @@ export async function updateTicket(
   patch: TicketPatchInput,
 ): Promise<TicketT> {
   const now = nowIso(clock);
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await applyTicketChanges(trx, clock, actor, await loadTicket(trx, id), patch, now);
   });
   return getTicket(db, clock, id);
@@ -236,7 +237,7 @@ export async function addTicketMessage(
     throw invalidField('internal', 'internal notes are written by agents, not customers');
   }
   const now = nowIso(clock);
-  const row = await db.transaction().execute(async (trx) =>
+  const row = await transact(db, async (trx) =>
     insertTicketMessage(
       trx,
       clock,

@@ -6,6 +6,7 @@ import { conflict, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
 import type { UserCreateInput, UserListParams, UserPatchInput, UserT } from './users.schema.ts';
+import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
 
@@ -73,7 +74,7 @@ export async function createUser(db: Db, clock: Clock, input: UserCreateInput): 
     created_at: now,
     updated_at: now,
   };
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await assertEmailFree(trx, input.email);
     await trx.insertInto('users').values(row).execute();
   });
@@ -92,7 +93,7 @@ export async function updateUser(
   id: string,
   patch: UserPatchInput,
 ): Promise<UserT> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const current = await trx
       .selectFrom('users')
       .selectAll()
