@@ -166,6 +166,9 @@ describe('GET /api/v1/events/stream', () => {
     const b = await buildTicket(s.api);
     const c = await buildTicket(s.api);
     const second = await stream({ 'Last-Event-ID': lastId }, '?type=ticket.created');
+    // The backlog arrives on its own, before anything new is written...
+    await second.waitFor(2);
+    // ...and live events continue after it.
     const d = await buildTicket(s.api);
     const got = await second.waitFor(3);
     const ids = got.map((m) => (JSON.parse(m.data ?? '{}') as EventData).resourceId);
