@@ -1,174 +1,102 @@
-import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, type Me, type TicketRow, getMe, listTickets } from './api.ts';
-import { clearKey, loadKey, saveKey } from './session.ts';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiClient, ApiError } from './api/client.ts';
+import { connectLive } from './api/live.ts';
+import type { User } from './api/types.ts';
+import { SessionContext } from './app/context.tsx';
+import { Layout } from './app/Layout.tsx';
+import { applyLiveEvent } from './app/liveSync.ts';
+import { Routes } from './app/routes.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import { type KeySource, clearKey, initialKey, saveKey } from './session.ts';
 
-type View =
+type State =
   | { kind: 'checking' }
-  | { kind: 'signedOut'; error: string | null }
-  | { kind: 'signedIn'; me: Me; tickets: TicketRow[]; total: number; ticketsError: string | null };
+  | { kind: 'signedOut'; error: string | null; busy: boolean }
+  | { kind: 'signedIn'; apiKey: string; source: KeySource; me: User };
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : 'Something went wrong.';
 }
 
-/** Checks the key, then loads the first tickets; a failed ticket list is not a failed sign-in. */
-async function openSession(apiKey: string): Promise<View> {
-  const { data: me } = await getMe(apiKey);
-  try {
-    const page = await listTickets(apiKey);
-    const total = page.meta?.total ?? page.data.length;
-    return { kind: 'signedIn', me, tickets: page.data, total, ticketsError: null };
-  } catch (err) {
-    return { kind: 'signedIn', me, tickets: [], total: 0, ticketsError: messageOf(err) };
-  }
-}
-
-function signInFailed(err: unknown): View {
-  // A rejected key must not be offered again on the next visit.
-  if (err instanceof ApiError && err.status === 401) clearKey();
-  return { kind: 'signedOut', error: messageOf(err) };
-}
-
 export function App() {
-  const [view, setView] = useState<View>(() =>
-    loadKey() ? { kind: 'checking' } : { kind: 'signedOut', error: null },
+  const [state, setState] = useState<State>({ kind: 'checking' });
+  const [live, setLive] = useState<'connecting' | 'live' | 'offline'>('connecting');
+  const queryClient = useMemo(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: false } } }),
+    [],
   );
 
-  useEffect(() => {
-    const stored = loadKey();
-    if (!stored) return;
-    let current = true;
-    void openSession(stored.apiKey)
-      .catch(signInFailed)
-      .then((next) => {
-        if (current) setView(next);
-      });
-    return () => {
-      current = false;
-    };
+  const signOut = useCallback(
+    (message: string | null = null) => {
+      clearKey();
+      queryClient.clear();
+      setState({ kind: 'signedOut', error: message, busy: false });
+    },
+    [queryClient],
+  );
+
+  const apiKey = state.kind === 'signedIn' ? state.apiKey : null;
+  const api = useMemo(
+    () =>
+      new ApiClient({
+        getKey: () => apiKey,
+        onUnauthorized: (message) => signOut(`${message}. Sign in again.`),
+      }),
+    [apiKey, signOut],
+  );
+
+  const check = useCallback(async (key: string, source: KeySource) => {
+    const probe = new ApiClient({ getKey: () => key });
+    const { data: me } = await probe.get<User>('/users/me');
+    setState({ kind: 'signedIn', apiKey: key, source, me });
   }, []);
 
-  async function signIn(apiKey: string, remember: boolean) {
-    try {
-      const next = await openSession(apiKey);
-      saveKey(apiKey, remember);
-      setView(next);
-    } catch (err) {
-      setView(signInFailed(err));
-    }
-  }
+  useEffect(() => {
+    void initialKey().then(async (found) => {
+      if (!found) return setState({ kind: 'signedOut', error: null, busy: false });
+      try {
+        await check(found.apiKey, found.source);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) clearKey();
+        setState({ kind: 'signedOut', error: messageOf(err), busy: false });
+      }
+    });
+  }, [check]);
 
-  function signOut() {
-    clearKey();
-    setView({ kind: 'signedOut', error: null });
-  }
+  useEffect(() => {
+    if (!apiKey) return;
+    return connectLive({
+      url: '/api/v1/events/stream',
+      getKey: () => apiKey,
+      onEvent: (event) => applyLiveEvent(queryClient, event),
+      onStatus: setLive,
+      onUnauthorized: () => signOut('Your API key is no longer valid. Sign in again.'),
+    });
+  }, [apiKey, queryClient, signOut]);
 
-  return (
-    <div className="page">
-      <header className="masthead">
-        <h1>LocalDesk</h1>
-        <a href="/api/v1/docs">API reference</a>
-      </header>
-      <main>
-        {view.kind === 'checking' && <p className="muted">Checking your saved key…</p>}
-        {view.kind === 'signedOut' && <SignInForm error={view.error} onSignIn={signIn} />}
-        {view.kind === 'signedIn' && (
-          <>
-            <div className="session">
-              <p>
-                Signed in as <strong>{view.me.name}</strong> ({view.me.role})
-              </p>
-              <button type="button" onClick={signOut}>
-                Sign out
-              </button>
-            </div>
-            {view.ticketsError ? (
-              <p className="error" role="alert">
-                {view.ticketsError}
-              </p>
-            ) : (
-              <TicketTable tickets={view.tickets} total={view.total} />
-            )}
-          </>
-        )}
-      </main>
-    </div>
-  );
-}
-
-interface SignInFormProps {
-  error: string | null;
-  onSignIn: (apiKey: string, remember: boolean) => Promise<void>;
-}
-
-function SignInForm({ error, onSignIn }: SignInFormProps) {
-  const [apiKey, setApiKey] = useState('');
-  const [remember, setRemember] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setBusy(true);
-    await onSignIn(apiKey.trim(), remember);
-    setBusy(false);
-  }
-
-  return (
-    <form className="card" onSubmit={submit}>
-      <h2>Sign in</h2>
-      <label htmlFor="api-key">API key</label>
-      <input
-        id="api-key"
-        type="password"
-        value={apiKey}
-        onChange={(e) => setApiKey(e.target.value)}
-        autoComplete="off"
-        spellCheck={false}
-        required
+  if (state.kind === 'checking') return <div className="splash" aria-busy="true" />;
+  if (state.kind === 'signedOut') {
+    return (
+      <SignIn
+        error={state.error}
+        busy={state.busy}
+        onSubmit={(key, remember) => {
+          setState({ kind: 'signedOut', error: null, busy: true });
+          check(key, remember ? 'remembered' : 'session')
+            .then(() => saveKey(key, remember))
+            .catch((err: unknown) => setState({ kind: 'signedOut', error: messageOf(err), busy: false }));
+        }}
       />
-      <label className="check">
-        <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
-        Remember on this device
-      </label>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" disabled={busy || apiKey.trim() === ''}>
-        {busy ? 'Signing in…' : 'Sign in'}
-      </button>
-    </form>
-  );
-}
-
-function TicketTable({ tickets, total }: { tickets: TicketRow[]; total: number }) {
-  if (tickets.length === 0) return <p className="empty">No tickets yet</p>;
+    );
+  }
   return (
-    <section>
-      <h2>
-        Tickets <span className="muted">({tickets.length} of {total})</span>
-      </h2>
-      <table>
-        <thead>
-          <tr>
-            <th>Subject</th>
-            <th>Status</th>
-            <th>Priority</th>
-            <th>Contact</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tickets.map((t) => (
-            <tr key={t.id}>
-              <td>{t.subject}</td>
-              <td>{t.status}</td>
-              <td>{t.priority}</td>
-              <td>{t.contactEmail ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <QueryClientProvider client={queryClient}>
+      <SessionContext.Provider value={{ api, me: state.me, signOut: () => signOut(null), live }}>
+        <Layout>
+          <Routes />
+        </Layout>
+      </SessionContext.Provider>
+    </QueryClientProvider>
   );
 }

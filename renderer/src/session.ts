@@ -1,12 +1,19 @@
-// The API key lives in localStorage only when the user asked to be remembered on this device;
-// otherwise in sessionStorage, which the browser drops when the tab closes.
+// Where the API key lives. In the desktop app it comes from the preload bridge and is never
+// stored by the page. In a browser it is kept in localStorage only when the user asked to be
+// remembered on this device; otherwise in sessionStorage, dropped when the tab closes.
+import { desktopBridge } from './bridge.ts';
+
 const KEY = 'localdesk.apiKey';
 
-export function loadKey(): { apiKey: string; remember: boolean } | null {
+export type KeySource = 'desktop' | 'remembered' | 'session';
+
+export async function initialKey(): Promise<{ apiKey: string; source: KeySource } | null> {
+  const bridge = desktopBridge();
+  if (bridge) return { apiKey: await bridge.getApiKey(), source: 'desktop' };
   const remembered = localStorage.getItem(KEY);
-  if (remembered) return { apiKey: remembered, remember: true };
+  if (remembered) return { apiKey: remembered, source: 'remembered' };
   const session = sessionStorage.getItem(KEY);
-  return session ? { apiKey: session, remember: false } : null;
+  return session ? { apiKey: session, source: 'session' } : null;
 }
 
 export function saveKey(apiKey: string, remember: boolean): void {

@@ -1,0 +1,3 @@
+export function Contacts({ selectedId }: { selectedId?: string }) {
+  return <h1>Contacts {selectedId}</h1>;
+}

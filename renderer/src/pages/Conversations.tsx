@@ -1,0 +1,3 @@
+export function Conversations({ selectedId }: { selectedId?: string }) {
+  return <h1>Conversations {selectedId}</h1>;
+}

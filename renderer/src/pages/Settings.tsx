@@ -1,0 +1,3 @@
+export function Settings({ section }: { section?: string }) {
+  return <h1>Settings {section}</h1>;
+}

@@ -1,0 +1,3 @@
+export function TicketPage({ id }: { id: string }) {
+  return <h1>Ticket {id}</h1>;
+}
