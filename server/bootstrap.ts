@@ -7,6 +7,9 @@ import { newId } from './ids.ts';
 import { insertApiKey } from './routes/apiKeys/apiKeys.service.ts';
 import { transact } from '../db/transact.ts';
 
+/** Requests per minute for the first admin key, the one a person uses in the web UI. */
+export const firstKeyRateLimit = 6000;
+
 export interface BootstrapResult {
   /** The secret of a key created just now, to print once; null when none was generated. */
   generatedKey: string | null;
@@ -80,7 +83,9 @@ export async function bootstrap(
       name: 'First admin key',
       scopes: ['admin'],
       userId: admin.id,
-      rateLimitPerMinute: null,
+      // A person signs into the web UI with this key, and the UI (view counts, live refreshes)
+      // outruns the 100-a-minute default meant for integrations.
+      rateLimitPerMinute: firstKeyRateLimit,
       key: undefined,
     });
     return { generatedKey: key, adminKeyAdded: false };

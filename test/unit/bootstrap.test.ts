@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../../db/connection.ts';
 import { generateApiKey } from '../../server/auth/keys.ts';
-import { bootstrap } from '../../server/bootstrap.ts';
+import { bootstrap, firstKeyRateLimit } from '../../server/bootstrap.ts';
 import { TestClock } from '../helpers/clock.ts';
 
 const dirs: string[] = [];
@@ -26,8 +26,9 @@ describe('bootstrap', () => {
     expect(first.generatedKey).toMatch(/^ldk_[0-9A-Za-z]{40}$/);
     const second = await bootstrap(h.db, new TestClock(), { adminKey: null });
     expect(second.generatedKey).toBeNull();
-    const keys = await h.db.selectFrom('api_keys').select('key_hash').execute();
+    const keys = await h.db.selectFrom('api_keys').select(['key_hash', 'rate_limit_per_minute']).execute();
     expect(keys).toHaveLength(1);
+    expect(keys[0]?.rate_limit_per_minute).toBe(firstKeyRateLimit);
     expect(keys[0]?.key_hash).not.toContain(first.generatedKey);
     await h.close();
   });
