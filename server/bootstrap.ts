@@ -25,7 +25,7 @@ export interface BootstrapResult {
 export async function bootstrap(
   db: Kysely<Database>,
   clock: Clock,
-  config: Pick<Config, 'adminKey'>,
+  config: Pick<Config, 'adminKey'> & { adminKeyName?: string; adminKeyRateLimit?: number | null },
 ): Promise<BootstrapResult> {
   return transact(db, async (trx) => {
     const now = nowIso(clock);
@@ -70,10 +70,10 @@ export async function bootstrap(
         .executeTakeFirst();
       if (exists) return { generatedKey: null, adminKeyAdded: false };
       await insertApiKey(trx, clock, {
-        name: 'LOCALDESK_ADMIN_KEY',
+        name: config.adminKeyName ?? 'LOCALDESK_ADMIN_KEY',
         scopes: ['admin'],
         userId: admin.id,
-        rateLimitPerMinute: null,
+        rateLimitPerMinute: config.adminKeyRateLimit ?? null,
         key: config.adminKey,
       });
       return { generatedKey: null, adminKeyAdded: true };

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-
-const pkg = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-) as { name: string; version: string };
+// Imported (not read from disk) so a bundle such as the Electron main process carries it.
+import pkg from '../package.json' with { type: 'json' };
 
 export const appName = 'LocalDesk';
-export const appVersion = pkg.version;
+export const appVersion: string = pkg.version;

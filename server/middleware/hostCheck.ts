@@ -35,6 +35,9 @@ export interface HostPolicy {
  */
 export function hostPolicy(bindHost: string, allowedHosts: readonly string[]): HostPolicy {
   const names = new Set([...loopbackNames, ...allowedHosts.map((h) => h.toLowerCase())]);
+  // The address the server is bound to is always its own name (127.0.0.2, a LAN address...).
+  const bound = bindHost.toLowerCase();
+  if (bound !== '0.0.0.0' && bound !== '::') names.add(bound.includes(':') ? `[${bound}]` : bound);
   const lan = !isLoopbackHost(bindHost);
   if (lan) {
     const name = hostname().toLowerCase();

@@ -13,6 +13,11 @@ describe('Host check (DNS-rebinding defence)', () => {
     }
   });
 
+  it('accepts the address it is bound to', () => {
+    expect(isHostAllowed('127.0.0.2:4870', hostPolicy('127.0.0.2', []))).toBe(true);
+    expect(isHostAllowed('127.0.0.3:4870', hostPolicy('127.0.0.2', []))).toBe(false);
+  });
+
   it('bound to loopback, also accepts names the operator configured', () => {
     const policy = hostPolicy('127.0.0.1', ['desk.internal']);
     expect(isHostAllowed('desk.internal:4870', policy)).toBe(true);

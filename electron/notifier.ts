@@ -1,0 +1,89 @@
+// What the tray shows and what the desktop announces, computed from the database and the
+// event feed: the count of open urgent tickets, a notification for a new urgent ticket, and one
+// for each SLA about to breach.
+import type { Kysely } from 'kysely';
+import type { Database, EventRow } from '../db/schema.ts';
+import type { Clock } from '../server/clock.ts';
+
+export interface NotifierOutput {
+  notify(title: string, body: string, ticketId: string): void;
+  setUrgentCount(count: number): void;
+}
+
+/** How long before an SLA due time the desktop warns. */
+export const slaWarningMinutes = 15;
+
+interface TicketPayload {
+  ticket?: { id?: string; subject?: string; priority?: string; status?: string };
+  changes?: string[];
+}
+
+export class Notifier {
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly out: NotifierOutput,
+  ) {}
+
+  async refreshCount(): Promise<number> {
+    const row = await this.db
+      .selectFrom('tickets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('priority', '=', 'urgent')
+      .where('status', 'in', ['open', 'pending'])
+      .executeTakeFirstOrThrow();
+    this.out.setUrgentCount(row.n);
+    return row.n;
+  }
+
+  /** New urgent tickets (created urgent, or raised to urgent) are announced once each. */
+  async onEvents(events: readonly EventRow[]): Promise<void> {
+    let ticketsChanged = false;
+    for (const event of events) {
+      if (!event.type.startsWith('ticket.')) continue;
+      ticketsChanged = true;
+      const payload = JSON.parse(event.data) as TicketPayload;
+      const ticket = payload.ticket;
+      const becameUrgent =
+        event.type === 'ticket.created' ||
+        (event.type === 'ticket.updated' && (payload.changes ?? []).includes('priority'));
+      if (becameUrgent && ticket?.id && ticket.priority === 'urgent') {
+        this.out.notify('New urgent ticket', ticket.subject ?? ticket.id, ticket.id);
+      }
+    }
+    if (ticketsChanged) await this.refreshCount();
+  }
+
+  /** Warns once per ticket and due time when an SLA is within the warning window. */
+  async checkSla(): Promise<void> {
+    const now = this.clock.now();
+    const from = now.toISOString();
+    const to = new Date(now.getTime() + slaWarningMinutes * 60_000).toISOString();
+    const due = await this.db
+      .selectFrom('tickets')
+      .select(['id', 'subject', 'first_response_due_at', 'resolution_due_at', 'first_response_at'])
+      .where('status', 'in', ['open', 'pending'])
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb('first_response_at', 'is', null),
+            eb('first_response_due_at', '>', from),
+            eb('first_response_due_at', '<=', to),
+          ]),
+          eb.and([eb('resolution_due_at', '>', from), eb('resolution_due_at', '<=', to)]),
+        ]),
+      )
+      .execute();
+    for (const ticket of due) {
+      const firstResponse = ticket.first_response_at === null && ticket.first_response_due_at <= to;
+      const dueAt = firstResponse ? ticket.first_response_due_at : ticket.resolution_due_at;
+      const mark = `${ticket.id}@${dueAt}`;
+      if (this.warned.has(mark)) continue;
+      this.warned.add(mark);
+      const what = firstResponse ? 'First response' : 'Resolution';
+      this.out.notify(`SLA about to breach`, `${what} due soon: ${ticket.subject}`, ticket.id);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// The window's security settings, kept in one place so a test can hold them to account:
+// no Node in the renderer, an isolated and sandboxed preload, a strict CSP, navigation locked
+// to the app's own origin, new windows refused, every permission request denied.
+import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import { uiCsp } from '../server/middleware/securityHeaders.ts';
+
+/** The same policy the server sends with the web UI: one definition for both. */
+export const contentSecurityPolicy = uiCsp;
+
+export function webPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: true,
+  };
+}
+
+/** Only http(s) links leave the app, and only to the system browser. */
+export function isExternalLink(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+export function sameOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Locks a window's contents to `appOrigin()` (a function: the origin changes when LAN sharing
+ * rebinds the server). Other http(s) links open in the system browser; anything else is refused.
+ */
+export function lockNavigation(
+  contents: WebContents,
+  appOrigin: () => string,
+  openExternal: (url: string) => Promise<void>,
+): void {
+  contents.on('will-navigate', (event, url) => {
+    if (sameOrigin(url, appOrigin())) return;
+    event.preventDefault();
+    if (isExternalLink(url)) void openExternal(url);
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!sameOrigin(url, appOrigin())) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isExternalLink(url) && !sameOrigin(url, appOrigin())) void openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** Denies every permission (camera, notifications from the page, geolocation, ...) and sets the CSP. */
+export function hardenSession(session: Session): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [contentSecurityPolicy],
+      },
+    });
+  });
+}
