@@ -48,9 +48,14 @@ describe('events are written with their change', () => {
     const updated = await eventsOf(`?resourceId=${t.id}&type=ticket.updated`);
     expect(updated.data).toHaveLength(1);
     expect(updated.data[0]?.data.changes).toEqual(['priority', 'sla']);
-    // A PATCH that changes nothing records nothing.
+    // A PATCH that changes nothing records nothing and leaves updatedAt and the ETag alone.
+    const before = await s.api.get<{ updatedAt: string }>(`/tickets/${t.id}`);
+    s.clock.advanceMinutes(1);
     await s.api.patch(`/tickets/${t.id}`, { priority: 'urgent' });
     expect((await eventsOf(`?resourceId=${t.id}&type=ticket.updated`)).data).toHaveLength(1);
+    const after = await s.api.get<{ updatedAt: string }>(`/tickets/${t.id}`);
+    expect(after.body.data.updatedAt).toBe(before.body.data.updatedAt);
+    expect(after.headers.get('etag')).toBe(before.headers.get('etag'));
   });
 
   it('records no event for a change that was rolled back', async () => {

@@ -31,7 +31,10 @@ export function changedFields(before: TicketT, after: TicketT): string[] {
   );
 }
 
-/** Records ticket.updated with the ticket as it is now and the fields that changed, if any. */
+/**
+ * Records ticket.updated with the ticket as it is now and the fields that changed; when nothing
+ * changed, records nothing and puts updatedAt back.
+ */
 export async function recordTicketUpdated(
   trx: Db,
   clock: Clock,
@@ -40,7 +43,15 @@ export async function recordTicketUpdated(
 ): Promise<void> {
   const after = await getTicket(trx, clock, before.id);
   const changes = changedFields(before, after);
-  if (changes.length === 0) return;
+  if (changes.length === 0) {
+    // Nothing a client can see changed: updatedAt (and so the ETag) stays as it was.
+    await trx
+      .updateTable('tickets')
+      .set({ updated_at: before.updatedAt })
+      .where('id', '=', before.id)
+      .execute();
+    return;
+  }
   await recordEvent(trx, clock, actor, {
     type: 'ticket.updated',
     resourceType: 'ticket',
@@ -118,9 +129,9 @@ export async function applyTicketChanges(
   }
   await trx.updateTable('tickets').set(changes).where('id', '=', current.id).execute();
 
-  if (patch.tags !== undefined) await setTicketTags(trx, clock, current.id, patch.tags, now);
+  if (patch.tags !== undefined) await setTicketTags(trx, clock, actor, current.id, patch.tags, now);
   if (patch.addTags && patch.addTags.length > 0) {
-    const tagIds = await ensureTags(trx, clock, patch.addTags, now);
+    const tagIds = await ensureTags(trx, clock, actor, patch.addTags, now);
     await trx
       .insertInto('ticket_tags')
       .values(tagIds.map((tagId) => ({ ticket_id: current.id, tag_id: tagId })))
