@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyActor } from '../../events/events.ts';
 import { defineRoute } from '../../http/route.ts';
 import { ApiKey, ApiKeyCreate, ApiKeyListQuery, ApiKeyWithSecret } from './apiKeys.schema.ts';
 import { createApiKey, getApiKey, listVisibleApiKeys, revokeApiKey } from './apiKeys.service.ts';
@@ -50,7 +51,7 @@ export const apiKeyRoutes = [
     status: 201,
     response: ApiKeyWithSecret,
     handler: async ({ deps, auth, body }) => ({
-      data: await createApiKey(deps.db, deps.clock, auth, body),
+      data: await createApiKey(deps.db, deps.clock, apiKeyActor(auth), auth, body),
     }),
   }),
   defineRoute({
@@ -63,8 +64,8 @@ export const apiKeyRoutes = [
       'already revoked key is also a 204 and keeps the first `revokedAt`.',
     scope: 'admin',
     status: 204,
-    handler: async ({ deps, params }) => {
-      await revokeApiKey(deps.db, deps.clock, params.id ?? '');
+    handler: async ({ deps, auth, params }) => {
+      await revokeApiKey(deps.db, deps.clock, params.id ?? '', apiKeyActor(auth));
       return { data: null };
     },
   }),

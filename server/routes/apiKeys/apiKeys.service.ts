@@ -8,6 +8,7 @@ import { type Clock, nowIso } from '../../clock.ts';
 import { invalidField, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
+import { type Actor, recordEvent, systemActor } from '../../events/events.ts';
 import type { ApiKeyCreateInput, ApiKeyListParams, ApiKeyT } from './apiKeys.schema.ts';
 import { transact } from '../../../db/transact.ts';
 
@@ -40,14 +41,16 @@ export interface NewApiKey {
  * Creates a key and returns its secret, the only time it exists outside the caller: only the
  * hash is stored. A key with the admin scope must belong to an admin user. The user checks and
  * the insert share a transaction (the caller's, or one of its own), so they still hold when the
- * key lands.
+ * key lands, and so does its api_key.created event (which carries the key without its secret).
+ * `actor` defaults to the system for the callers at the machine (bootstrap, `localdesk keys`).
  */
 export async function insertApiKey(
   db: Db,
   clock: Clock,
   input: NewApiKey,
+  actor: Actor = systemActor,
 ): Promise<{ apiKey: ApiKeyT; key: string }> {
-  if (!db.isTransaction) return transact(db, (trx) => insertApiKey(trx, clock, input));
+  if (!db.isTransaction) return transact(db, (trx) => insertApiKey(trx, clock, input, actor));
   const user = await db
     .selectFrom('users')
     .select(['id', 'role', 'active'])
@@ -72,7 +75,14 @@ export async function insertApiKey(
     revoked_at: null,
   };
   await db.insertInto('api_keys').values(row).execute();
-  return { apiKey: presentApiKey(row), key };
+  const apiKey = presentApiKey(row);
+  await recordEvent(db, clock, actor, {
+    type: 'api_key.created',
+    resourceType: 'api_key',
+    resourceId: apiKey.id,
+    data: { apiKey },
+  });
+  return { apiKey, key };
 }
 
 /**
@@ -125,30 +135,53 @@ export async function getApiKey(db: Db, auth: Auth, id: string): Promise<ApiKeyT
 export async function createApiKey(
   db: Db,
   clock: Clock,
+  actor: Actor,
   auth: Auth,
   input: ApiKeyCreateInput,
 ): Promise<ApiKeyT & { key: string }> {
-  const { apiKey, key } = await insertApiKey(db, clock, {
-    name: input.name,
-    scopes: input.scopes,
-    userId: input.userId ?? auth.userId,
-    rateLimitPerMinute: input.rateLimitPerMinute ?? null,
-  });
+  const { apiKey, key } = await insertApiKey(
+    db,
+    clock,
+    {
+      name: input.name,
+      scopes: input.scopes,
+      userId: input.userId ?? auth.userId,
+      rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+    },
+    actor,
+  );
   return { ...apiKey, key };
 }
 
 /**
  * Revokes a key: it stops authenticating at once. Revoking a revoked key changes nothing (the
- * first revokedAt stays), so a retried DELETE is harmless. Returns the key as it now is.
+ * first revokedAt stays, and no second api_key.revoked is recorded), so a retried DELETE is
+ * harmless. Returns the key as it now is. `actor` defaults to the system (`localdesk keys`).
  */
-export async function revokeApiKey(db: Db, clock: Clock, id: string): Promise<ApiKeyT> {
-  await db
-    .updateTable('api_keys')
-    .set({ revoked_at: nowIso(clock) })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .execute();
-  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('API key', id);
-  return presentApiKey(row);
+export async function revokeApiKey(
+  db: Db,
+  clock: Clock,
+  id: string,
+  actor: Actor = systemActor,
+): Promise<ApiKeyT> {
+  return transact(db, async (trx) => {
+    const result = await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: nowIso(clock) })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    const row = await trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('API key', id);
+    const apiKey = presentApiKey(row);
+    if (result.numUpdatedRows > 0n) {
+      await recordEvent(trx, clock, actor, {
+        type: 'api_key.revoked',
+        resourceType: 'api_key',
+        resourceId: id,
+        data: { apiKey },
+      });
+    }
+    return apiKey;
+  });
 }

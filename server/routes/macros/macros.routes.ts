@@ -48,7 +48,9 @@ export const macroRoutes = [
     body: MacroCreate,
     status: 201,
     response: Macro,
-    handler: async ({ deps, body }) => ({ data: await createMacro(deps.db, deps.clock, body) }),
+    handler: async ({ deps, auth, body }) => ({
+      data: await createMacro(deps.db, deps.clock, apiKeyActor(auth), body),
+    }),
   }),
   defineRoute({
     method: 'PATCH',
@@ -59,8 +61,8 @@ export const macroRoutes = [
     scope: 'admin',
     body: MacroPatch,
     response: Macro,
-    handler: async ({ deps, params, body }) => ({
-      data: await updateMacro(deps.db, deps.clock, params.id ?? '', body),
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await updateMacro(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
     }),
   }),
   defineRoute({
@@ -71,8 +73,8 @@ export const macroRoutes = [
     description: 'Replies already posted with it stay as they are.',
     scope: 'admin',
     status: 204,
-    handler: async ({ deps, params }) => {
-      await deleteMacro(deps.db, params.id ?? '');
+    handler: async ({ deps, auth, params }) => {
+      await deleteMacro(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '');
       return { data: null };
     },
   }),

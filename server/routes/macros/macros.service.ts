@@ -18,7 +18,7 @@ import type {
   MacroT,
 } from './macros.schema.ts';
 import { macroValues, renderTemplate } from './render.ts';
-import type { Actor } from '../../events/events.ts';
+import { type Actor, recordEvent } from '../../events/events.ts';
 import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
@@ -85,7 +85,12 @@ export async function getMacro(db: Db, id: string): Promise<MacroT> {
   return presentMacro(row);
 }
 
-export async function createMacro(db: Db, clock: Clock, input: MacroCreateInput): Promise<MacroT> {
+export async function createMacro(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  input: MacroCreateInput,
+): Promise<MacroT> {
   const now = nowIso(clock);
   const row: MacroRow = {
     id: newId('macro', clock),
@@ -98,18 +103,30 @@ export async function createMacro(db: Db, clock: Clock, input: MacroCreateInput)
   await transact(db, async (trx) => {
     await assertActionsUsable(trx, input.actions);
     await trx.insertInto('macros').values(row).execute();
+    await recordEvent(trx, clock, actor, {
+      type: 'macro.created',
+      resourceType: 'macro',
+      resourceId: row.id,
+      data: { macro: presentMacro(row) },
+    });
   });
   return presentMacro(row);
 }
 
+/**
+ * Changes a macro. macro.updated names the fields whose value changed (`actions` compared as a
+ * whole, as stored); a patch that changes nothing records no event.
+ */
 export async function updateMacro(
   db: Db,
   clock: Clock,
+  actor: Actor,
   id: string,
   patch: MacroPatchInput,
 ): Promise<MacroT> {
   return transact(db, async (trx) => {
-    if (!(await findMacro(trx, id))) throw notFound('macro', id);
+    const current = await findMacro(trx, id);
+    if (!current) throw notFound('macro', id);
     if (patch.actions) await assertActionsUsable(trx, patch.actions);
     await trx
       .updateTable('macros')
@@ -121,13 +138,36 @@ export async function updateMacro(
       })
       .where('id', '=', id)
       .execute();
-    return getMacro(trx, id);
+    const updated = await findMacro(trx, id);
+    if (!updated) throw notFound('macro', id);
+    const changed = (['name', 'body', 'actions'] as const).filter(
+      (field) => updated[field] !== current[field],
+    );
+    const macro = presentMacro(updated);
+    if (changed.length > 0) {
+      await recordEvent(trx, clock, actor, {
+        type: 'macro.updated',
+        resourceType: 'macro',
+        resourceId: id,
+        data: { macro, changes: changed },
+      });
+    }
+    return macro;
   });
 }
 
-export async function deleteMacro(db: Db, id: string): Promise<void> {
-  const result = await db.deleteFrom('macros').where('id', '=', id).executeTakeFirst();
-  if (result.numDeletedRows === 0n) throw notFound('macro', id);
+/** Deletes a macro; macro.deleted carries it as it was (replies posted with it stay). */
+export async function deleteMacro(db: Db, clock: Clock, actor: Actor, id: string): Promise<void> {
+  await transact(db, async (trx) => {
+    const macro = await getMacro(trx, id);
+    await trx.deleteFrom('macros').where('id', '=', id).execute();
+    await recordEvent(trx, clock, actor, {
+      type: 'macro.deleted',
+      resourceType: 'macro',
+      resourceId: id,
+      data: { macro },
+    });
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyActor } from '../../events/events.ts';
 import { defineRoute } from '../../http/route.ts';
 import { Project, ProjectCreate, ProjectListQuery, ProjectPatch } from './projects.schema.ts';
 import { createProject, getProject, listProjects, updateProject } from './projects.service.ts';
@@ -42,7 +43,9 @@ export const projectRoutes = [
     status: 201,
     response: Project,
     errors: ['CONFLICT'],
-    handler: async ({ deps, body }) => ({ data: await createProject(deps.db, deps.clock, body) }),
+    handler: async ({ deps, auth, body }) => ({
+      data: await createProject(deps.db, deps.clock, apiKeyActor(auth), body),
+    }),
   }),
   defineRoute({
     method: 'PATCH',
@@ -56,8 +59,8 @@ export const projectRoutes = [
     body: ProjectPatch,
     response: Project,
     errors: ['CONFLICT'],
-    handler: async ({ deps, params, body }) => ({
-      data: await updateProject(deps.db, deps.clock, params.id ?? '', body),
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await updateProject(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
     }),
   }),
 ];

@@ -5,6 +5,7 @@ import { type Clock, nowIso } from '../../clock.ts';
 import { conflict, invalidField, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
+import { type Actor, recordEvent } from '../../events/events.ts';
 import {
   type ProjectCreateInput,
   type ProjectListParams,
@@ -82,7 +83,12 @@ async function assertSlugFree(trx: Db, slug: string, derived: boolean, exceptId?
   throw conflict(message, { field: 'slug', slug, projectId: taken.id });
 }
 
-export async function createProject(db: Db, clock: Clock, input: ProjectCreateInput): Promise<ProjectT> {
+export async function createProject(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  input: ProjectCreateInput,
+): Promise<ProjectT> {
   const derived = input.slug === undefined;
   const slug = input.slug ?? slugify(input.name);
   if (slug === '') {
@@ -100,22 +106,30 @@ export async function createProject(db: Db, clock: Clock, input: ProjectCreateIn
   await transact(db, async (trx) => {
     await assertSlugFree(trx, slug, derived);
     await trx.insertInto('projects').values(row).execute();
+    await recordEvent(trx, clock, actor, {
+      type: 'project.created',
+      resourceType: 'project',
+      resourceId: row.id,
+      data: { project: presentProject(row) },
+    });
   });
   return presentProject(row);
 }
 
 /**
  * Changes a project. Renaming keeps the slug (integrations may know it); deactivating archives
- * the project: its tickets stay, but no ticket can be newly filed under it.
+ * the project: its tickets stay, but no ticket can be newly filed under it. project.updated names
+ * the fields whose value changed; a patch that changes nothing records no event.
  */
 export async function updateProject(
   db: Db,
   clock: Clock,
+  actor: Actor,
   id: string,
   patch: ProjectPatchInput,
 ): Promise<ProjectT> {
   await transact(db, async (trx) => {
-    const current = await trx.selectFrom('projects').select('id').where('id', '=', id).executeTakeFirst();
+    const current = await trx.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
     if (!current) throw notFound('project', id);
     if (patch.slug !== undefined) await assertSlugFree(trx, patch.slug, false, id);
 
@@ -124,6 +138,18 @@ export async function updateProject(
     if (patch.slug !== undefined) changes.slug = patch.slug;
     if (patch.active !== undefined) changes.active = patch.active ? 1 : 0;
     await trx.updateTable('projects').set(changes).where('id', '=', id).execute();
+
+    const before = presentProject(current);
+    const after = await getProject(trx, id);
+    const changed = (['name', 'slug', 'active'] as const).filter((field) => after[field] !== before[field]);
+    if (changed.length > 0) {
+      await recordEvent(trx, clock, actor, {
+        type: 'project.updated',
+        resourceType: 'project',
+        resourceId: id,
+        data: { project: after, changes: changed },
+      });
+    }
   });
   return getProject(db, id);
 }

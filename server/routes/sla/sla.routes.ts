@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyActor } from '../../events/events.ts';
 import { defineRoute } from '../../http/route.ts';
 import { SlaPolicy, SlaPolicyPut } from './sla.schema.ts';
 import { getSlaPolicy, listSlaPolicies, putSlaPolicy } from './sla.service.ts';
@@ -49,8 +50,8 @@ export const slaRoutes = [
     scope: 'admin',
     body: SlaPolicyPut,
     response: SlaPolicy,
-    handler: async ({ deps, params, body }) => ({
-      data: await putSlaPolicy(deps.db, deps.clock, params.priority ?? '', body),
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await putSlaPolicy(deps.db, deps.clock, apiKeyActor(auth), params.priority ?? '', body),
     }),
   }),
 ];

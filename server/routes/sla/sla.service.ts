@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database, Priority, SlaPolicyRow } from '../../../db/schema.ts';
 import { type Clock, nowIso } from '../../clock.ts';
 import { notFound } from '../../errors.ts';
+import { type Actor, recordEvent } from '../../events/events.ts';
+import { transact } from '../../../db/transact.ts';
 import { policyOrder, type SlaPolicyPutInput, type SlaPolicyT } from './sla.schema.ts';
 
 type Db = Kysely<Database>;
@@ -42,24 +44,41 @@ export async function getSlaPolicy(db: Db, rawPriority: string): Promise<SlaPoli
 
 /**
  * Replaces one priority's targets. Tickets keep the due times they were given: only tickets
- * created, or re-prioritised, after this change are timed by the new policy.
+ * created, or re-prioritised, after this change are timed by the new policy. sla_policy.updated
+ * (resourceId: the priority) names the targets whose value changed; putting the same targets
+ * again records no event.
  */
 export async function putSlaPolicy(
   db: Db,
   clock: Clock,
+  actor: Actor,
   rawPriority: string,
   input: SlaPolicyPutInput,
 ): Promise<SlaPolicyT> {
   const priority = asPriority(rawPriority);
-  const result = await db
-    .updateTable('sla_policies')
-    .set({
-      first_response_minutes: input.firstResponseMinutes,
-      resolution_minutes: input.resolutionMinutes,
-      updated_at: nowIso(clock),
-    })
-    .where('priority', '=', priority)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw notFound('SLA policy', priority);
-  return getSlaPolicy(db, priority);
+  return transact(db, async (trx) => {
+    const before = await getSlaPolicy(trx, priority);
+    await trx
+      .updateTable('sla_policies')
+      .set({
+        first_response_minutes: input.firstResponseMinutes,
+        resolution_minutes: input.resolutionMinutes,
+        updated_at: nowIso(clock),
+      })
+      .where('priority', '=', priority)
+      .execute();
+    const after = await getSlaPolicy(trx, priority);
+    const changed = (['firstResponseMinutes', 'resolutionMinutes'] as const).filter(
+      (field) => after[field] !== before[field],
+    );
+    if (changed.length > 0) {
+      await recordEvent(trx, clock, actor, {
+        type: 'sla_policy.updated',
+        resourceType: 'sla_policy',
+        resourceId: priority,
+        data: { slaPolicy: after, changes: changed },
+      });
+    }
+    return after;
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyActor } from '../../events/events.ts';
 import { defineRoute } from '../../http/route.ts';
 import { Tag, TagCreate, TagListQuery, TagPatch } from './tags.schema.ts';
 import { createTag, deleteTag, getTag, listTags, updateTag } from './tags.service.ts';
@@ -40,7 +41,9 @@ export const tagRoutes = [
     status: 201,
     response: Tag,
     errors: ['CONFLICT'],
-    handler: async ({ deps, body }) => ({ data: await createTag(deps.db, deps.clock, body) }),
+    handler: async ({ deps, auth, body }) => ({
+      data: await createTag(deps.db, deps.clock, apiKeyActor(auth), body),
+    }),
   }),
   defineRoute({
     method: 'PATCH',
@@ -54,8 +57,8 @@ export const tagRoutes = [
     body: TagPatch,
     response: Tag,
     errors: ['CONFLICT'],
-    handler: async ({ deps, params, body }) => ({
-      data: await updateTag(deps.db, deps.clock, params.id ?? '', body),
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await updateTag(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
     }),
   }),
   defineRoute({
@@ -66,8 +69,8 @@ export const tagRoutes = [
     description: 'Takes the tag off every ticket carrying it; the tickets themselves stay.',
     scope: 'admin',
     status: 204,
-    handler: async ({ deps, params }) => {
-      await deleteTag(deps.db, params.id ?? '');
+    handler: async ({ deps, auth, params }) => {
+      await deleteTag(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '');
       return { data: null };
     },
   }),

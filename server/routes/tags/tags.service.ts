@@ -5,6 +5,7 @@ import { type Clock, nowIso } from '../../clock.ts';
 import { conflict, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
+import { type Actor, recordEvent } from '../../events/events.ts';
 import type { TagCreateInput, TagListParams, TagPatchInput, TagT } from './tags.schema.ts';
 import { transact } from '../../../db/transact.ts';
 
@@ -70,7 +71,20 @@ async function assertNameFree(trx: Db, name: string, exceptId?: string): Promise
   if (taken) throw conflict(`a tag named ${name} already exists`, { field: 'name', tagId: taken.id });
 }
 
-export async function createTag(db: Db, clock: Clock, input: TagCreateInput): Promise<TagT> {
+/**
+ * Records tag.created for a tag just inserted, in the caller's transaction: by POST /tags, or
+ * implicitly when a ticket is tagged with a name no tag has yet (a new tag is on no ticket).
+ */
+export async function recordTagCreated(trx: Db, clock: Clock, actor: Actor, row: TagRow): Promise<void> {
+  await recordEvent(trx, clock, actor, {
+    type: 'tag.created',
+    resourceType: 'tag',
+    resourceId: row.id,
+    data: { tag: presentTag({ ...row, ticket_count: 0 }) },
+  });
+}
+
+export async function createTag(db: Db, clock: Clock, actor: Actor, input: TagCreateInput): Promise<TagT> {
   const now = nowIso(clock);
   const row: TagRow = {
     id: newId('tag', clock),
@@ -82,27 +96,59 @@ export async function createTag(db: Db, clock: Clock, input: TagCreateInput): Pr
   await transact(db, async (trx) => {
     await assertNameFree(trx, input.name);
     await trx.insertInto('tags').values(row).execute();
+    await recordTagCreated(trx, clock, actor, row);
   });
   return presentTag({ ...row, ticket_count: 0 });
 }
 
-/** Renames or recolours a tag; tickets refer to it by id, so a rename shows on all of them. */
-export async function updateTag(db: Db, clock: Clock, id: string, patch: TagPatchInput): Promise<TagT> {
+/**
+ * Renames or recolours a tag; tickets refer to it by id, so a rename shows on all of them.
+ * tag.updated names the fields whose value changed; a patch that changes nothing records none.
+ */
+export async function updateTag(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  patch: TagPatchInput,
+): Promise<TagT> {
   await transact(db, async (trx) => {
-    const current = await trx.selectFrom('tags').select('id').where('id', '=', id).executeTakeFirst();
-    if (!current) throw notFound('tag', id);
+    const before = await getTag(trx, id);
     if (patch.name !== undefined) await assertNameFree(trx, patch.name, id);
 
     const changes: Partial<TagsTable> = { updated_at: nowIso(clock) };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.color !== undefined) changes.color = patch.color;
     await trx.updateTable('tags').set(changes).where('id', '=', id).execute();
+
+    const after = await getTag(trx, id);
+    const changed = (['name', 'color'] as const).filter((field) => after[field] !== before[field]);
+    if (changed.length > 0) {
+      await recordEvent(trx, clock, actor, {
+        type: 'tag.updated',
+        resourceType: 'tag',
+        resourceId: id,
+        data: { tag: after, changes: changed },
+      });
+    }
   });
   return getTag(db, id);
 }
 
-/** Deletes a tag; the ticket_tags foreign key (ON DELETE CASCADE) takes it off every ticket. */
-export async function deleteTag(db: Db, id: string): Promise<void> {
-  const result = await db.deleteFrom('tags').where('id', '=', id).executeTakeFirst();
-  if (result.numDeletedRows === 0n) throw notFound('tag', id);
+/**
+ * Deletes a tag; the ticket_tags foreign key (ON DELETE CASCADE) takes it off every ticket.
+ * tag.deleted carries the tag as it was (its name, and on how many tickets it was): once it is
+ * gone, its id alone tells a listener nothing.
+ */
+export async function deleteTag(db: Db, clock: Clock, actor: Actor, id: string): Promise<void> {
+  await transact(db, async (trx) => {
+    const tag = await getTag(trx, id);
+    await trx.deleteFrom('tags').where('id', '=', id).execute();
+    await recordEvent(trx, clock, actor, {
+      type: 'tag.deleted',
+      resourceType: 'tag',
+      resourceId: id,
+      data: { tag },
+    });
+  });
 }

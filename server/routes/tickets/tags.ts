@@ -1,8 +1,10 @@
 // A ticket's tags: stored as links to the tags table, shown as a sorted list of names.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Database } from '../../../db/schema.ts';
+import type { Database, TagRow } from '../../../db/schema.ts';
 import type { Clock } from '../../clock.ts';
+import type { Actor } from '../../events/events.ts';
 import { newId } from '../../ids.ts';
+import { recordTagCreated } from '../tags/tags.service.ts';
 
 /** The tag names of ticket `alias` as a JSON array (unordered: the presenter sorts them). */
 export function tagNamesSql(alias: string): RawBuilder<string> {
@@ -10,10 +12,14 @@ export function tagNamesSql(alias: string): RawBuilder<string> {
     join tags g on g.id = tt.tag_id where tt.ticket_id = ${sql.ref(`${alias}.id`)})`;
 }
 
-/** The ids of these tag names, creating the ones that do not exist yet (tagging just works). */
+/**
+ * The ids of these tag names, creating the ones that do not exist yet (tagging just works). A
+ * tag created here records tag.created like one made by POST /tags, with the tagging actor.
+ */
 export async function ensureTags(
   trx: Kysely<Database>,
   clock: Clock,
+  actor: Actor,
   names: readonly string[],
   now: string,
 ): Promise<string[]> {
@@ -23,9 +29,12 @@ export async function ensureTags(
   const byName = new Map(existing.map((t) => [t.name, t.id]));
   const missing = unique.filter((name) => !byName.has(name));
   if (missing.length > 0) {
-    const rows = missing.map((name) => ({ id: newId('tag', clock), name, color: null, created_at: now, updated_at: now }));
+    const rows: TagRow[] = missing.map((name) => ({ id: newId('tag', clock), name, color: null, created_at: now, updated_at: now }));
     await trx.insertInto('tags').values(rows).execute();
-    for (const row of rows) byName.set(row.name, row.id);
+    for (const row of rows) {
+      byName.set(row.name, row.id);
+      await recordTagCreated(trx, clock, actor, row);
+    }
   }
   return unique.map((name) => byName.get(name) as string);
 }
@@ -34,11 +43,12 @@ export async function ensureTags(
 export async function setTicketTags(
   trx: Kysely<Database>,
   clock: Clock,
+  actor: Actor,
   ticketId: string,
   names: readonly string[],
   now: string,
 ): Promise<void> {
-  const tagIds = await ensureTags(trx, clock, names, now);
+  const tagIds = await ensureTags(trx, clock, actor, names, now);
   await trx.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
   if (tagIds.length > 0) {
     await trx

@@ -167,7 +167,7 @@ export async function createTicket(
       },
       now,
     );
-    if (input.tags) await setTicketTags(trx, clock, ticketId, input.tags, now);
+    if (input.tags) await setTicketTags(trx, clock, actor, ticketId, input.tags, now);
     const first: MessageRow = {
       id: newId('message', clock),
       ticket_id: ticketId,

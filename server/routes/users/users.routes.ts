@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyActor } from '../../events/events.ts';
 import { defineRoute } from '../../http/route.ts';
 import { User, UserCreate, UserListQuery, UserPatch } from './users.schema.ts';
 import { createUser, getUser, listUsers, updateUser } from './users.service.ts';
@@ -49,7 +50,9 @@ export const userRoutes = [
     status: 201,
     response: User,
     errors: ['CONFLICT'],
-    handler: async ({ deps, body }) => ({ data: await createUser(deps.db, deps.clock, body) }),
+    handler: async ({ deps, auth, body }) => ({
+      data: await createUser(deps.db, deps.clock, apiKeyActor(auth), body),
+    }),
   }),
   defineRoute({
     method: 'PATCH',
@@ -66,8 +69,8 @@ export const userRoutes = [
     body: UserPatch,
     response: User,
     errors: ['CONFLICT'],
-    handler: async ({ deps, params, body }) => ({
-      data: await updateUser(deps.db, deps.clock, params.id ?? '', body),
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await updateUser(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
     }),
   }),
 ];

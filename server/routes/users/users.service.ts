@@ -5,6 +5,7 @@ import { type Clock, nowIso } from '../../clock.ts';
 import { conflict, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
+import { type Actor, recordEvent } from '../../events/events.ts';
 import type { UserCreateInput, UserListParams, UserPatchInput, UserT } from './users.schema.ts';
 import { transact } from '../../../db/transact.ts';
 
@@ -63,7 +64,12 @@ async function assertEmailFree(trx: Db, email: string, exceptId?: string): Promi
   }
 }
 
-export async function createUser(db: Db, clock: Clock, input: UserCreateInput): Promise<UserT> {
+export async function createUser(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  input: UserCreateInput,
+): Promise<UserT> {
   const now = nowIso(clock);
   const row: UserRow = {
     id: newId('user', clock),
@@ -77,6 +83,12 @@ export async function createUser(db: Db, clock: Clock, input: UserCreateInput): 
   await transact(db, async (trx) => {
     await assertEmailFree(trx, input.email);
     await trx.insertInto('users').values(row).execute();
+    await recordEvent(trx, clock, actor, {
+      type: 'user.created',
+      resourceType: 'user',
+      resourceId: row.id,
+      data: { user: presentUser(row) },
+    });
   });
   return presentUser(row);
 }
@@ -85,11 +97,13 @@ export async function createUser(db: Db, clock: Clock, input: UserCreateInput): 
  * Changes a user. Demoting or deactivating the last active admin is refused (409): nobody could
  * administer the desk afterwards. The check and the write share one transaction, so two
  * concurrent demotions cannot both pass it. Deactivation deletes nothing: tickets stay
- * assigned, messages keep their author, and the user's keys stop authenticating.
+ * assigned, messages keep their author, and the user's keys stop authenticating. user.updated
+ * names the fields whose value changed; a patch that changes nothing records no event.
  */
 export async function updateUser(
   db: Db,
   clock: Clock,
+  actor: Actor,
   id: string,
   patch: UserPatchInput,
 ): Promise<UserT> {
@@ -129,6 +143,20 @@ export async function updateUser(
     if (patch.role !== undefined) changes.role = patch.role;
     if (patch.active !== undefined) changes.active = patch.active ? 1 : 0;
     await trx.updateTable('users').set(changes).where('id', '=', id).execute();
+
+    const before = presentUser(current);
+    const after = await getUser(trx, id);
+    const changed = (['name', 'email', 'role', 'active'] as const).filter(
+      (field) => after[field] !== before[field],
+    );
+    if (changed.length > 0) {
+      await recordEvent(trx, clock, actor, {
+        type: 'user.updated',
+        resourceType: 'user',
+        resourceId: id,
+        data: { user: after, changes: changed },
+      });
+    }
   });
   return getUser(db, id);
 }
