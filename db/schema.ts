@@ -232,6 +232,12 @@ export interface EventCursorsTable {
   seq: number;
 }
 
+/** Tickets per status, maintained by triggers (see migration 2026112405). */
+export interface TicketCountsTable {
+  status: TicketStatus;
+  n: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -254,6 +260,7 @@ export interface Database {
   conversation_fts: ConversationFtsTable;
   contact_fts: ContactFtsTable;
   event_cursors: EventCursorsTable;
+  ticket_counts: TicketCountsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -6,12 +6,14 @@ import * as core from './2026112401_core.ts';
 import * as team from './2026112402_team.ts';
 import * as events from './2026112403_events.ts';
 import * as searchCursors from './2026112404_search_cursors.ts';
+import * as ticketCounts from './2026112405_ticket_counts.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
   '2026112402_team': team,
   '2026112403_events': events,
   '2026112404_search_cursors': searchCursors,
+  '2026112405_ticket_counts': ticketCounts,
 };
 
 export const migrationProvider: MigrationProvider = {

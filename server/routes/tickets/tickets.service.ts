@@ -39,6 +39,19 @@ const sortColumns = {
   status: ['t.status_rank', 't.created_at'],
 } as const;
 
+/** True when the list is filtered by status at most: its total comes from ticket_counts. */
+function onlyStatusFilter(params: TicketListParams): boolean {
+  return !params.priority && !params.assignedTo && !params.contactId && !params.projectId &&
+    !params.tag && !params.search;
+}
+
+async function countByStatus(db: Db, statuses: readonly TicketRow['status'][] | undefined) {
+  let query = db.selectFrom('ticket_counts').select((eb) => eb.fn.sum<number>('n').as('total'));
+  if (statuses) query = query.where('status', 'in', statuses);
+  const row = await query.executeTakeFirst();
+  return Number(row?.total ?? 0);
+}
+
 export async function listTickets(
   db: Db,
   clock: Clock,
@@ -70,7 +83,9 @@ export async function listTickets(
         )
       : where.where(sql<boolean>`0`);
   }
-  const total = await countRows(where);
+  const total = onlyStatusFilter(params)
+    ? await countByStatus(db, params.status)
+    : await countRows(where);
 
   // Every sort ends with seq (insertion order) so pages never overlap or skip on ties.
   const direction = params.sortOrder;
