@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
-    testTimeout: 20_000,
+    // Generous: CLI tests start real processes (tsx compiles the sources) on 2 shared cores.
+    testTimeout: 60_000,
     hookTimeout: 30_000,
   },
 });

@@ -214,6 +214,12 @@ export function seedDatabase(sqlite: BetterSqlite3.Database, options: SeedOption
       messages++;
     }
   })();
+  // Contacts join the search index once, like tickets (new contacts only).
+  sqlite
+    .prepare(`insert into contact_fts (contact_id, name, email, company)
+      select c.id, coalesce(c.name, ''), c.email, coalesce(c.company, '') from contacts c
+      where not exists (select 1 from contact_fts f where f.contact_id = c.id)`)
+    .run();
   sqlite.exec('analyze');
 
   return {

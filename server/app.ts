@@ -17,9 +17,11 @@ import { hostCheck } from './middleware/hostCheck.ts';
 import { renderer } from './middleware/renderer.ts';
 import { requestLog } from './middleware/requestLog.ts';
 import { securityHeaders } from './middleware/securityHeaders.ts';
+import { createMetrics, httpMetrics } from './metrics/metrics.ts';
 import { apiRoutes } from './routes/index.ts';
 import { publicApiRouter, rootRouter } from './routes/system/system.ts';
 import { startWebhookWorker } from './webhooks/worker.ts';
+import { startWorkflowEngine } from './workflows/engine.ts';
 
 /** Work that runs beside request handling: started by listen(), stopped by close(). */
 export interface BackgroundTask {
@@ -28,7 +30,7 @@ export interface BackgroundTask {
 export type BackgroundStarter = (deps: Deps) => BackgroundTask;
 
 /** The server's background work (webhook deliveries, workflows), in start order. */
-const backgroundStarters: BackgroundStarter[] = [startWebhookWorker];
+const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine];
 
 export interface ServerOptions {
   db: Kysely<Database>;
@@ -60,12 +62,14 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     logger,
     limiter: new RateLimiter(),
     hub: new EventHub(db, logger),
+    metrics: createMetrics(db),
   };
   let shuttingDown = false;
 
   const app = new Koa({ proxy: false });
   app.silent = true; // errors are logged by the envelope middleware, once
   app.use(requestLog(logger));
+  app.use(httpMetrics(deps.metrics));
   app.use(envelope(logger));
   app.use(async (ctx, next) => {
     if (shuttingDown) ctx.set('Connection', 'close');

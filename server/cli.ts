@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -8,7 +10,9 @@ import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
 import { ScopeSchema, type Scope } from './auth/scopes.ts';
 import { bootstrap } from './bootstrap.ts';
-import { systemClock } from './clock.ts';
+import { nowIso, systemClock } from './clock.ts';
+import { backupDatabase } from './data/backup.ts';
+import { exportStream, importFile } from './data/exportImport.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './routes/apiKeys/apiKeys.service.ts';
 import { appVersion } from './version.ts';
@@ -21,6 +25,9 @@ Usage:
   localdesk keys list [--data DIR]
   localdesk keys revoke KEY_ID [--data DIR]
   localdesk seed --tickets N [--messages-per-ticket M] [--data DIR]   (demo data)
+  localdesk backup --out FILE [--data DIR]      consistent copy of the database, also while serving
+  localdesk export [--out FILE] [--data DIR]    every record as NDJSON (to stdout without --out)
+  localdesk import FILE [--data DIR]            an export back in: idempotent by id, all or nothing
   localdesk --version
 
 Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS,
@@ -216,6 +223,75 @@ async function seed(args: string[]): Promise<number> {
   }
 }
 
+async function backup(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { data: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  if (!values.out) throw new UsageError('backup needs --out FILE');
+  const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  try {
+    const result = await backupDatabase(handle.file, resolve(values.out), nowIso(systemClock));
+    process.stdout.write(`Backed up ${handle.file} to ${result.path} (${result.bytes} bytes)\n`);
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exportData(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { data: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  try {
+    const stream = exportStream(handle.file, nowIso(systemClock), appVersion);
+    if (!values.out) {
+      try {
+        await pipeline(stream, process.stdout, { end: false });
+      } catch (err) {
+        // The reader went away (`localdesk export | head`): not worth a stack trace.
+        if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 1;
+        throw err;
+      }
+      return 0;
+    }
+    // Written beside the target and renamed: an interrupted export never replaces a good one.
+    const out = resolve(values.out);
+    const partial = `${out}.part`;
+    try {
+      await pipeline(stream, createWriteStream(partial, { mode: 0o600 }));
+      await rename(partial, out);
+    } catch (err) {
+      await rm(partial, { force: true });
+      throw err;
+    }
+    process.stdout.write(`Exported ${handle.file} to ${out} (${statSync(out).size} bytes)\n`);
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function importData(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' } }, allowPositionals: true, strict: true });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('import needs one export FILE');
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  try {
+    const { imported, skipped, merged } = await importFile(handle.db, resolve(file));
+    const lines = Object.keys(imported).map((table) => {
+      const t = table as keyof typeof imported;
+      const note = merged[t] > 0 ? ` (${merged[t]} merged by email/name)` : '';
+      return `  ${table.padEnd(20)} ${String(imported[t]).padStart(8)} imported ${String(skipped[t]).padStart(8)} skipped${note}`;
+    });
+    const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    process.stdout.write(
+      `Imported ${file} into ${handle.file}:\n${lines.join('\n')}\n` +
+        `  ${'total'.padEnd(20)} ${String(total(imported)).padStart(8)} imported ${String(total(skipped)).padStart(8)} skipped\n`,
+    );
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
@@ -226,6 +302,12 @@ export async function main(argv: string[]): Promise<number> {
         return await keys(args);
       case 'seed':
         return await seed(args);
+      case 'backup':
+        return await backup(args);
+      case 'export':
+        return await exportData(args);
+      case 'import':
+        return await importData(args);
       case '--version':
       case 'version':
         process.stdout.write(`${appVersion}\n`);

@@ -5,6 +5,7 @@ import type { RateLimiter } from './auth/rateLimit.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { EventHub } from './events/hub.ts';
+import type { Metrics } from './metrics/metrics.ts';
 
 /** Everything a request handler may use; built once by createServer. */
 export interface Deps {
@@ -15,4 +16,6 @@ export interface Deps {
   limiter: RateLimiter;
   /** Fans committed events out to streams, workflows and webhooks. */
   hub: EventHub;
+  /** This server's Prometheus registry (never the process-wide default one). */
+  metrics: Metrics;
 }

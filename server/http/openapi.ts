@@ -62,6 +62,11 @@ export interface PublicOperation {
   summary: string;
   response: z.ZodType;
   envelope: boolean;
+  description?: string;
+  /** Media type of the 200 response; JSON unless given. */
+  contentType?: string;
+  /** A key is needed only in some setups (LAN mode): documents the key as optional, and 401/403. */
+  keyOptional?: boolean;
 }
 
 export function buildOpenApi(
@@ -89,6 +94,25 @@ export function buildOpenApi(
         parameters.push({ name, in: 'query', required: required.has(name), description, schema: rest });
       }
     }
+    if (route.method === 'POST' && route.idempotency !== false) {
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'Replays the first response for 24 h instead of acting again' +
+          (route.secretFields ? ` (${route.secretFields.join(', ')} then comes back null)` : ''),
+        schema: { type: 'string', maxLength: 255 },
+      });
+    }
+    if (route.method === 'PATCH' || route.method === 'PUT' || route.method === 'DELETE') {
+      parameters.push({
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description: 'The ETag from GET; 412 if the resource changed since',
+        schema: { type: 'string' },
+      });
+    }
     const data = route.response ? toSchema(route.response, 'output', components) : { type: 'null' };
     const success = route.list
       ? { type: 'object', properties: { data, meta: toSchema(ListMetaSchema, 'output', components), error: { type: 'null' } }, required: ['data', 'meta', 'error'] }
@@ -108,7 +132,7 @@ export function buildOpenApi(
     if (route.errors?.includes('CONFLICT')) {
       responses['409'] = errorResponse('Conflict with the current state (uniqueness, state)');
     }
-    if (route.errors?.includes('PRECONDITION_FAILED')) {
+    if (route.errors?.includes('PRECONDITION_FAILED') || ['PATCH', 'PUT', 'DELETE'].includes(route.method)) {
       responses['412'] = errorResponse('If-Match does not match the current ETag');
     }
     if (route.body) {
@@ -139,11 +163,22 @@ export function buildOpenApi(
       ? { type: 'object', properties: { data, error: { type: 'null' } }, required: ['data', 'error'] }
       : data;
     paths[op.path] ??= {};
+    const content = { [op.contentType ?? 'application/json']: { schema } };
     paths[op.path]![op.method] = {
       tags: [op.tag],
       summary: op.summary,
-      security: [],
-      responses: { '200': { description: 'Success', content: { 'application/json': { schema } } } },
+      ...(op.description ? { description: op.description } : {}),
+      // `{}` admits a request without a key; the others document the optional key.
+      security: op.keyOptional ? [{}, { apiKey: [] }, { bearer: [] }] : [],
+      responses: {
+        '200': { description: 'Success', content },
+        ...(op.keyOptional
+          ? {
+              '401': errorResponse('A key is required here and is missing, unknown or revoked'),
+              '403': errorResponse('The key lacks the scope (`details.required`)'),
+            }
+          : {}),
+      },
     };
   }
 

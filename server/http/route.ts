@@ -59,6 +59,16 @@ export interface RouteDef<
   list?: boolean;
   /** The handler writes the response itself (Server-Sent Events); no envelope. */
   stream?: boolean;
+  /**
+   * Fields of `data` shown once (a new API key's secret): an Idempotency-Key replay returns
+   * them as null, so the stored response never holds a secret.
+   */
+  secretFields?: readonly string[];
+  /**
+   * false: Idempotency-Key is not applied (a streamed body, or work too long to hold the
+   * database for: import is idempotent by id anyway; a repeated backup is one more snapshot).
+   */
+  idempotency?: false;
   /** Error codes this route can answer beyond the common ones, for the OpenAPI document. */
   errors?: readonly ('CONFLICT' | 'PRECONDITION_FAILED')[];
   handler: (input: RouteInput<Q, B>) => Promise<Reply<z.output<R>>>;
@@ -103,6 +113,11 @@ function singleValuedQuery(ctx: Context): Record<string, string> {
 
 const emptyQuery = z.strictObject({});
 
+function withoutSecrets(data: unknown, fields: readonly string[] | undefined): unknown {
+  if (!fields || typeof data !== 'object' || data === null) return data;
+  return { ...data, ...Object.fromEntries(fields.map((field) => [field, null])) };
+}
+
 /**
  * Mounts every route. Beyond auth, rate limits, scopes and validation, this is where the HTTP
  * concurrency rules live: GETs of single resources carry an ETag (If-None-Match → 304);
@@ -130,7 +145,8 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
     const run = (d: Deps) => route.handler({ deps: d, auth, params: ctx.params, query, body, ctx });
 
     const ifMatch = ctx.get('if-match');
-    const idempotencyKey = route.method === 'POST' ? ctx.get('idempotency-key') : '';
+    const idempotencyKey =
+      route.method === 'POST' && route.idempotency !== false ? ctx.get('idempotency-key') : '';
     let status: number = route.status ?? 200;
     let reply: Reply<unknown>;
     if (ifMatch && getSibling && route.method !== 'GET') {
@@ -159,7 +175,8 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
         const earlier = await recall(trx, deps.clock, auth.keyId, key, hash);
         if (earlier) return { replayed: earlier };
         const fresh = await run({ ...deps, db: trx });
-        await remember(trx, deps.clock, auth.keyId, key, hash, { status, body: fresh.data });
+        const stored = withoutSecrets(fresh.data, route.secretFields);
+        await remember(trx, deps.clock, auth.keyId, key, hash, { status, body: stored });
         return { fresh };
       });
       if (outcome.replayed) {

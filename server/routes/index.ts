@@ -12,6 +12,9 @@ import { macroRoutes } from './macros/macros.routes.ts';
 import { slaRoutes } from './sla/sla.routes.ts';
 import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { webhookRoutes } from '../webhooks/webhooks.routes.ts';
+import { workflowRoutes } from '../workflows/workflows.routes.ts';
+import { dataRoutes } from '../data/data.routes.ts';
+import { searchRoutes } from '../search/search.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -27,5 +30,8 @@ export const apiRoutes: RouteDef[] = [
   ...macroRoutes,
   ...slaRoutes,
   ...analyticsRoutes,
+  ...searchRoutes,
   ...webhookRoutes,
+  ...workflowRoutes,
+  ...dataRoutes,
 ];

@@ -24,8 +24,9 @@ const deliveryDoc =
   'Each matching event is POSTed as the event JSON with the headers `LocalDesk-Event` (its ' +
   'type), `LocalDesk-Delivery` (a dlv_ id, the same on every retry) and `LocalDesk-Signature: ' +
   't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the secret>`. A 2xx ' +
-  'answer within 10 s is a success; anything else is retried with exponential backoff (8 ' +
-  'attempts in all, the last about 20 minutes after the first), and deliveries survive a restart.';
+  'answer within 10 s is a success; anything else (redirects included) is retried with ' +
+  'exponential backoff and jitter: 8 attempts in all, the last about 20 minutes after the ' +
+  'first. Deliveries survive a restart; a receiver may see one twice, so dedupe by dlv_ id.';
 
 export const webhookRoutes = [
   defineRoute({
@@ -49,6 +50,7 @@ export const webhookRoutes = [
     body: WebhookCreate,
     status: 201,
     response: WebhookWithSecret,
+    secretFields: ['secret'],
     handler: async ({ deps, body }) => ({ data: await createWebhook(deps.db, deps.clock, body) }),
   }),
   defineRoute({

@@ -13,6 +13,8 @@ import { appVersion } from '../version.ts';
 
 /** Attempts in flight at once, across all webhooks. */
 const concurrency = 4;
+/** ...and per webhook, so one dead receiver cannot hold every slot while it times out. */
+const perWebhook = 2;
 const maxBackoffMs = 60 * 60 * 1000;
 const maxErrorLength = 500;
 
@@ -46,6 +48,7 @@ export function signatureHeader(secret: string, unixSeconds: number, body: strin
 
 interface Job {
   id: string;
+  webhookId: string;
   url: string;
   secret: string;
   event: EventRow;
@@ -60,29 +63,38 @@ interface AttemptResult {
 function describeError(err: unknown): string {
   // fetch reports network failures as TypeError('fetch failed') with the real reason as cause.
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  const text = cause instanceof Error ? cause.message : String(cause);
-  return text.slice(0, maxErrorLength);
+  const text = cause instanceof Error ? cause.message || cause.name : String(cause);
+  return (text || 'network error').slice(0, maxErrorLength);
 }
 
 export function startWebhookWorker(deps: Deps): BackgroundTask {
   const { db, clock, config, logger } = deps;
   const stats: WebhookStats = { succeeded: 0, failed: 0, retried: 0 };
   statsByDeps.set(deps, stats);
-  const inFlight = new Map<string, Promise<void>>();
+  const inFlight = new Map<string, { webhookId: string; run: Promise<void> }>();
   let stopping = false;
   let pumping: Promise<void> | null = null;
   let again = false;
 
-  /** Due pending deliveries of active webhooks, oldest due first, not already in flight. */
+  const busy = (webhookId: string) =>
+    [...inFlight.values()].filter((f) => f.webhookId === webhookId).length;
+
+  /** Due pending deliveries of active webhooks with a free slot, oldest due first. */
   async function dueJobs(limit: number): Promise<Job[]> {
     let query = db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-      .select(['d.id', 'd.event_id', 'w.url', 'w.secret'])
+      .select(['d.id', 'd.webhook_id', 'd.event_id', 'w.url', 'w.secret'])
       .where('d.status', '=', 'pending')
       .where('d.next_attempt_at', '<=', nowIso(clock))
       .where('w.active', '=', 1);
-    if (inFlight.size > 0) query = query.where('d.id', 'not in', [...inFlight.keys()]);
+    if (inFlight.size > 0) {
+      const full = [...new Set([...inFlight.values()].map((f) => f.webhookId))].filter(
+        (id) => busy(id) >= perWebhook,
+      );
+      query = query.where('d.id', 'not in', [...inFlight.keys()]);
+      if (full.length > 0) query = query.where('d.webhook_id', 'not in', full);
+    }
     const rows = await query.orderBy('d.next_attempt_at').orderBy('d.seq').limit(limit).execute();
     if (rows.length === 0) return [];
     const events = await db
@@ -93,7 +105,7 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
     const byId = new Map(events.map((e) => [e.id, e]));
     return rows.flatMap((r) => {
       const event = byId.get(r.event_id);
-      return event ? [{ id: r.id, url: r.url, secret: r.secret, event }] : [];
+      return event ? [{ id: r.id, webhookId: r.webhook_id, url: r.url, secret: r.secret, event }] : [];
     });
   }
 
@@ -195,7 +207,7 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
         inFlight.delete(job.id);
         wake();
       });
-    inFlight.set(job.id, run);
+    inFlight.set(job.id, { webhookId: job.webhookId, run });
   }
 
   async function pump(): Promise<void> {
@@ -207,8 +219,13 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
           if (free <= 0) break;
           const jobs = await dueJobs(free);
           if (stopping) break;
-          for (const job of jobs) start(job);
-          if (jobs.length < free) break;
+          let started = 0;
+          for (const job of jobs) {
+            if (busy(job.webhookId) >= perWebhook) continue; // its turn comes when a slot frees
+            start(job);
+            started++;
+          }
+          if (started === 0 || jobs.length < free) break;
         }
       } catch (err) {
         logger.error({ err }, 'webhook worker could not read due deliveries');
@@ -241,7 +258,7 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
       unsubscribe();
       await pumping;
       // Each attempt ends within its timeout; let it record its outcome before the db closes.
-      await Promise.allSettled([...inFlight.values()]);
+      await Promise.allSettled([...inFlight.values()].map((f) => f.run));
     },
   };
 }

@@ -97,6 +97,18 @@ describe('Idempotency-Key', () => {
     expect(fixed.status).toBe(201);
   });
 
+  it('never replays a secret: a repeated key creation returns the key as null', async () => {
+    const headers = { 'Idempotency-Key': 'new-key-1' };
+    const body = { name: 'mail fetcher', scopes: ['tickets:write'] };
+    const first = await s.api.post<{ id: string; key: string | null }>('/api-keys', body, { headers });
+    expect(first.body.data.key).toMatch(/^ldk_/);
+    const again = await s.api.post<{ id: string; key: string | null }>('/api-keys', body, { headers });
+    expect(again.body.data.id).toBe(first.body.data.id);
+    expect(again.body.data.key).toBeNull();
+    const stored = await s.db.selectFrom('idempotency_keys').select('response').execute();
+    expect(JSON.stringify(stored)).not.toContain(first.body.data.key ?? 'x');
+  });
+
   it('rejects a malformed key', async () => {
     const res = await s.api.post('/tickets', body, { headers: { 'Idempotency-Key': 'x'.repeat(300) } });
     expect(res.status).toBe(400);

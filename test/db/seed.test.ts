@@ -32,6 +32,9 @@ describe('seedDatabase', () => {
       const times = list.body.data.map((t) => t.createdAt);
       expect([...times].sort().reverse()).toEqual(times);
       expect((await s.api.get('/contacts')).body.meta?.total).toBe(result.contacts);
+      const contact = s.sqlite.prepare('select company from contacts limit 1').get() as { company: string };
+      const hits = await s.api.get<{ contacts: { total: number } }>(`/search?q=${contact.company}&types=contacts`);
+      expect(hits.body.data.contacts.total).toBeGreaterThan(0);
       expect((await s.api.get('/conversations')).body.meta?.total).toBe(result.conversations);
     } finally {
       await s.close();

@@ -33,7 +33,7 @@ export class FakeBrowserWindow extends EventEmitter {
     this.loaded.push(url);
     return Promise.resolve();
   }
-  once(event: string, listener: () => void) {
+  override once(event: string, listener: () => void) {
     if (event === 'ready-to-show') listener();
     return this;
   }

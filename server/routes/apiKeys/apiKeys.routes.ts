@@ -50,6 +50,7 @@ export const apiKeyRoutes = [
     body: ApiKeyCreate,
     status: 201,
     response: ApiKeyWithSecret,
+    secretFields: ['key'],
     handler: async ({ deps, auth, body }) => ({
       data: await createApiKey(deps.db, deps.clock, apiKeyActor(auth), auth, body),
     }),

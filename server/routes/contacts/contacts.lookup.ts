@@ -1,5 +1,5 @@
 // Contact helpers that tickets and conversations use inside their own transactions.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { type Actor, recordEvent } from '../../events/events.ts';
 import { newId } from '../../ids.ts';
@@ -29,6 +29,7 @@ export async function findOrCreateContact(
     updated_at: now,
   };
   await trx.insertInto('contacts').values(row).execute();
+  await indexContact(trx, row);
   await recordEvent(trx, clock, actor, {
     type: 'contact.created',
     resourceType: 'contact',
@@ -50,4 +51,29 @@ export async function markContactSeen(
     .where('id', '=', contactId)
     .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', now)]))
     .execute();
+}
+
+type SearchFields = Pick<ContactRow, 'id' | 'name' | 'email' | 'company'>;
+
+/** Adds a new contact's search entry, in the transaction that inserts the contact. */
+export async function indexContact(trx: Kysely<Database>, contact: SearchFields): Promise<void> {
+  const { id, name, email, company } = contact;
+  // Raw SQL: the typed table makes the rowid required, and SQLite is to assign it here.
+  await sql`insert into contact_fts (contact_id, name, email, company)
+    values (${id}, ${name ?? ''}, ${email}, ${company ?? ''})`.execute(trx);
+}
+
+/**
+ * Search entries are found by contact_id, never by rowid: contacts has no integer primary key,
+ * so VACUUM may renumber its rowids. contact_id is unindexed, so this scans the entries (a few
+ * ms at 20,000 contacts): paid only by a contact's PATCH or delete, which are rare.
+ */
+export async function unindexContact(trx: Kysely<Database>, contactId: string): Promise<void> {
+  await trx.deleteFrom('contact_fts').where('contact_id', '=', contactId).execute();
+}
+
+/** Replaces a changed contact's entry; replacing also heals an entry that went missing. */
+export async function reindexContact(trx: Kysely<Database>, contact: SearchFields): Promise<void> {
+  await unindexContact(trx, contact.id);
+  await indexContact(trx, contact);
 }

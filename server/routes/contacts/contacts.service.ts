@@ -8,6 +8,7 @@ import type { Clock } from '../../clock.ts';
 import { conflict, invalidField, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
+import { indexContact, reindexContact, unindexContact } from './contacts.lookup.ts';
 import type {
   ContactCreateInput,
   ContactListParams,
@@ -174,18 +175,17 @@ export async function createContact(
   await db.transaction().execute(async (trx) => {
     // Checked first to name the existing contact; the UNIQUE constraint still backs it (409).
     await assertEmailFree(trx, input.email);
+    const fields = {
+      id,
+      name: input.name ?? null,
+      email: input.email,
+      company: input.company ?? null,
+    };
     await trx
       .insertInto('contacts')
-      .values({
-        id,
-        name: input.name ?? null,
-        email: input.email,
-        company: input.company ?? null,
-        last_seen_at: lastSeenAt,
-        created_at: now,
-        updated_at: now,
-      })
+      .values({ ...fields, last_seen_at: lastSeenAt, created_at: now, updated_at: now })
       .execute();
+    await indexContact(trx, fields);
     await recordEvent(trx, clock, actor, {
       type: 'contact.created',
       resourceType: 'contact',
@@ -228,6 +228,12 @@ export async function updateContact(
       (field) => patch[field] !== undefined && patch[field] !== current[field],
     );
     if (changes.length > 0) {
+      await reindexContact(trx, {
+        id,
+        email: patch.email ?? current.email,
+        name: patch.name !== undefined ? patch.name : current.name,
+        company: patch.company !== undefined ? patch.company : current.company,
+      });
       await recordEvent(trx, clock, actor, {
         type: 'contact.updated',
         resourceType: 'contact',
@@ -264,6 +270,7 @@ export async function deleteContact(db: Db, clock: Clock, actor: Actor, id: stri
       );
     }
     await trx.deleteFrom('contacts').where('id', '=', id).execute();
+    await unindexContact(trx, id);
     await recordEvent(trx, clock, actor, {
       type: 'contact.deleted',
       resourceType: 'contact',

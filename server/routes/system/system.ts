@@ -1,5 +1,5 @@
 // Routes that need no API key: liveness, readiness, version, the OpenAPI document and its
-// interactive reference.
+// interactive reference; and metrics, which need an admin key once bound beyond loopback.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { type PublicOperation, buildOpenApi } from '../../http/openapi.ts';
 import type { RouteDef } from '../../http/route.ts';
+import { metricsHandler } from '../../metrics/metrics.ts';
 import { appName, appVersion } from '../../version.ts';
 
 const Version = z.object({ version: z.string(), name: z.string() });
@@ -19,6 +20,22 @@ export const publicOperations: PublicOperation[] = [
   { method: 'get', path: '/api/v1/version', tag: 'System', summary: 'Server version', response: Version, envelope: true },
   { method: 'get', path: '/health', tag: 'System', summary: 'Liveness (no database access)', response: Health, envelope: false },
   { method: 'get', path: '/ready', tag: 'System', summary: 'Readiness: 503 when the database is not usable', response: Ready, envelope: false },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'System',
+    summary: 'Prometheus metrics',
+    description:
+      'Prometheus text format (version 0.0.4): `localdesk_http_requests_total` and ' +
+      '`localdesk_http_request_duration_seconds` by method, route template and status; ' +
+      '`localdesk_tickets` by status; `localdesk_webhook_deliveries` by status; and the ' +
+      'process metrics of the Prometheus client. No key is needed while the server is bound to ' +
+      'loopback; otherwise a key with the `admin` scope is required.',
+    response: z.string(),
+    envelope: false,
+    contentType: 'text/plain; version=0.0.4',
+    keyOptional: true,
+  },
 ];
 
 const swaggerDir = (() => {
@@ -41,12 +58,16 @@ const docsAssets: Record<string, string> = {
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
 };
 
-/** Liveness and readiness at the root (no key: load balancers and supervisors call them). */
+/**
+ * Liveness, readiness and metrics at the root (no key on loopback: load balancers, supervisors
+ * and scrapers call them).
+ */
 export function rootRouter(deps: Deps, isShuttingDown: () => boolean): Router {
   const router = new Router();
   router.get('/health', (ctx) => {
     ctx.body = { ok: true, version: appVersion };
   });
+  router.get('/metrics', metricsHandler(deps));
   router.get('/ready', async (ctx) => {
     let usable = !isShuttingDown();
     if (usable) {

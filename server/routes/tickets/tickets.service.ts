@@ -39,10 +39,19 @@ const sortColumns = {
   status: ['t.status_rank', 't.created_at'],
 } as const;
 
-/** True when the list is filtered by status at most: its total comes from ticket_counts. */
-function onlyStatusFilter(params: TicketListParams): boolean {
-  return !params.priority && !params.assignedTo && !params.contactId && !params.projectId &&
-    !params.tag && !params.search;
+const filterNames = ['status', 'priority', 'assignedTo', 'contactId', 'projectId', 'tag', 'search'] as const;
+
+/** True when no filter but (optionally) `name` is set: its total has a cheaper source. */
+function onlyFilter(params: TicketListParams, name: (typeof filterNames)[number]): boolean {
+  return filterNames.every((f) => f === name || params[f] === undefined);
+}
+
+/** Below this many search matches, fetching them by key and sorting beats walking an index. */
+const directLookupLimit = 500;
+
+async function countMatches(db: Db, match: string): Promise<number> {
+  const row = await sql<{ n: number }>`select count(*) as n from ticket_fts where ticket_fts match ${match}`.execute(db);
+  return row.rows[0]?.n ?? 0;
 }
 
 async function countByStatus(db: Db, statuses: readonly TicketRow['status'][] | undefined) {
@@ -73,19 +82,27 @@ export async function listTickets(
         where g.name = ${params.tag})`,
     );
   }
+  let matches: number | null = null;
   if (params.search) {
     const match = toFtsQuery(params.search);
-    where = match
-      ? where.where(
-          't.seq',
-          'in',
-          sql<number>`(select rowid from ticket_fts where ticket_fts match ${match})`,
-        )
-      : where.where(sql<boolean>`0`);
+    matches = match ? await countMatches(db, match) : 0;
+    const set = sql<number>`(select rowid from ticket_fts where ticket_fts match ${match ?? ''})`;
+    // Few matches: look them up by key and sort them. Many: walk the sort index and keep the
+    // rows in the match set (the unary + stops SQLite driving the query from the set), which
+    // stops after one page instead of sorting every match (PERF-NOTES: ranking/sorting all
+    // matches of a common word is the cost to avoid).
+    where = !match
+      ? where.where(sql<boolean>`0`)
+      : matches <= directLookupLimit
+        ? where.where('t.seq', 'in', set)
+        : where.where(sql<boolean>`+t.seq in ${set}`);
   }
-  const total = onlyStatusFilter(params)
-    ? await countByStatus(db, params.status)
-    : await countRows(where);
+  const total =
+    matches !== null && onlyFilter(params, 'search')
+      ? matches
+      : onlyFilter(params, 'status')
+        ? await countByStatus(db, params.status)
+        : await countRows(where);
 
   // Every sort ends with seq (insertion order) so pages never overlap or skip on ties.
   const direction = params.sortOrder;

@@ -1,0 +1,122 @@
+// Prometheus metrics: one registry per server (tests run several servers in one process), so
+// nothing here touches prom-client's global default registry.
+import type { Middleware } from 'koa';
+import type { Kysely } from 'kysely';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Database, WebhookDeliveryRow } from '../../db/schema.ts';
+import { authenticate, presentedKey, requireScope } from '../auth/authenticate.ts';
+import type { Deps } from '../deps.ts';
+import { isLoopbackHost } from '../middleware/hostCheck.ts';
+import { ticketStatuses } from '../routes/tickets/tickets.schema.ts';
+
+const deliveryStatuses = ['pending', 'succeeded', 'failed'] as const satisfies readonly
+  WebhookDeliveryRow['status'][];
+
+export interface RequestLabels {
+  method: string;
+  /** The route template (`/api/v1/tickets/:id`) or `unmatched`: never the raw path. */
+  route: string;
+  status: string;
+}
+
+export interface Metrics {
+  registry: Registry;
+  observeRequest(labels: RequestLabels, seconds: number): void;
+}
+
+export function createMetrics(db: Kysely<Database>): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const labelNames = ['method', 'route', 'status'] as const;
+  const requests = new Counter({
+    name: 'localdesk_http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status',
+    labelNames,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'localdesk_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route template and status',
+    labelNames,
+    // A local server answers most requests in a few milliseconds: finer buckets at the low end.
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  // Gauges read the database when scraped, so they are never stale and need no write hooks.
+  new Gauge({
+    name: 'localdesk_tickets',
+    help: 'Tickets by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      // Kept by triggers in every write transaction: four rows, not a scan of every ticket.
+      const rows = await db.selectFrom('ticket_counts').select(['status', 'n']).execute();
+      const counts = new Map(rows.map((row) => [row.status, row.n]));
+      for (const status of ticketStatuses) this.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'localdesk_webhook_deliveries',
+    help: 'Webhook deliveries by outcome (pending: not yet delivered, retries included)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db
+        .selectFrom('webhook_deliveries')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
+      const counts = new Map(rows.map((row) => [row.status, row.n]));
+      for (const status of deliveryStatuses) this.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+  return {
+    registry,
+    observeRequest(labels, seconds) {
+      requests.inc(labels);
+      duration.observe(labels, seconds);
+    },
+  };
+}
+
+/** Counts and times every request; sits outside the envelope, so it sees the final status. */
+export function httpMetrics(metrics: Metrics): Middleware {
+  return async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+      metrics.observeRequest(
+        {
+          method: ctx.method,
+          route: typeof matched === 'string' ? matched : 'unmatched',
+          status: String(ctx.status),
+        },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    }
+  };
+}
+
+/**
+ * On loopback only this machine can scrape, so no key is asked for (a local Prometheus or a
+ * curl just works); bound to a LAN interface (or every interface) an `admin` key is required.
+ */
+export function scrapeNeedsAdminKey(bindHost: string): boolean {
+  return !isLoopbackHost(bindHost);
+}
+
+/** GET /metrics: the Prometheus text exposition of this server's registry. */
+export function metricsHandler(deps: Deps): Middleware {
+  return async (ctx) => {
+    if (scrapeNeedsAdminKey(deps.config.host)) {
+      const auth = await authenticate(deps, presentedKey(ctx));
+      ctx.state.auth = auth;
+      requireScope(auth, 'admin');
+    }
+    ctx.body = await deps.metrics.registry.metrics();
+    ctx.set('Content-Type', deps.metrics.registry.contentType);
+    ctx.set('Cache-Control', 'no-store');
+  };
+}

@@ -1,0 +1,266 @@
+// Ranked full-text search over the FTS5 indexes of tickets, conversations and contacts.
+import { type Kysely, sql } from 'kysely';
+import { toFtsQuery } from '../../db/fts.ts';
+import type { Database } from '../../db/schema.ts';
+import { type Scope, hasScope } from '../auth/scopes.ts';
+import { AppError } from '../errors.ts';
+import {
+  type ContactHitT,
+  type ConversationHitT,
+  type SearchResultsT,
+  type SearchType,
+  type TicketHitT,
+  searchTypeScopes,
+  searchTypes,
+} from './search.schema.ts';
+
+type Db = Kysely<Database>;
+
+/**
+ * Ranking cost grows with the number of matches (bm25 reads each match's size: ~30 ms for a
+ * word in 30% of 100k tickets). Up to `exactRankLimit` matches every match is ranked; beyond
+ * that only the newest `candidatePool` matches are, which FTS5 yields in rowid order without
+ * touching the rest. The scores are the same either way (bm25's statistics are index-wide).
+ */
+export interface RankTuning {
+  exactRankLimit: number;
+  candidatePool: number;
+}
+export const defaultTuning: RankTuning = { exactRankLimit: 5_000, candidatePool: 1_000 };
+
+interface FtsIndex {
+  table: 'ticket_fts' | 'conversation_fts' | 'contact_fts';
+  /** bm25 weight of each column, in table order. */
+  weights: readonly number[];
+  /** The column naming the owning row: the owner's seq, or contact_id for contacts. */
+  owner: 'rowid' | 'contact_id';
+}
+
+const indexes = {
+  // Weights: subject 10, description 4, messages 1.
+  tickets: { table: 'ticket_fts', weights: [10, 4, 1], owner: 'rowid' },
+  // subject 10, messages 1.
+  conversations: { table: 'conversation_fts', weights: [10, 1], owner: 'rowid' },
+  // contact_id (unindexed) 0, name 10, email 5, company 3.
+  contacts: { table: 'contact_fts', weights: [0, 10, 5, 3], owner: 'contact_id' },
+} as const satisfies Record<SearchType, FtsIndex>;
+
+// Private-use characters mark the hits, so the text around them can be HTML-escaped safely.
+const hitOpen = '\uE000';
+const hitClose = '\uE001';
+const snippetTokens = 12;
+
+/** Escapes the snippet text and turns the hit markers into <mark> elements. */
+export function snippetToHtml(raw: string): string {
+  return raw
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;')
+    .replaceAll(hitOpen, '<mark>')
+    .replaceAll(hitClose, '</mark>');
+}
+
+interface RankedMatch<K> {
+  owner: K;
+  rank: number;
+  snippet: string;
+}
+
+async function rankedMatches<K extends string | number>(
+  db: Db,
+  index: FtsIndex,
+  match: string,
+  limit: number,
+  tuning: RankTuning,
+): Promise<{ total: number; matches: RankedMatch<K>[] }> {
+  const fts = sql.table(index.table);
+  const counted = await sql<{ n: number }>`select count(*) as n from ${fts}
+    where ${fts} match ${match}`.execute(db);
+  const total = counted.rows[0]?.n ?? 0;
+  if (total === 0) return { total, matches: [] };
+
+  const score = sql`bm25(${fts}, ${sql.join(index.weights.map((w) => sql.lit(w)))})`;
+  // Best first (bm25 is negative: lower is better); equal scores put the newest first.
+  const ranked =
+    total <= tuning.exactRankLimit
+      ? sql<{ id: number; score: number }>`select rowid as id, ${score} as score from ${fts}
+          where ${fts} match ${match} order by score, id desc limit ${limit}`
+      : sql<{ id: number; score: number }>`select id, score from (
+          select rowid as id, ${score} as score from ${fts} where ${fts} match ${match}
+          order by rowid desc limit ${tuning.candidatePool})
+        order by score, id desc limit ${limit}`;
+  const { rows } = await ranked.execute(db);
+
+  // Snippets only for the hits shown: snippet() tokenizes whole fields, far dearer than bm25.
+  // The cast matters: better-sqlite3 binds JS numbers as REAL, and FTS5 (3.53) then ignores a
+  // `rowid = ?` beside MATCH, returning every match instead of one.
+  const matches: RankedMatch<K>[] = [];
+  for (const row of rows) {
+    const found = await sql<{ owner: K; snippet: string }>`select ${sql.ref(index.owner)} as owner,
+        snippet(${fts}, -1, ${hitOpen}, ${hitClose}, '…', ${sql.lit(snippetTokens)}) as snippet
+      from ${fts} where ${fts} match ${match} and rowid = cast(${row.id} as integer)`.execute(db);
+    const hit = found.rows[0];
+    if (!hit) continue;
+    matches.push({ owner: hit.owner, rank: -row.score, snippet: snippetToHtml(hit.snippet) });
+  }
+  return { total, matches };
+}
+
+/** Keeps the ranked order, dropping entries whose owner is gone (or seen already). */
+function joinOwners<K, R, H>(
+  matches: RankedMatch<K>[],
+  rows: R[],
+  keyOf: (row: R) => K,
+  present: (row: R, match: RankedMatch<K>) => H,
+): H[] {
+  const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+  const hits: H[] = [];
+  for (const match of matches) {
+    const row = byKey.get(match.owner);
+    if (!row) continue;
+    byKey.delete(match.owner);
+    hits.push(present(row, match));
+  }
+  return hits;
+}
+
+type Hits<H> = { total: number; hits: H[] };
+
+async function searchTickets(
+  db: Db,
+  match: string,
+  limit: number,
+  tuning: RankTuning,
+): Promise<Hits<TicketHitT>> {
+  const { total, matches } = await rankedMatches<number>(db, indexes.tickets, match, limit, tuning);
+  if (matches.length === 0) return { total, hits: [] };
+  const rows = await db
+    .selectFrom('tickets')
+    .select(['seq', 'id', 'subject', 'status', 'priority'])
+    .where('seq', 'in', matches.map((m) => m.owner))
+    .execute();
+  const hits = joinOwners(matches, rows, (r) => r.seq, (r, m) => ({
+    id: r.id,
+    subject: r.subject,
+    status: r.status,
+    priority: r.priority,
+    snippet: m.snippet,
+    rank: m.rank,
+  }));
+  return { total, hits };
+}
+
+async function searchConversations(
+  db: Db,
+  match: string,
+  limit: number,
+  tuning: RankTuning,
+): Promise<Hits<ConversationHitT>> {
+  const index = indexes.conversations;
+  const { total, matches } = await rankedMatches<number>(db, index, match, limit, tuning);
+  if (matches.length === 0) return { total, hits: [] };
+  const rows = await db
+    .selectFrom('conversations')
+    .select(['seq', 'id', 'subject', 'channel', 'status'])
+    .where('seq', 'in', matches.map((m) => m.owner))
+    .execute();
+  const hits = joinOwners(matches, rows, (r) => r.seq, (r, m) => ({
+    id: r.id,
+    subject: r.subject,
+    channel: r.channel,
+    status: r.status,
+    snippet: m.snippet,
+    rank: m.rank,
+  }));
+  return { total, hits };
+}
+
+async function searchContacts(
+  db: Db,
+  match: string,
+  limit: number,
+  tuning: RankTuning,
+): Promise<Hits<ContactHitT>> {
+  const index = indexes.contacts;
+  const { total, matches } = await rankedMatches<string>(db, index, match, limit, tuning);
+  if (matches.length === 0) return { total, hits: [] };
+  const rows = await db
+    .selectFrom('contacts')
+    .select(['id', 'name', 'email', 'company'])
+    .where('id', 'in', matches.map((m) => m.owner))
+    .execute();
+  const hits = joinOwners(matches, rows, (r) => r.id, (r, m) => ({
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    company: r.company,
+    snippet: m.snippet,
+    rank: m.rank,
+  }));
+  return { total, hits };
+}
+
+/**
+ * The types to search: those asked for, each of which the key must be able to read (403
+ * naming the scope), or by default every type the key can read (403 when it can read none).
+ */
+export function searchableTypes(
+  granted: readonly Scope[],
+  requested?: readonly SearchType[],
+): SearchType[] {
+  if (requested) {
+    for (const type of requested) {
+      const required = searchTypeScopes[type];
+      if (!hasScope(granted, required)) {
+        throw new AppError(
+          'FORBIDDEN',
+          `this API key lacks the ${required} scope needed to search ${type}`,
+          { required, granted },
+        );
+      }
+    }
+    return searchTypes.filter((type) => requested.includes(type));
+  }
+  const readable = searchTypes.filter((type) => hasScope(granted, searchTypeScopes[type]));
+  if (readable.length === 0) {
+    const requiredAnyOf = searchTypes.map((type) => searchTypeScopes[type]);
+    throw new AppError('FORBIDDEN', `searching needs one of ${requiredAnyOf.join(', ')}`, {
+      requiredAnyOf,
+      granted,
+    });
+  }
+  return readable;
+}
+
+export interface SearchInput {
+  q: string;
+  types: readonly SearchType[];
+  limit: number;
+}
+
+/** Ranked hits per type; text with no searchable word finds nothing (it is not an error). */
+export async function search(
+  db: Db,
+  input: SearchInput,
+  tuning: RankTuning = defaultTuning,
+): Promise<SearchResultsT> {
+  const match = toFtsQuery(input.q);
+  const { limit, types } = input;
+  const results: SearchResultsT = {};
+  if (types.includes('tickets')) {
+    results.tickets = match ? await searchTickets(db, match, limit, tuning) : noHits();
+  }
+  if (types.includes('contacts')) {
+    results.contacts = match ? await searchContacts(db, match, limit, tuning) : noHits();
+  }
+  if (types.includes('conversations')) {
+    results.conversations = match ? await searchConversations(db, match, limit, tuning) : noHits();
+  }
+  return results;
+}
+
+function noHits<H>(): Hits<H> {
+  return { total: 0, hits: [] };
+}
