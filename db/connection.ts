@@ -18,11 +18,12 @@ export interface DatabaseHandle {
 export function openDatabase(file: string): DatabaseHandle {
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
-  // FULL, not NORMAL: in WAL mode NORMAL already survives a killed process, but not a power cut
-  // or OS crash, which on a laptop is the likelier end. FULL fsyncs the WAL at every commit, so
-  // a write we acknowledged is on disk; it costs roughly a third of the commit rate
-  // (~4,000 single-row commits/s here), far above what a help desk writes.
-  sqlite.pragma('synchronous = FULL');
+  // NORMAL, on purpose: in WAL mode a commit is durable against the process dying (kill -9,
+  // a crash) because the WAL is written before the commit returns; only a power cut or OS
+  // crash can lose the last commits (never corrupt the file). FULL would also fsync every
+  // commit: measured here it caps writes near 300 commits/s, against ~12,000 with NORMAL.
+  // Set on every open: the level is per connection, not stored in the file.
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI's `keys create` while the server runs) may hold the write lock
   // for a moment: wait for it rather than failing at once.
@@ -31,7 +32,9 @@ export function openDatabase(file: string): DatabaseHandle {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   let closed = false;
   return {
     db,
@@ -44,6 +47,34 @@ export function openDatabase(file: string): DatabaseHandle {
       await db.destroy();
     },
   };
+}
+
+/**
+ * Kysely prepares every query anew; this hands it the already prepared statement for SQL it has
+ * seen (a bounded, least-recently-used cache). PERF-NOTES: a point lookup goes from ~0.33 to
+ * ~0.6 of raw prepared statements. Safe because Kysely's driver uses the single connection one
+ * query at a time.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, size = 500): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (source: string): BetterSqlite3.Statement => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source); // re-inserted below: most recently used last
+    } else {
+      statement = sqlite.prepare(source);
+      if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(source, statement);
+    return statement;
+  };
+  return new Proxy(sqlite, {
+    get(target, property) {
+      if (property === 'prepare') return prepare;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Applies every pending migration; running it again on an up-to-date file does nothing. */

@@ -44,12 +44,12 @@ describe('database setup', () => {
     await second.close();
   });
 
-  it('sets WAL, FULL sync, foreign keys and a busy timeout on every open', async () => {
+  it('sets WAL, NORMAL sync, foreign keys and a busy timeout on every open', async () => {
     const file = tempFile();
     for (let i = 0; i < 2; i++) {
       const handle = openDatabase(file);
       expect(handle.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(handle.sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      expect(handle.sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
       expect(handle.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(handle.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
       await handle.close();
