@@ -22,7 +22,10 @@ import type { MacroCreate, MacroT } from '../../../server/routes/macros/macros.s
 import type { ProjectCreate, ProjectT } from '../../../server/routes/projects/projects.schema.ts';
 import type { SlaPolicyT } from '../../../server/routes/sla/sla.schema.ts';
 import type { TagCreate, TagT } from '../../../server/routes/tags/tags.schema.ts';
-import type { TicketBulkUpdate } from '../../../server/routes/tickets/ticketActions.schema.ts';
+import type {
+  TicketBulkResultT,
+  TicketBulkUpdate,
+} from '../../../server/routes/tickets/ticketActions.schema.ts';
 import type {
   MessageCreate,
   MessageT,
@@ -34,6 +37,13 @@ import type {
 } from '../../../server/routes/tickets/tickets.schema.ts';
 import type { UserCreate, UserT } from '../../../server/routes/users/users.schema.ts';
 import type { EventT } from '../../../server/events/events.ts';
+import type { Scope as ScopeT } from '../../../server/auth/scopes.ts';
+import type {
+  DeliveryT,
+  WebhookCreate,
+  WebhookT,
+  WebhookWithSecretT,
+} from '../../../server/webhooks/webhooks.schema.ts';
 
 export type Ticket = TicketT;
 export type TicketDetail = z.output<typeof TicketWithMessages>;
@@ -43,6 +53,7 @@ export type TicketCreateBody = z.input<typeof TicketCreate>;
 export type TicketPatchBody = z.input<typeof TicketPatch>;
 export type MessageCreateBody = z.input<typeof MessageCreate>;
 export type BulkUpdateBody = z.input<typeof TicketBulkUpdate>;
+export type BulkUpdateResult = TicketBulkResultT;
 export type Conversation = ConversationT;
 export type ConversationDetail = ConversationWithMessagesT;
 export type ConversationCreateBody = z.input<typeof ConversationCreate>;
@@ -63,6 +74,11 @@ export type MacroCreateBody = z.input<typeof MacroCreate>;
 export type SlaPolicy = SlaPolicyT;
 export type AnalyticsSummary = AnalyticsSummaryT;
 export type LiveEvent = EventT;
+export type Scope = ScopeT;
+export type Webhook = WebhookT;
+export type WebhookCreated = WebhookWithSecretT;
+export type WebhookCreateBody = z.input<typeof WebhookCreate>;
+export type WebhookDelivery = DeliveryT;
 
 export interface ListMeta {
   total: number;

@@ -1,0 +1,166 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { type ListPage, optimisticList, patchById, teamKeys, useTeamApi, useUsers } from '../api/team.ts';
+import type { User, UserCreateBody } from '../api/types.ts';
+import { useSession } from '../app/context.tsx';
+import { Avatar } from '../components/Avatar.tsx';
+import { Dialog } from '../components/Dialog.tsx';
+import { Field, FormError } from '../components/Field.tsx';
+import { formErrorsOf } from '../components/formErrors.ts';
+import { Icon } from '../components/Icon.tsx';
+import { ErrorState, SkeletonRows } from '../components/States.tsx';
+import { toast } from '../components/toast.tsx';
+import { SectionHeader, useNotice } from './Section.tsx';
+
+type UserChange = Partial<Pick<User, 'role' | 'active'>>;
+
+/** Users (agents): roles, and deactivation instead of deletion so history keeps its authors. */
+export function UsersSection() {
+  const users = useUsers();
+  const { me } = useSession();
+  const { api, queryClient } = useTeamApi();
+  const [creating, setCreating] = useState(false);
+  const notice = useNotice();
+
+  const change = useMutation({
+    mutationFn: async ({ user, patch }: { user: User; patch: UserChange }) => (await api.patch<User>(`/users/${user.id}`, patch)).data,
+    onMutate: async ({ user, patch }) => {
+      notice.clear();
+      return { rollback: await optimisticList<User>(queryClient, teamKeys.users, patchById<User>(user.id, patch)) };
+    },
+    onError: (err, _vars, context) => {
+      context?.rollback();
+      notice.report(err);
+    },
+    onSuccess: (user, { patch }) => {
+      const what = patch.active === false ? 'deactivated' : patch.active === true ? 'reactivated' : `now ${user.role === 'admin' ? 'an admin' : 'an agent'}`;
+      toast(`${user.name} is ${what}`, 'success');
+    },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: teamKeys.users }),
+  });
+
+  return (
+    <section aria-labelledby="settings-section-title">
+      <SectionHeader
+        title="Users"
+        description="The people who work the desk. Admins manage settings; agents work tickets. Deactivating keeps their history and stops their keys."
+        action={
+          <button type="button" className="primary" onClick={() => setCreating(true)}>
+            <Icon name="plus" /> Add user
+          </button>
+        }
+      />
+      {notice.banner}
+      <div className="card st-card">
+        {users.isPending ? (
+          <SkeletonRows rows={5} />
+        ) : users.isError ? (
+          <ErrorState error={users.error} onRetry={() => void users.refetch()} />
+        ) : (
+          <table className="grid st-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="ui-sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.items.map((u) => (
+                <tr key={u.id} className={u.active ? undefined : 'revoked'}>
+                  <td>
+                    <span className="st-person">
+                      <Avatar name={u.name} size={32} />
+                      <span>
+                        <strong>{u.name}</strong>
+                        {u.id === me.id ? <span className="ui-chip st-you-chip">You</span> : null}
+                        <span className="muted small">{u.email}</span>
+                      </span>
+                    </span>
+                  </td>
+                  <td>
+                    <select
+                      aria-label={`Role of ${u.name}`}
+                      value={u.role}
+                      onChange={(e) => change.mutate({ user: u, patch: { role: e.target.value as User['role'] } })}
+                    >
+                      <option value="agent">Agent</option>
+                      <option value="admin">Admin</option>
+                    </select>
+                  </td>
+                  <td>{u.active ? <span className="badge st-active-badge">Active</span> : <span className="badge">Deactivated</span>}</td>
+                  <td className="st-actions">
+                    <button type="button" className={u.active ? 'ui-ghost ui-btn-small danger' : 'ui-ghost ui-btn-small'} onClick={() => change.mutate({ user: u, patch: { active: !u.active } })}>
+                      {u.active ? 'Deactivate' : 'Reactivate'}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {creating ? <CreateUserDialog onClose={() => setCreating(false)} /> : null}
+    </section>
+  );
+}
+
+const fields = ['name', 'email', 'role'] as const;
+
+function CreateUserDialog({ onClose }: { onClose: () => void }) {
+  const { api, queryClient } = useTeamApi();
+  const [form, setForm] = useState<Required<UserCreateBody>>({ name: '', email: '', role: 'agent' });
+  const create = useMutation({
+    mutationFn: async () => (await api.post<User>('/users', form)).data,
+    onSuccess: (user) => {
+      queryClient.setQueryData<ListPage<User>>(teamKeys.users, (old) => (old ? { items: [...old.items, user], total: old.total + 1 } : old));
+      void queryClient.invalidateQueries({ queryKey: teamKeys.users });
+      toast(`Added ${user.name}. Create an API key for them under API keys.`, 'success');
+      onClose();
+    },
+  });
+  const errors = create.error ? formErrorsOf(create.error, fields) : null;
+  return (
+    <Dialog
+      title="Add a user"
+      size="small"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form="create-user" className="primary" disabled={create.isPending}>
+            {create.isPending ? 'Adding…' : 'Add user'}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="create-user"
+        className="st-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <Field id="user-name" label="Name" error={errors?.fields.name}>
+          <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} autoComplete="off" />
+        </Field>
+        <Field id="user-email" label="Email" error={errors?.fields.email}>
+          <input type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} autoComplete="off" />
+        </Field>
+        <Field id="user-role" label="Role" error={errors?.fields.role}>
+          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as User['role'] })}>
+            <option value="agent">Agent: works tickets and conversations</option>
+            <option value="admin">Admin: also manages users, keys and settings</option>
+          </select>
+        </Field>
+        <FormError message={errors?.general} />
+      </form>
+    </Dialog>
+  );
+}

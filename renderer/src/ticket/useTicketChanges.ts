@@ -1,0 +1,165 @@
+// Changing tickets the way the UI promises: the screen updates at once, the request follows,
+// and a refusal puts things back and shows the API's message. Changes to one ticket run one
+// after another, each PATCH carrying the ETag of the latest read (If-Match), so a change made
+// by someone else in between is a 412, not silently overwritten.
+import { type QueryClient, isCancelledError, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { ApiError } from '../api/client.ts';
+import { bulkUpdate, patchTicket, ticketKeys } from '../api/tickets.ts';
+import type { Ticket } from '../api/types.ts';
+import { useSession } from '../app/context.tsx';
+import { applyOptimistic, rollbackOptimistic, ticketQuery } from './cache.ts';
+import { type TicketChange, isNoop, toPatchBody } from './optimistic.ts';
+import { useToast } from './toasts.tsx';
+
+interface Queue {
+  tail: Promise<unknown>;
+  waiting: number;
+}
+
+// Per query client: each ticket's queue of changes (its tail, and how many are in it).
+const queues = new WeakMap<QueryClient, Map<string, Queue>>();
+
+function queueOf(qc: QueryClient, id: string): Queue {
+  let byId = queues.get(qc);
+  if (!byId) queues.set(qc, (byId = new Map()));
+  let queue = byId.get(id);
+  if (!queue) byId.set(id, (queue = { tail: Promise.resolve(), waiting: 0 }));
+  return queue;
+}
+
+function enqueue<T>(qc: QueryClient, id: string, task: () => Promise<T>): Promise<T> {
+  const queue = queueOf(qc, id);
+  queue.waiting++;
+  const run = queue.tail.then(task, task).finally(() => queue.waiting--);
+  queue.tail = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * Re-reads the ticket (and so its ETag) after a change. Another change may cancel this read
+ * to show its own optimistic state; then read again, so the next If-Match is current.
+ */
+export async function refreshTicket(qc: QueryClient, api: Parameters<typeof ticketQuery>[0], id: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await qc.fetchQuery({ ...ticketQuery(api, qc, id), staleTime: 0 });
+      return;
+    } catch (err) {
+      if (!isCancelledError(err)) return;
+    }
+  }
+}
+
+export interface ChangeOptions {
+  /** Past-tense summary for the toast on success ("Resolved"); none when omitted. */
+  done?: string;
+  /** Send If-Match with the ticket's ETag (the open ticket page does; list rows have none). */
+  ifMatch?: boolean;
+}
+
+export function useTicketChanges() {
+  const { api } = useSession();
+  const qc = useQueryClient();
+  const toast = useToast();
+
+  const failed = useCallback(
+    (err: unknown, what: string) => {
+      const message = err instanceof ApiError ? err.message : 'Something went wrong.';
+      toast(`Could not ${what}: ${message}`, 'error');
+    },
+    [toast],
+  );
+
+  /** Changes one ticket; resolves to true when the server accepted it. */
+  const changeTicket = useCallback(
+    async (id: string, change: TicketChange, what: string, options: ChangeOptions = {}): Promise<boolean> => {
+      const shown = qc.getQueryData<Ticket>(ticketKeys.one(id));
+      if (shown && isNoop(shown, change)) return true;
+      // A background refetch must not paint over the optimistic state; our own queued
+      // changes' re-reads are left alone (they fetch the ETag the next change needs).
+      if (queueOf(qc, id).waiting === 0) await qc.cancelQueries({ queryKey: ticketKeys.one(id), exact: true });
+      const snapshot = applyOptimistic(qc, [id], change, new Date().toISOString());
+      const before: Ticket | undefined = snapshot.before.get(id);
+      return enqueue(qc, id, async () => {
+        const detailCached = qc.getQueryState(ticketKeys.one(id)) !== undefined;
+        try {
+          const base = before ?? qc.getQueryData<Ticket>(ticketKeys.one(id));
+          const body = base ? toPatchBody(base, change) : toPatchBody(emptyTicket(id), change);
+          const etag = options.ifMatch ? qc.getQueryData<string | null>(ticketKeys.etag(id)) : null;
+          await patchTicket(api, id, body, etag);
+          if (detailCached) await refreshTicket(qc, api, id);
+          void qc.invalidateQueries({ queryKey: ['tickets'] });
+          if (options.done) toast(options.done, 'success');
+          return true;
+        } catch (err) {
+          rollbackOptimistic(qc, snapshot);
+          if (err instanceof ApiError && err.status === 412) {
+            toast('Someone else changed this ticket just now. It has been reloaded: check it and try again.', 'error');
+            await refreshTicket(qc, api, id);
+          } else {
+            failed(err, what);
+          }
+          void qc.invalidateQueries({ queryKey: ['tickets'] });
+          return false;
+        }
+      });
+    },
+    [api, qc, toast, failed],
+  );
+
+  /** The same change to many tickets at once, through POST /tickets/bulk (all or nothing). */
+  const changeTickets = useCallback(
+    async (ids: readonly string[], change: TicketChange, what: string, done?: string): Promise<boolean> => {
+      if (ids.length === 0) return true;
+      if (change.tags !== undefined) throw new Error('bulk changes add or remove tags, never replace them');
+      const snapshot = applyOptimistic(qc, ids, change, new Date().toISOString());
+      try {
+        const set = {
+          status: change.status,
+          priority: change.priority,
+          assignedTo: change.assignedTo,
+          projectId: change.projectId,
+          addTags: change.addTags,
+          removeTags: change.removeTags,
+        };
+        const result = await bulkUpdate(api, ids, set);
+        if (done) toast(`${done} ${result.updated} ticket${result.updated === 1 ? '' : 's'}`, 'success');
+        return true;
+      } catch (err) {
+        rollbackOptimistic(qc, snapshot);
+        failed(err, what);
+        return false;
+      } finally {
+        void qc.invalidateQueries({ queryKey: ['tickets'] });
+        for (const id of ids) void qc.invalidateQueries({ queryKey: ticketKeys.one(id), exact: true });
+      }
+    },
+    [api, qc, toast, failed],
+  );
+
+  return { changeTicket, changeTickets };
+}
+
+/** A stand-in when a ticket is in no cache: only its id matters to toPatchBody's non-tag fields. */
+function emptyTicket(id: string): Ticket {
+  const epoch = new Date(0).toISOString();
+  return {
+    id,
+    subject: '',
+    description: '',
+    status: 'open',
+    priority: 'medium',
+    contactId: '',
+    contactEmail: '',
+    assignedTo: null,
+    projectId: null,
+    tags: [],
+    conversationId: null,
+    sla: { firstResponseDueAt: epoch, resolutionDueAt: epoch, breached: false },
+    firstResponseAt: null,
+    resolvedAt: null,
+    createdAt: epoch,
+    updatedAt: epoch,
+  };
+}

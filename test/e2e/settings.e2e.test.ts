@@ -1,0 +1,151 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, signIn, startUiServer } from '../helpers/browser.ts';
+import { buildKey, buildTicket } from '../helpers/factories.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+let s: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  s = await startUiServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+async function openSettings(section: string, key = s.adminKey): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await signIn(page, s, key);
+  await page.goto(`${s.url}/settings/${section}`);
+  return page;
+}
+
+/** Every text and form value on the page, so a secret cannot hide in an input's value. */
+async function everythingOn(page: Page): Promise<string> {
+  const values = await page.$$eval('input, textarea', (els) => els.map((e) => (e as HTMLInputElement).value));
+  return (await page.content()) + values.join('\n');
+}
+
+describe('settings: API keys', () => {
+  it('creates a key and shows its secret exactly once', async () => {
+    await buildKey(s.api, ['analytics:read', 'events:read'], { name: 'Grafana dashboard', rateLimitPerMinute: 600 });
+    await buildKey(s.api, ['tickets:read', 'tickets:write', 'conversations:read', 'conversations:write', 'contacts:read'], { name: 'Ana’s laptop' });
+    const page = await openSettings('api-keys');
+    await page.getByRole('button', { name: 'New API key' }).click();
+    const form = page.getByRole('dialog', { name: 'New API key' });
+    await form.getByLabel('Name').fill('Zapier integration');
+    await form.getByRole('checkbox', { name: 'tickets:write' }).check();
+    await form.getByRole('button', { name: 'Create key' }).click();
+
+    const shown = page.getByRole('dialog', { name: /is ready/ });
+    const secret = await shown.getByLabel('API key').inputValue();
+    expect(secret).toMatch(/^ldk_[0-9A-Za-z]{40}$/);
+    await expect.poll(() => shown.textContent()).toContain('will not be shown again');
+    await screenshot(page, 'settings-api-key-secret');
+    await shown.getByRole('button', { name: /stored it safely/ }).click();
+    await shown.waitFor({ state: 'detached' });
+
+    const row = page.getByRole('row', { name: /Zapier integration/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Tickets read/write');
+    expect(await everythingOn(page)).not.toContain(secret);
+    await page.reload();
+    await page.getByRole('row', { name: /Zapier integration/ }).waitFor();
+    expect(await everythingOn(page)).not.toContain(secret);
+    await screenshot(page, 'settings-api-keys');
+
+    // The new key works, with exactly the scopes chosen.
+    const created = await s.api.post<{ id: string }>('/tickets', { subject: 'From Zapier', description: 'Hello', contactEmail: 'zap@example.com' }, { key: secret });
+    expect(created.status).toBe(201);
+    expect((await s.api.get('/contacts', { key: secret })).status).toBe(200);
+    expect((await s.api.post('/users', { name: 'X', email: 'x@example.com' }, { key: secret })).status).toBe(403);
+    await page.close();
+  }, 60_000);
+
+  it('shows the API’s field messages next to the fields', async () => {
+    const page = await openSettings('api-keys');
+    await page.getByRole('button', { name: 'New API key' }).click();
+    const form = page.getByRole('dialog', { name: 'New API key' });
+    await form.getByRole('button', { name: 'Create key' }).click();
+    await expect.poll(() => form.locator('#key-name-error').textContent()).toBe('must not be empty');
+    expect(await form.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    await page.close();
+  }, 60_000);
+
+  it('revokes a key after a confirmation', async () => {
+    const key = await buildKey(s.api, ['tickets:read'], { name: 'Old laptop' });
+    const page = await openSettings('api-keys');
+    await page.getByRole('button', { name: 'Revoke Old laptop' }).click();
+    await page.getByRole('dialog', { name: /Revoke/ }).getByRole('button', { name: 'Revoke key' }).click();
+    await expect.poll(async () => (await s.api.get('/tickets', { key: key.key })).status).toBe(401);
+    await page.close();
+  }, 60_000);
+
+  it('shows the API’s message when the key lacks the admin scope', async () => {
+    const agentKey = await buildKey(s.api, ['tickets:read', 'tickets:write']);
+    const page = await openSettings('users', agentKey.key);
+    await page.getByRole('combobox', { name: 'Role of Administrator' }).selectOption('agent');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('this API key lacks the admin scope');
+    expect(await page.getByRole('combobox', { name: 'Role of Administrator' }).inputValue()).toBe('admin');
+    await page.close();
+  }, 60_000);
+});
+
+describe('settings: users, SLA and webhooks', () => {
+  it('refuses to demote the last admin with the API’s 409 message, and rolls back', async () => {
+    const page = await openSettings('users');
+    await page.getByRole('combobox', { name: 'Role of Administrator' }).selectOption('agent');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('last active admin');
+    expect(await page.getByRole('combobox', { name: 'Role of Administrator' }).inputValue()).toBe('admin');
+    await page.close();
+  }, 60_000);
+
+  it('edits an SLA target typed as a duration', async () => {
+    const page = await openSettings('sla-policies');
+    const field = page.getByLabel('high first response target');
+    expect(await field.inputValue()).toBe('4 h');
+    await field.fill('2h 30m');
+    await page.getByRole('row', { name: /high/ }).getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(async () => (await s.api.get<{ priority: string; firstResponseMinutes: number }[]>('/sla-policies')).body.data.find((p) => p.priority === 'high')?.firstResponseMinutes)
+      .toBe(150);
+    await field.blur();
+    expect(await field.inputValue()).toBe('2 h 30 m');
+    await page.close();
+  }, 60_000);
+
+  it('creates a webhook, shows its secret once, and lists its deliveries', async () => {
+    const received: string[] = [];
+    const receiver: Server = createServer((req, res) => {
+      received.push(String(req.headers['localdesk-event']));
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      const page = await openSettings('webhooks');
+      await page.getByRole('button', { name: 'New webhook' }).click();
+      const form = page.getByRole('dialog', { name: 'New webhook' });
+      await form.getByLabel('Endpoint URL').fill(url);
+      await form.getByRole('button', { name: 'Create webhook' }).click();
+      const shown = page.getByRole('dialog', { name: 'Webhook created' });
+      expect(await shown.getByLabel('Signing secret').inputValue()).toMatch(/^whsec_/);
+      await shown.getByRole('button', { name: /stored it safely/ }).click();
+
+      await buildTicket(s.api, { subject: 'Webhook me' });
+      await expect.poll(() => received, { timeout: 10_000 }).toContain('ticket.created');
+      await page.getByRole('button', { name: 'Deliveries' }).click();
+      const log = page.getByRole('dialog', { name: 'Deliveries' });
+      await expect.poll(() => log.textContent(), { timeout: 15_000 }).toContain('Delivered');
+      await log.getByRole('button', { name: 'ticket.created' }).click();
+      await expect.poll(() => log.textContent()).toContain('HTTP 204');
+      await page.close();
+    } finally {
+      receiver.close();
+    }
+  }, 60_000);
+});
