@@ -44,6 +44,15 @@ describe('ETag and If-Match', () => {
     expect((await s.api.patch(`/tickets/${t.id}`, { priority: 'urgent' }, { headers: { 'If-Match': '*' } })).status).toBe(200);
   });
 
+  it('checks If-Match on contacts: current applies, stale is refused', async () => {
+    const contact = await s.api.post<{ id: string }>('/contacts', { email: 'etag-contact@example.com' });
+    const etag = (await s.api.get(`/contacts/${contact.body.data.id}`)).headers.get('etag') ?? '';
+    const ok = await s.api.patch(`/contacts/${contact.body.data.id}`, { name: 'First' }, { headers: { 'If-Match': etag } });
+    expect(ok.status).toBe(200);
+    const stale = await s.api.patch(`/contacts/${contact.body.data.id}`, { name: 'Second' }, { headers: { 'If-Match': etag } });
+    expect(stale.status).toBe(412);
+  });
+
   it('checks If-Match on other resources too (contacts, users)', async () => {
     const user = await s.api.post<{ id: string }>('/users', { name: 'Etag Agent', email: 'etag@example.com' });
     const etag = (await s.api.get(`/users/${user.body.data.id}`)).headers.get('etag') ?? '';

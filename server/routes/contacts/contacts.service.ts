@@ -1,5 +1,6 @@
 import { countRows } from '../../../db/queries/count.ts';
 import { type Kysely, sql } from 'kysely';
+import { transact } from '../../../db/transact.ts';
 import { type Actor, recordEvent } from '../../events/events.ts';
 import { escapeLike } from '../../../db/queries/like.ts';
 import { type HealthTier, healthTierSql } from '../../../db/queries/health.ts';
@@ -172,7 +173,7 @@ export async function createContact(
     throw invalidField('lastSeenAt', 'must not be in the future');
   }
   const id = newId('contact', clock);
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     // Checked first to name the existing contact; the UNIQUE constraint still backs it (409).
     await assertEmailFree(trx, input.email);
     const fields = {
@@ -204,7 +205,7 @@ export async function updateContact(
   patch: ContactPatchInput,
 ): Promise<ContactT> {
   const now = clock.now().toISOString();
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const current = await trx
       .selectFrom('contacts')
       .select(['id', 'email', 'name', 'company'])
@@ -250,7 +251,7 @@ export async function updateContact(
  * while any exist the delete is a 409 saying how many (delete or merge them away first).
  */
 export async function deleteContact(db: Db, clock: Clock, actor: Actor, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const row = await trx
       .selectFrom('contacts as c')
       .select([
