@@ -5,6 +5,7 @@
 // Environment: BENCH_TICKETS (100000), BENCH_MESSAGES (10 per ticket), BENCH_RUNS (3),
 // BENCH_SECONDS (10 per run), BENCH_CONNECTIONS (10), BENCH_WARMUP (2 s per scenario, 0: none),
 // BENCH_DATA (bench/data), BENCH_RESULTS (bench/results).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateApiKey } from '../server/auth/keys.ts';
@@ -150,7 +151,10 @@ async function main(): Promise<void> {
     start('reference raw', ['--import', 'tsx', 'bench/reference.ts', 'raw', '--db', dataSet.file], refEnv),
     start('reference koa', ['--import', 'tsx', 'bench/reference.ts', 'koa'], refEnv),
   ]);
-  const serveArgs = ['bin/localdesk.js', 'serve', '--data', dataSet.runDir];
+  // The prebuilt CLI bundle, as `npm start` runs it (tsx compiling the sources would be timed
+  // as cold start otherwise).
+  execFileSync(process.execPath, ['--import', 'tsx', 'server/build.ts'], { stdio: 'inherit' });
+  const serveArgs = ['dist/server/cli.js', 'serve', '--data', dataSet.runDir];
   const serveEnv = cleanEnv({ LOCALDESK_ADMIN_KEY: adminKey, LOCALDESK_RATE_LIMIT: rateLimit, LOCALDESK_LOG_LEVEL: 'warn' });
   const coldStarts: number[] = [];
   let firstStartMs = 0;

@@ -2,7 +2,6 @@ import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
@@ -15,6 +14,7 @@ import { backupDatabase } from './data/backup.ts';
 import { exportStream, importFile } from './data/exportImport.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './routes/apiKeys/apiKeys.service.ts';
+import { packageRoot } from './paths.ts';
 import { appVersion } from './version.ts';
 
 const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN API
@@ -37,7 +37,7 @@ Scopes: ${ScopeSchema.options.join(', ')}.`;
 
 class UsageError extends Error {}
 
-const rendererDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+const rendererDir = join(packageRoot(), 'dist', 'renderer');
 
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
