@@ -193,6 +193,9 @@ describe('inbox', () => {
     await bar.getByLabel('Add tag to selected').press('Enter');
     await expect.poll(async () => (await ticketOf(g.id)).tags).toContain('escalated');
     expect((await ticketOf(h.id)).tags).toContain('escalated');
+    // A finished bulk action clears the selection: wait for the UI to get there before the
+    // next keys (the API can show the change before the UI has processed its response).
+    await page.locator('.bulk-bar').waitFor({ state: 'hidden' });
     await page.keyboard.press('x');
     await page.keyboard.press('k');
     await page.keyboard.press('x');
