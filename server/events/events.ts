@@ -107,3 +107,43 @@ export async function recordEvent(
   }
   return id;
 }
+
+/** Top-level fields whose value differs between two presentations (compared as JSON). */
+export function changedFields<T extends object>(
+  before: T,
+  after: T,
+  fields: readonly (keyof T & string)[] = Object.keys(after) as (keyof T & string)[],
+): string[] {
+  return fields.filter(
+    (field) => field !== 'updatedAt' && JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+  );
+}
+
+/**
+ * Records `<resourceType>.updated` with the resource as it is now (under `key`) and the names
+ * of the fields that changed; records nothing when none did. Returns those names.
+ */
+export async function recordUpdated<T extends object>(
+  trx: Kysely<Database>,
+  clock: Clock,
+  actor: Actor,
+  update: {
+    resourceType: string;
+    resourceId: string;
+    key: string;
+    before: T;
+    after: T;
+    fields?: readonly (keyof T & string)[];
+  },
+): Promise<string[]> {
+  const changes = changedFields(update.before, update.after, update.fields);
+  if (changes.length > 0) {
+    await recordEvent(trx, clock, actor, {
+      type: `${update.resourceType}.updated`,
+      resourceType: update.resourceType,
+      resourceId: update.resourceId,
+      data: { [update.key]: update.after, changes },
+    });
+  }
+  return changes;
+}

@@ -1,7 +1,7 @@
 import { countRows } from '../../../db/queries/count.ts';
 import { type Kysely, sql } from 'kysely';
 import { transact } from '../../../db/transact.ts';
-import { type Actor, recordEvent } from '../../events/events.ts';
+import { type Actor, recordEvent, recordUpdated } from '../../events/events.ts';
 import { escapeLike } from '../../../db/queries/like.ts';
 import { type HealthTier, healthTierSql } from '../../../db/queries/health.ts';
 import type { ContactRow, Database } from '../../../db/schema.ts';
@@ -225,23 +225,16 @@ export async function updateContact(
       })
       .where('id', '=', id)
       .execute();
-    const changes = (['email', 'name', 'company'] as const).filter(
-      (field) => patch[field] !== undefined && patch[field] !== current[field],
-    );
-    if (changes.length > 0) {
-      await reindexContact(trx, {
-        id,
-        email: patch.email ?? current.email,
-        name: patch.name !== undefined ? patch.name : current.name,
-        company: patch.company !== undefined ? patch.company : current.company,
-      });
-      await recordEvent(trx, clock, actor, {
-        type: 'contact.updated',
-        resourceType: 'contact',
-        resourceId: id,
-        data: { contact: await getContact(trx, clock, id), changes },
-      });
-    }
+    const after = await getContact(trx, clock, id);
+    const changes = await recordUpdated(trx, clock, actor, {
+      resourceType: 'contact',
+      resourceId: id,
+      key: 'contact',
+      before: { ...after, email: current.email, name: current.name, company: current.company },
+      after,
+      fields: ['email', 'name', 'company'],
+    });
+    if (changes.length > 0) await reindexContact(trx, after);
   });
   return getContact(db, clock, id);
 }

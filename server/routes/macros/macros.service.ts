@@ -18,7 +18,7 @@ import type {
   MacroT,
 } from './macros.schema.ts';
 import { macroValues, renderTemplate } from './render.ts';
-import { type Actor, recordEvent } from '../../events/events.ts';
+import { type Actor, recordEvent, recordUpdated } from '../../events/events.ts';
 import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
@@ -140,18 +140,15 @@ export async function updateMacro(
       .execute();
     const updated = await findMacro(trx, id);
     if (!updated) throw notFound('macro', id);
-    const changed = (['name', 'body', 'actions'] as const).filter(
-      (field) => updated[field] !== current[field],
-    );
     const macro = presentMacro(updated);
-    if (changed.length > 0) {
-      await recordEvent(trx, clock, actor, {
-        type: 'macro.updated',
-        resourceType: 'macro',
-        resourceId: id,
-        data: { macro, changes: changed },
-      });
-    }
+    await recordUpdated(trx, clock, actor, {
+      resourceType: 'macro',
+      resourceId: id,
+      key: 'macro',
+      before: presentMacro(current),
+      after: macro,
+      fields: ['name', 'body', 'actions'],
+    });
     return macro;
   });
 }

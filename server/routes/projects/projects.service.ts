@@ -5,7 +5,7 @@ import { type Clock, nowIso } from '../../clock.ts';
 import { conflict, invalidField, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
-import { type Actor, recordEvent } from '../../events/events.ts';
+import { type Actor, recordEvent, recordUpdated } from '../../events/events.ts';
 import {
   type ProjectCreateInput,
   type ProjectListParams,
@@ -141,15 +141,7 @@ export async function updateProject(
 
     const before = presentProject(current);
     const after = await getProject(trx, id);
-    const changed = (['name', 'slug', 'active'] as const).filter((field) => after[field] !== before[field]);
-    if (changed.length > 0) {
-      await recordEvent(trx, clock, actor, {
-        type: 'project.updated',
-        resourceType: 'project',
-        resourceId: id,
-        data: { project: after, changes: changed },
-      });
-    }
+    await recordUpdated(trx, clock, actor, { resourceType: 'project', resourceId: id, key: 'project', before, after });
   });
   return getProject(db, id);
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Priority, SlaPolicyRow } from '../../../db/schema.ts';
 import { type Clock, nowIso } from '../../clock.ts';
 import { notFound } from '../../errors.ts';
-import { type Actor, recordEvent } from '../../events/events.ts';
+import { type Actor, recordUpdated } from '../../events/events.ts';
 import { transact } from '../../../db/transact.ts';
 import { policyOrder, type SlaPolicyPutInput, type SlaPolicyT } from './sla.schema.ts';
 
@@ -68,17 +68,14 @@ export async function putSlaPolicy(
       .where('priority', '=', priority)
       .execute();
     const after = await getSlaPolicy(trx, priority);
-    const changed = (['firstResponseMinutes', 'resolutionMinutes'] as const).filter(
-      (field) => after[field] !== before[field],
-    );
-    if (changed.length > 0) {
-      await recordEvent(trx, clock, actor, {
-        type: 'sla_policy.updated',
-        resourceType: 'sla_policy',
-        resourceId: priority,
-        data: { slaPolicy: after, changes: changed },
-      });
-    }
+    await recordUpdated(trx, clock, actor, {
+      resourceType: 'sla_policy',
+      resourceId: priority,
+      key: 'slaPolicy',
+      before,
+      after,
+      fields: ['firstResponseMinutes', 'resolutionMinutes'],
+    });
     return after;
   });
 }

@@ -5,7 +5,7 @@ import { type Clock, nowIso } from '../../clock.ts';
 import { conflict, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
-import { type Actor, recordEvent } from '../../events/events.ts';
+import { type Actor, recordEvent, recordUpdated } from '../../events/events.ts';
 import type { TagCreateInput, TagListParams, TagPatchInput, TagT } from './tags.schema.ts';
 import { transact } from '../../../db/transact.ts';
 
@@ -122,15 +122,14 @@ export async function updateTag(
     await trx.updateTable('tags').set(changes).where('id', '=', id).execute();
 
     const after = await getTag(trx, id);
-    const changed = (['name', 'color'] as const).filter((field) => after[field] !== before[field]);
-    if (changed.length > 0) {
-      await recordEvent(trx, clock, actor, {
-        type: 'tag.updated',
-        resourceType: 'tag',
-        resourceId: id,
-        data: { tag: after, changes: changed },
-      });
-    }
+    await recordUpdated(trx, clock, actor, {
+      resourceType: 'tag',
+      resourceId: id,
+      key: 'tag',
+      before,
+      after,
+      fields: ['name', 'color'],
+    });
   });
   return getTag(db, id);
 }

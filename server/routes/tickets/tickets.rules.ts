@@ -11,7 +11,7 @@ import { assertAssignable } from '../users/users.lookup.ts';
 import { slaDueTimes } from './sla.ts';
 import { ensureTags, setTicketTags } from './tags.ts';
 import type { Priority, TicketStatus } from '../../../db/schema.ts';
-import { type Actor, recordEvent } from '../../events/events.ts';
+import { type Actor, changedFields, recordEvent } from '../../events/events.ts';
 import { presentMessage } from './messages.ts';
 import { getTicket } from './tickets.read.ts';
 import type { TicketT } from './tickets.schema.ts';
@@ -22,13 +22,6 @@ export async function loadTicket(trx: Db, id: string): Promise<TicketRow> {
   const row = await trx.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('ticket', id);
   return row;
-}
-
-/** Top-level fields whose presented value differs (updatedAt aside: it moves on every write). */
-export function changedFields(before: TicketT, after: TicketT): string[] {
-  return (Object.keys(after) as (keyof TicketT)[]).filter(
-    (key) => key !== 'updatedAt' && JSON.stringify(before[key]) !== JSON.stringify(after[key]),
-  );
 }
 
 /**

@@ -5,7 +5,7 @@ import { type Clock, nowIso } from '../../clock.ts';
 import { conflict, notFound } from '../../errors.ts';
 import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../ids.ts';
-import { type Actor, recordEvent } from '../../events/events.ts';
+import { type Actor, recordEvent, recordUpdated } from '../../events/events.ts';
 import type { UserCreateInput, UserListParams, UserPatchInput, UserT } from './users.schema.ts';
 import { transact } from '../../../db/transact.ts';
 
@@ -146,17 +146,7 @@ export async function updateUser(
 
     const before = presentUser(current);
     const after = await getUser(trx, id);
-    const changed = (['name', 'email', 'role', 'active'] as const).filter(
-      (field) => after[field] !== before[field],
-    );
-    if (changed.length > 0) {
-      await recordEvent(trx, clock, actor, {
-        type: 'user.updated',
-        resourceType: 'user',
-        resourceId: id,
-        data: { user: after, changes: changed },
-      });
-    }
+    await recordUpdated(trx, clock, actor, { resourceType: 'user', resourceId: id, key: 'user', before, after });
   });
   return getUser(db, id);
 }
