@@ -110,7 +110,7 @@ function rawServer(file: string) {
   const db = new BetterSqlite3(file, { fileMustExist: true });
   // The pragmas LocalDesk sets on its connection (db/connection.ts).
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');

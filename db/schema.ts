@@ -238,6 +238,12 @@ export interface TicketCountsTable {
   n: number;
 }
 
+/** One row: whether seq order equals (created_at, seq) order for every ticket (migration 06). */
+export interface TicketOrderTable {
+  id: number;
+  seq_is_created_order: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -261,6 +267,7 @@ export interface Database {
   contact_fts: ContactFtsTable;
   event_cursors: EventCursorsTable;
   ticket_counts: TicketCountsTable;
+  ticket_order: TicketOrderTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -7,6 +7,7 @@ import * as team from './2026112402_team.ts';
 import * as events from './2026112403_events.ts';
 import * as searchCursors from './2026112404_search_cursors.ts';
 import * as ticketCounts from './2026112405_ticket_counts.ts';
+import * as ticketOrder from './2026112406_ticket_order.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '2026112403_events': events,
   '2026112404_search_cursors': searchCursors,
   '2026112405_ticket_counts': ticketCounts,
+  '2026112406_ticket_order': ticketOrder,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { type CompiledQuery, Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../../db/connection.ts';
+import { migrationProvider } from '../../db/migrations/index.ts';
 import type { Database } from '../../db/schema.ts';
+import { seedDatabase } from '../../db/seed.ts';
 import { ConversationListQuery } from '../../server/routes/conversations/conversations.schema.ts';
 import { listConversations } from '../../server/routes/conversations/conversations.service.ts';
 import { listTickets } from '../../server/routes/tickets/tickets.service.ts';
@@ -57,6 +59,29 @@ describe('database setup', () => {
   });
 });
 
+describe('ticket order flag (migration 2026112406)', () => {
+  // Seeds through the migration before it, optionally moves one ticket back in time, then
+  // applies the rest: the flag must say whether seq order is creation order.
+  async function flagAfterUpgrade(outOfOrder: boolean) {
+    const handle = openDatabase(tempFile());
+    const migrator = new Migrator({ db: handle.db, provider: migrationProvider });
+    expect((await migrator.migrateTo('2026112405_ticket_counts')).error).toBeUndefined();
+    seedDatabase(handle.sqlite, { tickets: 50, messagesPerTicket: 1, days: 5 });
+    if (outOfOrder) {
+      handle.sqlite.exec("update tickets set created_at = '2001-01-01T00:00:00.000Z' where seq = 30");
+    }
+    await migrateToLatest(handle.db);
+    const row = handle.sqlite.prepare('select seq_is_created_order as v from ticket_order').get();
+    await handle.close();
+    return (row as { v: number }).v;
+  }
+
+  it('is set for tickets inserted as they were created, and cleared otherwise', async () => {
+    expect(await flagAfterUpgrade(false)).toBe(1);
+    expect(await flagAfterUpgrade(true)).toBe(0);
+  });
+});
+
 describe('list query plans', () => {
   async function planOf(run: (db: Kysely<Database>) => Promise<unknown>) {
     captured.length = 0;
@@ -104,6 +129,9 @@ describe('list query plans', () => {
       { assignedTo: 'none' },
       { assignedTo: 'usr_01ARZ3NDEKTSV4RRFFQ69G5FAV' },
       { contactId: 'ctc_01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+      // Read from the full-text index in rowid order (seq order is creation order here).
+      { search: 'printer' },
+      { search: 'printer', status: 'open', sortOrder: 'asc' },
     ];
     for (const query of queries) {
       const plan = await planOf((db) => listTickets(db, new TestClock(), TicketListQuery.parse(query)));

@@ -61,6 +61,17 @@ async function findTicket(db: Db, clock: Clock, id: string): Promise<TicketReadR
   return row;
 }
 
+/** The tickets with these seqs, presented, in the order given (missing ones are skipped). */
+export async function ticketsBySeq(db: Db, now: string, seqs: readonly number[]): Promise<TicketT[]> {
+  if (seqs.length === 0) return [];
+  const rows = await selectTickets(db, now).where('t.seq', 'in', seqs).execute();
+  const bySeq = new Map(rows.map((row) => [row.seq, row]));
+  return seqs.flatMap((seq) => {
+    const row = bySeq.get(seq);
+    return row ? [presentTicket(row)] : [];
+  });
+}
+
 export async function getTicket(db: Db, clock: Clock, id: string): Promise<TicketT> {
   return presentTicket(await findTicket(db, clock, id));
 }

@@ -20,7 +20,7 @@ import {
 import { assertProjectUsable } from '../projects/projects.lookup.ts';
 import { slaDueTimes } from './sla.ts';
 import { setTicketTags } from './tags.ts';
-import { getTicket, presentTicket, presentationColumns } from './tickets.read.ts';
+import { getTicket, ticketsBySeq } from './tickets.read.ts';
 import type {
   MessageCreateInput,
   MessageT,
@@ -61,11 +61,14 @@ async function countByStatus(db: Db, statuses: readonly TicketRow['status'][] | 
   return Number(row?.total ?? 0);
 }
 
-export async function listTickets(
-  db: Db,
-  clock: Clock,
-  params: TicketListParams,
-): Promise<{ data: TicketT[]; meta: ListMeta }> {
+/** True while every ticket's seq order is its creation order (migration 2026112406). */
+async function seqIsCreatedOrder(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('ticket_order').select('seq_is_created_order').executeTakeFirst();
+  return row?.seq_is_created_order === 1;
+}
+
+/** The status filter and the rest, all on tickets `t`; search is handled by the caller. */
+function filtered(db: Db, params: TicketListParams) {
   let where = db.selectFrom('tickets as t');
   if (params.status) where = where.where('t.status', 'in', params.status);
   if (params.priority) where = where.where('t.priority', 'in', params.priority);
@@ -82,44 +85,72 @@ export async function listTickets(
         where g.name = ${params.tag})`,
     );
   }
-  let matches: number | null = null;
-  if (params.search) {
+  return where;
+}
+
+/**
+ * One page of the list in two steps: the seqs of the page (from the sort index alone, which
+ * holds the seq, so a deep offset skips index entries, not table rows), then those tickets with
+ * what their presentation needs.
+ */
+export async function listTickets(
+  db: Db,
+  clock: Clock,
+  params: TicketListParams,
+): Promise<{ data: TicketT[]; meta: ListMeta }> {
+  const direction = params.sortOrder;
+  let where = filtered(db, params);
+  let total: number | null = null;
+  let pageSeqs: number[] | null = null;
+
+  if (params.search !== undefined) {
     const match = toFtsQuery(params.search);
-    matches = match ? await countMatches(db, match) : 0;
-    const set = sql<number>`(select rowid from ticket_fts where ticket_fts match ${match ?? ''})`;
+    if (!match) return page([], 0, params);
+    const matches = await countMatches(db, match);
+    if (onlyFilter(params, 'search')) total = matches;
+    const set = sql<number>`(select rowid from ticket_fts where ticket_fts match ${match})`;
+    if (
+      params.sortBy === 'createdAt' &&
+      filterNames.every((f) => f === 'search' || f === 'status' || params[f] === undefined) &&
+      (await seqIsCreatedOrder(db))
+    ) {
+      // The index's rowid is the ticket's seq, and seq order is creation order: read the
+      // matches newest (or oldest) first from the index and stop after the page.
+      let byIndex = db
+        .selectFrom(sql.table('ticket_fts').as('f'))
+        .crossJoin('tickets as t')
+        .select('t.seq')
+        .where(sql<boolean>`t.seq = f.rowid and f.ticket_fts match ${match}`);
+      if (params.status) byIndex = byIndex.where('t.status', 'in', params.status);
+      const rows = await byIndex
+        .orderBy(sql`f.rowid`, direction)
+        .limit(params.limit)
+        .offset(params.offset)
+        .execute();
+      pageSeqs = rows.map((r) => r.seq);
+    }
     // Few matches: look them up by key and sort them. Many: walk the sort index and keep the
     // rows in the match set (the unary + stops SQLite driving the query from the set), which
-    // stops after one page instead of sorting every match (PERF-NOTES: ranking/sorting all
-    // matches of a common word is the cost to avoid).
-    where = !match
-      ? where.where(sql<boolean>`0`)
-      : matches <= directLookupLimit
+    // stops after one page instead of sorting every match.
+    where =
+      matches <= directLookupLimit || pageSeqs
         ? where.where('t.seq', 'in', set)
         : where.where(sql<boolean>`+t.seq in ${set}`);
   }
-  const total =
-    matches !== null && onlyFilter(params, 'search')
-      ? matches
-      : onlyFilter(params, 'status')
-        ? await countByStatus(db, params.status)
-        : await countRows(where);
+  total ??= onlyFilter(params, 'status') ? await countByStatus(db, params.status) : await countRows(where);
 
-  // Every sort ends with seq (insertion order) so pages never overlap or skip on ties.
-  const direction = params.sortOrder;
-  let query = where
-    .innerJoin('contacts as c', 'c.id', 't.contact_id')
-    .selectAll('t')
-    .select(presentationColumns(nowIso(clock)));
-  for (const column of sortColumns[params.sortBy]) query = query.orderBy(column, direction);
-  const rows = await query
-    .orderBy('t.seq', direction)
-    .limit(params.limit)
-    .offset(params.offset)
-    .execute();
-  return {
-    data: rows.map(presentTicket),
-    meta: { total, limit: params.limit, offset: params.offset },
-  };
+  if (!pageSeqs) {
+    // Every sort ends with seq (insertion order) so pages never overlap or skip on ties.
+    let query = where.select('t.seq');
+    for (const column of sortColumns[params.sortBy]) query = query.orderBy(column, direction);
+    const rows = await query.orderBy('t.seq', direction).limit(params.limit).offset(params.offset).execute();
+    pageSeqs = rows.map((r) => r.seq);
+  }
+  return page(await ticketsBySeq(db, nowIso(clock), pageSeqs), total, params);
+}
+
+function page(data: TicketT[], total: number, params: TicketListParams) {
+  return { data, meta: { total, limit: params.limit, offset: params.offset } };
 }
 
 export interface NewTicketFields {
