@@ -76,6 +76,33 @@ describe('settings: API keys', () => {
     await page.close();
   }, 60_000);
 
+  it('keeps focus and keys inside a dialog: Tab wraps, shortcuts pause, Escape closes and focus returns', async () => {
+    const page = await openSettings('api-keys');
+    const opener = page.getByRole('button', { name: 'New API key' });
+    await opener.click();
+    const form = page.getByRole('dialog', { name: 'New API key' });
+    const isFocused = (el: Element) => el === document.activeElement;
+    await expect.poll(() => form.getByLabel('Name').evaluate(isFocused)).toBe(true);
+    // Name is the first field; before it only the close button, after the last button Tab wraps.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    expect(await form.getByRole('button', { name: 'Create key' }).evaluate(isFocused)).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await form.getByRole('button', { name: 'Close' }).evaluate(isFocused)).toBe(true);
+
+    // A click on plain text keeps focus in the dialog, so "g i" does not leave the page under it.
+    await form.getByText('Give it only what it needs').click();
+    await page.keyboard.press('g');
+    await page.keyboard.press('i');
+    expect(new URL(page.url()).pathname).toBe('/settings/api-keys');
+    expect(await form.isVisible()).toBe(true);
+
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    await expect.poll(() => opener.evaluate(isFocused)).toBe(true);
+    await page.close();
+  }, 60_000);
+
   it('revokes a key after a confirmation', async () => {
     const key = await buildKey(s.api, ['tickets:read'], { name: 'Old laptop' });
     const page = await openSettings('api-keys');

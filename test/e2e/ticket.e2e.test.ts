@@ -170,6 +170,30 @@ describe('ticket page', () => {
     });
   });
 
+  it('keeps keys inside the macro picker: Tab wraps, e does nothing, Escape and a backdrop click close it', async () => {
+    const ticket = await buildTicket(s.api, { subject: 'Picker keeps its keys' });
+    await openTicket(ticket.id);
+    const activeLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await page.keyboard.press('m');
+    const picker = page.getByRole('dialog', { name: 'Apply a macro' });
+    await picker.waitFor();
+    await expect.poll(activeLabel).toBe('Find a macro');
+    await page.keyboard.press('Tab');
+    expect(await activeLabel()).toBe('Close');
+    // Outside a field, e resolves the ticket; inside the dialog it must not reach the page.
+    await page.keyboard.press('e');
+    await page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
+    expect(new URL(page.url()).pathname).toBe(`/tickets/${ticket.id}`);
+
+    await page.keyboard.press('m');
+    await picker.waitFor();
+    await page.locator('.overlay').click({ position: { x: 5, y: 5 } });
+    await picker.waitFor({ state: 'detached' });
+    expect(await page.getByLabel('Status').inputValue()).toBe('open');
+    expect((await ticketOf(ticket.id)).status).toBe('open');
+  });
+
   it('merges a duplicate picked by search after confirming', async () => {
     const target = await buildTicket(s.api, { subject: 'Printer jam in office', contactEmail: 'pat@example.com' });
     const duplicate = await buildTicket(s.api, { subject: 'Printer jam again', contactEmail: 'pat@example.com' });
@@ -178,7 +202,9 @@ describe('ticket page', () => {
     const dialog = page.getByRole('dialog', { name: 'Merge tickets into this one' });
     await dialog.getByRole('checkbox', { name: /Printer jam again/ }).check();
     await dialog.getByRole('button', { name: /Merge 1 selected/ }).click();
-    await page.getByRole('dialog', { name: /Merge 1 ticket into this one\?/ }).getByRole('button', { name: 'Merge tickets' }).click();
+    const confirm = page.getByRole('dialog', { name: /Merge 1 ticket into this one\?/ }).getByRole('button', { name: 'Merge tickets' });
+    await expect.poll(() => confirm.evaluate((el) => el === document.activeElement)).toBe(true);
+    await confirm.click();
     await expect.poll(async () => (await ticketOf(duplicate.id)).status).toBe('closed');
     await page.getByText('Merged 1 ticket into this one').waitFor();
   });

@@ -1,13 +1,18 @@
-import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { Icon } from './Icon.tsx';
 import './components.css';
 
-const focusable = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const focusable =
+  'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
+const fields = 'input:not([type="hidden"]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
 
 export interface DialogProps {
+  /** The heading, and the dialog's accessible name. */
   title: ReactNode;
   /** A line under the title. */
   description?: ReactNode;
+  /** Keep the title for screen readers only, and drop the close button (the command palette). */
+  hideTitle?: boolean;
   onClose: () => void;
   children: ReactNode;
   /** Buttons, right-aligned under the body. */
@@ -15,62 +20,80 @@ export interface DialogProps {
   size?: 'small' | 'medium' | 'large';
   /** Refuse Escape and outside clicks (e.g. while saving, or until a secret was acknowledged). */
   modal?: boolean;
+  /** Extra class on the card, for a dialog with its own layout. */
+  className?: string;
 }
 
 /**
- * A modal dialog: focus moves inside on open (the first field, else the first button), Tab
- * stays inside, Escape or a click on the backdrop closes it, and focus returns where it was.
+ * A modal dialog: focus moves inside on open (an autoFocus element, else the first field, else
+ * the first control), Tab stays inside, Escape or a click on the backdrop closes it, and focus
+ * returns where it was. Keys pressed inside never reach the page's shortcuts.
  */
-export function Dialog({ title, description, onClose, children, footer, size = 'medium', modal = false }: DialogProps) {
+export function Dialog({ title, description, hideTitle = false, onClose, children, footer, size = 'medium', modal = false, className }: DialogProps) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const descId = useId();
   // Read while rendering, before any autoFocus inside moves focus: where to return on close.
   const [previous] = useState(() => document.activeElement as HTMLElement | null);
-  const closeRef = useRef(onClose);
-  closeRef.current = onClose;
 
   useEffect(() => {
     const root = ref.current;
     // React's autoFocus has already run by now: only move focus when nothing inside has it.
     if (root && !root.contains(document.activeElement)) {
-      const first = root.querySelector<HTMLElement>('input, select, textarea') ?? root.querySelector<HTMLElement>(focusable);
-      first?.focus();
+      (root.querySelector<HTMLElement>(fields) ?? root.querySelector<HTMLElement>(focusable) ?? root).focus();
     }
-    return () => previous?.focus?.();
+    return () => {
+      if (previous?.isConnected) previous.focus();
+    };
   }, [previous]);
 
-  function onKeyDown(event: React.KeyboardEvent) {
-    if (event.key === 'Escape' && !modal) {
-      event.stopPropagation();
-      closeRef.current();
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    // The page's shortcuts listen on window: while the dialog is open, its keys are its own.
+    event.stopPropagation();
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      if (!modal) onClose();
+      return;
     }
     if (event.key !== 'Tab' || !ref.current) return;
     const items = [...ref.current.querySelectorAll<HTMLElement>(focusable)];
     const first = items[0];
     const last = items[items.length - 1];
-    if (!first || !last) return;
-    if (event.shiftKey && document.activeElement === first) {
+    if (!first || !last) {
+      event.preventDefault();
+      return;
+    }
+    const active = document.activeElement;
+    if (event.shiftKey && (active === first || active === ref.current)) {
       event.preventDefault();
       last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
+    } else if (!event.shiftKey && active === last) {
       event.preventDefault();
       first.focus();
     }
   }
 
   return (
-    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && !modal && onClose()}>
+    <div
+      className="overlay ui-overlay"
+      onMouseDown={(e) => {
+        if (e.target !== e.currentTarget) return;
+        // Keep focus (and so the keys) inside, also when a modal dialog refuses to close.
+        e.preventDefault();
+        if (!modal) onClose();
+      }}
+    >
       <div
         ref={ref}
-        className={`card dialog ui-dialog ${size}`}
+        className={['card dialog ui-dialog', size, className].filter(Boolean).join(' ')}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
         aria-describedby={description ? descId : undefined}
+        tabIndex={-1}
         onKeyDown={onKeyDown}
       >
-        <header className="ui-dialog-head">
+        <header className={hideTitle ? 'visually-hidden' : 'ui-dialog-head'}>
           <div>
             <h2 id={titleId}>{title}</h2>
             {description ? (
@@ -79,7 +102,7 @@ export function Dialog({ title, description, onClose, children, footer, size = '
               </p>
             ) : null}
           </div>
-          {modal ? null : (
+          {modal || hideTitle ? null : (
             <button type="button" className="ui-icon-button" aria-label="Close" onClick={onClose}>
               <Icon name="x" />
             </button>

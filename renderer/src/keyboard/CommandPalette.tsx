@@ -5,8 +5,8 @@ import { type KeyboardEvent, useDeferredValue, useEffect, useId, useMemo, useSta
 import { useLocation } from 'wouter';
 import { listTickets } from '../api/tickets.ts';
 import { useSession } from '../app/context.tsx';
+import { Dialog } from '../components/Dialog.tsx';
 import { type Command, useAllCommands } from './commands.tsx';
-import { Dialog } from './Dialog.tsx';
 import { fuzzyFilter } from './fuzzy.ts';
 import { Keys } from './Keys.tsx';
 

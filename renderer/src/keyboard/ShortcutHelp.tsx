@@ -1,5 +1,5 @@
+import { Dialog } from '../components/Dialog.tsx';
 import { type ShortcutSpec, shortcutGroups, shortcuts } from './catalog.ts';
-import { Dialog } from './Dialog.tsx';
 import { Keys } from './Keys.tsx';
 
 const all: ShortcutSpec[] = Object.values(shortcuts);
@@ -7,7 +7,7 @@ const all: ShortcutSpec[] = Object.values(shortcuts);
 /** The "?" dialog: every shortcut in the catalog, by group. */
 export function ShortcutHelp({ onClose }: { onClose: () => void }) {
   return (
-    <Dialog title="Keyboard shortcuts" onClose={onClose} className="shortcut-help">
+    <Dialog title="Keyboard shortcuts" size="large" onClose={onClose}>
       <div className="shortcut-columns">
         {shortcutGroups.map((group) => (
           <section key={group} aria-label={group}>

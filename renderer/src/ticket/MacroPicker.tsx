@@ -1,6 +1,6 @@
 import { type KeyboardEvent, useId, useState } from 'react';
 import type { Macro } from '../api/types.ts';
-import { Dialog } from '../keyboard/Dialog.tsx';
+import { Dialog } from '../components/Dialog.tsx';
 import { fuzzyFilter } from '../keyboard/fuzzy.ts';
 import { useMacros } from './lookups.ts';
 
@@ -31,7 +31,7 @@ export function MacroPicker({ onPick, onClose }: { onPick: (macro: Macro) => voi
   }
 
   return (
-    <Dialog title="Apply a macro" onClose={onClose} className="macro-picker">
+    <Dialog title="Apply a macro" onClose={onClose}>
       <input
         role="combobox"
         aria-expanded="true"

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { type TicketQuery, listTickets, ticketKeys } from '../api/tickets.ts';
 import type { Ticket } from '../api/types.ts';
 import { useSession } from '../app/context.tsx';
-import { Dialog } from '../keyboard/Dialog.tsx';
+import { Dialog } from '../components/Dialog.tsx';
 
 export interface MergeDialogProps {
   ticket: Ticket;
@@ -55,32 +55,53 @@ export function MergeDialog({ ticket, onMerge, onClose }: MergeDialogProps) {
 
   if (confirming) {
     return (
-      <Dialog title={`Merge ${picked.size} ticket${picked.size === 1 ? '' : 's'} into this one?`} onClose={onClose} className="merge-dialog">
-        <p>
-          Their messages move into <strong>{ticket.subject}</strong> and their tags are added here. Each merged ticket is
-          closed with a note. This cannot be undone.
-        </p>
-        <ul className="merge-picked">
-          {[...picked.values()].map((t) => (
-            <li key={t.id}>
-              {t.subject} <span className="muted small">{t.contactEmail}</span>
-            </li>
-          ))}
-        </ul>
-        <div className="dialog-actions">
-          <button type="button" onClick={() => setConfirming(false)}>
-            Back
-          </button>
-          <button type="button" className="primary danger-fill" disabled={busy} onClick={() => void merge()} data-autofocus>
-            {busy ? 'Merging…' : 'Merge tickets'}
-          </button>
+      <Dialog
+        title={`Merge ${picked.size} ticket${picked.size === 1 ? '' : 's'} into this one?`}
+        onClose={onClose}
+        footer={
+          <>
+            <button type="button" onClick={() => setConfirming(false)}>
+              Back
+            </button>
+            {/* Keyed apart from the first step's button, so it mounts afresh and takes focus. */}
+            <button key="merge" type="button" className="primary danger-fill" disabled={busy} onClick={() => void merge()} autoFocus>
+              {busy ? 'Merging…' : 'Merge tickets'}
+            </button>
+          </>
+        }
+      >
+        <div className="ui-confirm-body">
+          <p>
+            Their messages move into <strong>{ticket.subject}</strong> and their tags are added here. Each merged ticket is
+            closed with a note. This cannot be undone.
+          </p>
+          <ul className="merge-picked">
+            {[...picked.values()].map((t) => (
+              <li key={t.id}>
+                {t.subject} <span className="muted small">{t.contactEmail}</span>
+              </li>
+            ))}
+          </ul>
         </div>
       </Dialog>
     );
   }
 
   return (
-    <Dialog title="Merge tickets into this one" onClose={onClose} className="merge-dialog">
+    <Dialog
+      title="Merge tickets into this one"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button key="next" type="button" className="primary" disabled={picked.size === 0} onClick={() => setConfirming(true)}>
+            Merge {picked.size || ''} selected…
+          </button>
+        </>
+      }
+    >
       <input
         type="search"
         aria-label="Find tickets to merge"
@@ -88,7 +109,7 @@ export function MergeDialog({ ticket, onMerge, onClose }: MergeDialogProps) {
         value={search}
         onChange={(e) => setSearch(e.target.value)}
       />
-      <p className="muted small">{debounced ? 'Matching tickets' : `Other tickets from ${ticket.contactEmail}`}</p>
+      <p className="merge-hint muted small">{debounced ? 'Matching tickets' : `Other tickets from ${ticket.contactEmail}`}</p>
       <ul className="merge-list" aria-label="Tickets to merge">
         {candidates.map((t) => (
           <li key={t.id}>
@@ -104,14 +125,6 @@ export function MergeDialog({ ticket, onMerge, onClose }: MergeDialogProps) {
         {found.isError ? <li className="error">{found.error.message}</li> : null}
         {found.data && candidates.length === 0 ? <li className="muted">No tickets to merge found.</li> : null}
       </ul>
-      <div className="dialog-actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="primary" disabled={picked.size === 0} onClick={() => setConfirming(true)}>
-          Merge {picked.size || ''} selected…
-        </button>
-      </div>
     </Dialog>
   );
 }
