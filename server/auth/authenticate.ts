@@ -4,7 +4,9 @@ import { apiKeyPattern } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { hashApiKey } from './keys.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Kysely } from 'kysely';
+import { prepared } from '../../db/prepared.ts';
+import type { Database, Role } from '../../db/schema.ts';
 import { type Scope, hasScope } from './scopes.ts';
 
 export interface Auth {
@@ -23,18 +25,9 @@ export function presentedKey(ctx: Context): string | null {
   return match?.[1] ?? null;
 }
 
-const lastUsedWrites = new WeakMap<Deps, Map<string, number>>();
-
-/** Resolves the presented key to its grant, or throws 401. */
-export async function authenticate(deps: Deps, key: string | null): Promise<Auth> {
-  if (!key) {
-    throw new AppError(
-      'UNAUTHORIZED',
-      'missing API key: send it as X-API-Key or Authorization: Bearer',
-    );
-  }
-  if (!apiKeyPattern.test(key)) throw new AppError('UNAUTHORIZED', 'invalid API key');
-  const row = await deps.db
+// Runs on every request: compiled once (db/prepared.ts).
+const keyByHash = prepared((db: Kysely<Database>, keyHash: string) =>
+  db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
     .select([
@@ -46,8 +39,21 @@ export async function authenticate(deps: Deps, key: string | null): Promise<Auth
       'u.role',
       'u.active',
     ])
-    .where('k.key_hash', '=', hashApiKey(key))
-    .executeTakeFirst();
+    .where('k.key_hash', '=', keyHash),
+);
+
+const lastUsedWrites = new WeakMap<Deps, Map<string, number>>();
+
+/** Resolves the presented key to its grant, or throws 401. */
+export async function authenticate(deps: Deps, key: string | null): Promise<Auth> {
+  if (!key) {
+    throw new AppError(
+      'UNAUTHORIZED',
+      'missing API key: send it as X-API-Key or Authorization: Bearer',
+    );
+  }
+  if (!apiKeyPattern.test(key)) throw new AppError('UNAUTHORIZED', 'invalid API key');
+  const [row] = await keyByHash(deps.db, hashApiKey(key));
   if (!row) throw new AppError('UNAUTHORIZED', 'invalid API key');
   if (row.revoked_at) throw new AppError('UNAUTHORIZED', 'this API key has been revoked');
   if (!row.active) throw new AppError('UNAUTHORIZED', "this API key's user is deactivated");

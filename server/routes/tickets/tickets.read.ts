@@ -1,6 +1,7 @@
 // Reading tickets the way the API presents them: used by every route, and by the write rules
 // to put the ticket into event payloads.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { prepared } from '../../../db/prepared.ts';
 import { slaBreachedSql } from '../../../db/queries/sla.ts';
 import type { Database, TicketRow } from '../../../db/schema.ts';
 import { type Clock, nowIso } from '../../clock.ts';
@@ -55,16 +56,22 @@ function selectTickets(db: Db, now: string) {
     .select(presentationColumns(now));
 }
 
-async function findTicket(db: Db, clock: Clock, id: string): Promise<TicketReadRow> {
-  const row = await selectTickets(db, nowIso(clock)).where('t.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('ticket', id);
-  return row;
-}
+// The hot reads, compiled once (db/prepared.ts).
+const ticketById = prepared((db: Db, id: string, now: string) =>
+  selectTickets(db, now).where('t.id', '=', id),
+);
+/** `seqs` is a JSON array: one statement serves every page size. */
+const ticketsBySeqJson = prepared((db: Db, seqs: string, now: string) =>
+  selectTickets(db, now).where('t.seq', 'in', sql<number>`(select value from json_each(${seqs}))`),
+);
+const threadOf = prepared((db: Db, ticketId: string) =>
+  db.selectFrom('messages').selectAll().where('ticket_id', '=', ticketId).orderBy('created_at').orderBy('id'),
+);
 
 /** The tickets with these seqs, presented, in the order given (missing ones are skipped). */
 export async function ticketsBySeq(db: Db, now: string, seqs: readonly number[]): Promise<TicketT[]> {
   if (seqs.length === 0) return [];
-  const rows = await selectTickets(db, now).where('t.seq', 'in', seqs).execute();
+  const rows = await ticketsBySeqJson(db, JSON.stringify(seqs), now);
   const bySeq = new Map(rows.map((row) => [row.seq, row]));
   return seqs.flatMap((seq) => {
     const row = bySeq.get(seq);
@@ -73,18 +80,13 @@ export async function ticketsBySeq(db: Db, now: string, seqs: readonly number[])
 }
 
 export async function getTicket(db: Db, clock: Clock, id: string): Promise<TicketT> {
-  return presentTicket(await findTicket(db, clock, id));
+  const [row] = await ticketById(db, id, nowIso(clock));
+  if (!row) throw notFound('ticket', id);
+  return presentTicket(row);
 }
 
 export async function getTicketWithMessages(db: Db, clock: Clock, id: string) {
   const ticket = await getTicket(db, clock, id);
-  const messages = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('ticket_id', '=', id)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  const messages = await threadOf(db, id);
   return { ...ticket, messages: messages.map(presentMessage) };
 }
-

@@ -26,14 +26,14 @@ export async function loadTicket(trx: Db, id: string): Promise<TicketRow> {
 
 /**
  * Records ticket.updated with the ticket as it is now and the fields that changed; when nothing
- * changed, records nothing and puts updatedAt back.
+ * changed, records nothing and puts updatedAt back. Returns the ticket as it now reads.
  */
 export async function recordTicketUpdated(
   trx: Db,
   clock: Clock,
   actor: Actor,
   before: TicketT,
-): Promise<void> {
+): Promise<TicketT> {
   const after = await getTicket(trx, clock, before.id);
   const changes = changedFields(before, after);
   if (changes.length === 0) {
@@ -43,7 +43,7 @@ export async function recordTicketUpdated(
       .set({ updated_at: before.updatedAt })
       .where('id', '=', before.id)
       .execute();
-    return;
+    return before;
   }
   await recordEvent(trx, clock, actor, {
     type: 'ticket.updated',
@@ -51,6 +51,7 @@ export async function recordTicketUpdated(
     resourceId: before.id,
     data: { ticket: after, changes },
   });
+  return after;
 }
 
 /** Records ticket.created, then message.created for each message of its starting thread. */
@@ -60,7 +61,7 @@ export async function recordTicketCreated(
   actor: Actor,
   ticketId: string,
   thread: readonly MessageRow[],
-): Promise<void> {
+): Promise<TicketT> {
   const ticket = await getTicket(trx, clock, ticketId);
   await recordEvent(trx, clock, actor, {
     type: 'ticket.created',
@@ -76,6 +77,7 @@ export async function recordTicketCreated(
       data: { message: presentMessage(message), ticketId },
     });
   }
+  return ticket;
 }
 
 export interface TicketChanges {
@@ -102,7 +104,7 @@ export async function applyTicketChanges(
   current: TicketRow,
   patch: TicketChanges,
   now: string,
-): Promise<void> {
+): Promise<TicketT> {
   const before = await getTicket(trx, clock, current.id);
   if (patch.assignedTo) await assertAssignable(trx, patch.assignedTo);
   if (patch.projectId) await assertProjectUsable(trx, patch.projectId);
@@ -147,7 +149,7 @@ export async function applyTicketChanges(
       .where('rowid', '=', current.seq)
       .execute();
   }
-  await recordTicketUpdated(trx, clock, actor, before);
+  return recordTicketUpdated(trx, clock, actor, before);
 }
 
 /** Adds a message body to the ticket's search entry (same transaction as the message). */

@@ -20,7 +20,7 @@ import {
 import { assertProjectUsable } from '../projects/projects.lookup.ts';
 import { slaDueTimes } from './sla.ts';
 import { setTicketTags } from './tags.ts';
-import { getTicket, ticketsBySeq } from './tickets.read.ts';
+import { ticketsBySeq } from './tickets.read.ts';
 import type {
   MessageCreateInput,
   MessageT,
@@ -210,7 +210,9 @@ export async function createTicket(
   input: TicketCreateInput,
 ): Promise<TicketT> {
   const now = nowIso(clock);
-  const id = await transact(db, async (trx) => {
+  // The ticket as its ticket.created event presents it is also the response: nothing can
+  // change it between that read and the commit.
+  return transact(db, async (trx) => {
     if (input.assignedTo) await assertAssignable(trx, input.assignedTo);
     if (input.projectId) await assertProjectUsable(trx, input.projectId);
     const contact = await findOrCreateContact(trx, clock, actor, input.contactEmail, now);
@@ -242,10 +244,8 @@ export async function createTicket(
       created_at: now,
     };
     await trx.insertInto('messages').values(first).execute();
-    await recordTicketCreated(trx, clock, actor, ticketId, [first]);
-    return ticketId;
+    return recordTicketCreated(trx, clock, actor, ticketId, [first]);
   });
-  return getTicket(db, clock, id);
 }
 
 export async function updateTicket(
@@ -256,10 +256,9 @@ export async function updateTicket(
   patch: TicketPatchInput,
 ): Promise<TicketT> {
   const now = nowIso(clock);
-  await transact(db, async (trx) => {
-    await applyTicketChanges(trx, clock, actor, await loadTicket(trx, id), patch, now);
-  });
-  return getTicket(db, clock, id);
+  return transact(db, async (trx) =>
+    applyTicketChanges(trx, clock, actor, await loadTicket(trx, id), patch, now),
+  );
 }
 
 export async function listMessages(
