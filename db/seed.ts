@@ -59,6 +59,9 @@ function prng(seed: number): () => number {
   };
 }
 
+/** The tables seedDatabase fills in bulk (the full-text tables have no planner statistics). */
+const seededTables = ['users', 'projects', 'tags', 'contacts', 'tickets', 'messages', 'ticket_tags', 'conversations'];
+
 export function seedDatabase(sqlite: BetterSqlite3.Database, options: SeedOptions): SeedResult {
   const started = performance.now();
   const random = prng(options.seed ?? 42);
@@ -220,7 +223,11 @@ export function seedDatabase(sqlite: BetterSqlite3.Database, options: SeedOption
       select c.id, coalesce(c.name, ''), c.email, coalesce(c.company, '') from contacts c
       where not exists (select 1 from contact_fts f where f.contact_id = c.id)`)
     .run();
-  sqlite.exec('analyze');
+  // Statistics for the tables just filled only. A table left nearly empty here (events, above
+  // all) would otherwise be recorded as one row, and the planner would go on scanning it whole
+  // instead of reading a rowid range long after it has grown (measured: 2.4 ms per write at 16k
+  // events, for the live feed's `seq > ?`).
+  for (const table of seededTables) sqlite.exec(`analyze ${table}`);
 
   return {
     tickets: options.tickets,
