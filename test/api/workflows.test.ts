@@ -290,6 +290,25 @@ describe('the workflow engine', () => {
 });
 
 describe('the durable cursor', () => {
+  it('is written soon after events that trigger nothing, and at once when the server stops', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'localdesk-workflows-'));
+    const server = await startTestServer({ dataDir: dir });
+    try {
+      await buildTicket(server.api);
+      await settled(server); // written by the lazy save, with nothing else happening
+      await buildTicket(server.api);
+      await server.close(); // right away: the stop writes what the lazy save had not yet
+      const handle = openDatabase(join(dir, 'localdesk.db'));
+      const cursor = await handle.db.selectFrom('event_cursors').select('seq').where('name', '=', 'workflows').executeTakeFirst();
+      const newest = await handle.db.selectFrom('events').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
+      await handle.close();
+      expect(cursor?.seq).toBe(Number(newest?.max));
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('processes events committed while no server ran, and does not replay history on a first start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'localdesk-workflows-'));
     const offline = async (ticketId: string, forgetCursor = false) => {
