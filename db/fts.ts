@@ -5,10 +5,11 @@
  * input has no searchable word (e.g. only punctuation).
  */
 export function toFtsQuery(input: string): string | null {
-  const words = input.normalize('NFKC').match(/[\p{L}\p{N}]+/gu);
-  if (!words) return null;
-  return words
-    .slice(0, 32)
-    .map((word) => `"${word}"`)
-    .join(' ');
+  const words = searchWords(input);
+  return words.length === 0 ? null : words.map((word) => `"${word}"`).join(' ');
+}
+
+/** The words of a search, as toFtsQuery hands them to FTS5 (at most 32). */
+export function searchWords(input: string): string[] {
+  return (input.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
 }

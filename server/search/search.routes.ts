@@ -15,9 +15,9 @@ export const searchRoutes = [
       'the thread 1; for conversations subject 10, thread 1; for contacts name 10, email 5, ' +
       'company 3), each with a highlighted snippet and the total number of matches. Each type ' +
       'needs its read scope (tickets:read, contacts:read, conversations:read). When a search ' +
-      `matches more than ${count(defaultTuning.exactRankLimit)} records of a type, only its ` +
-      `newest ${count(defaultTuning.candidatePool)} matches are ranked, which keeps very common ` +
-      'words fast; `total` still counts every match.',
+      `matches more than ${count(defaultTuning.rankPool)} records of a type, only its newest ` +
+      `${count(defaultTuning.rankPool)} matches are ranked, which keeps common words fast; ` +
+      '`total` still counts every match.',
     scope: 'any',
     query: SearchQuery,
     response: SearchResults,

@@ -1,6 +1,7 @@
 // Ranked full-text search over the FTS5 indexes of tickets, conversations and contacts.
 import { type Kysely, sql } from 'kysely';
-import { toFtsQuery } from '../../db/fts.ts';
+import { searchWords, toFtsQuery } from '../../db/fts.ts';
+import { bestSnippet, foldWord, snippetHtml } from './snippet.ts';
 import type { Database } from '../../db/schema.ts';
 import { type Scope, hasScope } from '../auth/scopes.ts';
 import { AppError } from '../errors.ts';
@@ -17,16 +18,15 @@ import {
 type Db = Kysely<Database>;
 
 /**
- * Ranking cost grows with the number of matches (bm25 reads each match's size: ~30 ms for a
- * word in 30% of 100k tickets). Up to `exactRankLimit` matches every match is ranked; beyond
- * that only the newest `candidatePool` matches are, which FTS5 yields in rowid order without
- * touching the rest. The scores are the same either way (bm25's statistics are index-wide).
+ * Ranking cost grows with the number of matches (bm25 reads each match's size: ~20 ms for a
+ * word in 30% of 100k tickets, ~2.4 ms for one in 3%). Only the newest `rankPool` matches are
+ * ranked (~1 ms for 1,000), which FTS5 yields in rowid order without touching the rest. Their
+ * scores are the ones a full ranking gives (bm25's statistics are index-wide).
  */
 export interface RankTuning {
-  exactRankLimit: number;
-  candidatePool: number;
+  rankPool: number;
 }
-export const defaultTuning: RankTuning = { exactRankLimit: 5_000, candidatePool: 1_000 };
+export const defaultTuning: RankTuning = { rankPool: 1_000 };
 
 interface FtsIndex {
   table: 'ticket_fts' | 'conversation_fts' | 'contact_fts';
@@ -34,32 +34,25 @@ interface FtsIndex {
   weights: readonly number[];
   /** The column naming the owning row: the owner's seq, or contact_id for contacts. */
   owner: 'rowid' | 'contact_id';
+  /** The indexed text columns, in table order: where snippets come from. */
+  columns: readonly string[];
 }
 
 const indexes = {
   // Weights: subject 10, description 4, messages 1.
-  tickets: { table: 'ticket_fts', weights: [10, 4, 1], owner: 'rowid' },
+  tickets: { table: 'ticket_fts', weights: [10, 4, 1], owner: 'rowid', columns: ['subject', 'description', 'messages'] },
   // subject 10, messages 1.
-  conversations: { table: 'conversation_fts', weights: [10, 1], owner: 'rowid' },
+  conversations: { table: 'conversation_fts', weights: [10, 1], owner: 'rowid', columns: ['subject', 'messages'] },
   // contact_id (unindexed) 0, name 10, email 5, company 3.
-  contacts: { table: 'contact_fts', weights: [0, 10, 5, 3], owner: 'contact_id' },
+  contacts: { table: 'contact_fts', weights: [0, 10, 5, 3], owner: 'contact_id', columns: ['name', 'email', 'company'] },
 } as const satisfies Record<SearchType, FtsIndex>;
 
-// Private-use characters mark the hits, so the text around them can be HTML-escaped safely.
-const hitOpen = '\uE000';
-const hitClose = '\uE001';
 const snippetTokens = 12;
 
-/** Escapes the snippet text and turns the hit markers into <mark> elements. */
-export function snippetToHtml(raw: string): string {
-  return raw
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
-    .replaceAll(hitOpen, '<mark>')
-    .replaceAll(hitClose, '</mark>');
+/** A search as FTS5 runs it, and its words as the snippets compare them. */
+interface FtsSearch {
+  match: string;
+  terms: ReadonlySet<string>;
 }
 
 interface RankedMatch<K> {
@@ -71,7 +64,7 @@ interface RankedMatch<K> {
 async function rankedMatches<K extends string | number>(
   db: Db,
   index: FtsIndex,
-  match: string,
+  { match, terms }: FtsSearch,
   limit: number,
   tuning: RankTuning,
 ): Promise<{ total: number; matches: RankedMatch<K>[] }> {
@@ -83,27 +76,23 @@ async function rankedMatches<K extends string | number>(
 
   const score = sql`bm25(${fts}, ${sql.join(index.weights.map((w) => sql.lit(w)))})`;
   // Best first (bm25 is negative: lower is better); equal scores put the newest first.
-  const ranked =
-    total <= tuning.exactRankLimit
-      ? sql<{ id: number; score: number }>`select rowid as id, ${score} as score from ${fts}
-          where ${fts} match ${match} order by score, id desc limit ${limit}`
-      : sql<{ id: number; score: number }>`select id, score from (
-          select rowid as id, ${score} as score from ${fts} where ${fts} match ${match}
-          order by rowid desc limit ${tuning.candidatePool})
-        order by score, id desc limit ${limit}`;
-  const { rows } = await ranked.execute(db);
+  const { rows } = await sql<{ id: number; score: number }>`select id, score from (
+      select rowid as id, ${score} as score from ${fts} where ${fts} match ${match}
+      order by rowid desc limit ${tuning.rankPool})
+    order by score, id desc limit ${limit}`.execute(db);
 
-  // Snippets only for the hits shown: snippet() tokenizes whole fields, far dearer than bm25.
-  // The cast matters: better-sqlite3 binds JS numbers as REAL, and FTS5 (3.53) then ignores a
-  // `rowid = ?` beside MATCH, returning every match instead of one.
+  // Snippets only for the hits shown, from their text read in one query (server/search/snippet.ts).
+  const ids = rows.map((row) => row.id);
+  const texts = await sql<Record<string, string> & { id: number; owner: K }>`select rowid as id,
+      ${sql.ref(index.owner)} as owner, ${sql.join(index.columns.map((c) => sql.ref(c)))}
+    from ${fts} where rowid in (select value from json_each(${JSON.stringify(ids)}))`.execute(db);
+  const byId = new Map(texts.rows.map((row) => [row.id, row]));
   const matches: RankedMatch<K>[] = [];
   for (const row of rows) {
-    const found = await sql<{ owner: K; snippet: string }>`select ${sql.ref(index.owner)} as owner,
-        snippet(${fts}, -1, ${hitOpen}, ${hitClose}, '…', ${sql.lit(snippetTokens)}) as snippet
-      from ${fts} where ${fts} match ${match} and rowid = cast(${row.id} as integer)`.execute(db);
-    const hit = found.rows[0];
-    if (!hit) continue;
-    matches.push({ owner: hit.owner, rank: -row.score, snippet: snippetToHtml(hit.snippet) });
+    const text = byId.get(row.id);
+    if (!text) continue;
+    const snippet = bestSnippet(index.columns.map((c) => text[c] ?? ''), terms, snippetTokens);
+    matches.push({ owner: text.owner, rank: -row.score, snippet: snippetHtml(snippet) });
   }
   return { total, matches };
 }
@@ -130,11 +119,11 @@ type Hits<H> = { total: number; hits: H[] };
 
 async function searchTickets(
   db: Db,
-  match: string,
+  query: FtsSearch,
   limit: number,
   tuning: RankTuning,
 ): Promise<Hits<TicketHitT>> {
-  const { total, matches } = await rankedMatches<number>(db, indexes.tickets, match, limit, tuning);
+  const { total, matches } = await rankedMatches<number>(db, indexes.tickets, query, limit, tuning);
   if (matches.length === 0) return { total, hits: [] };
   const rows = await db
     .selectFrom('tickets')
@@ -154,12 +143,12 @@ async function searchTickets(
 
 async function searchConversations(
   db: Db,
-  match: string,
+  query: FtsSearch,
   limit: number,
   tuning: RankTuning,
 ): Promise<Hits<ConversationHitT>> {
   const index = indexes.conversations;
-  const { total, matches } = await rankedMatches<number>(db, index, match, limit, tuning);
+  const { total, matches } = await rankedMatches<number>(db, index, query, limit, tuning);
   if (matches.length === 0) return { total, hits: [] };
   const rows = await db
     .selectFrom('conversations')
@@ -179,12 +168,12 @@ async function searchConversations(
 
 async function searchContacts(
   db: Db,
-  match: string,
+  query: FtsSearch,
   limit: number,
   tuning: RankTuning,
 ): Promise<Hits<ContactHitT>> {
   const index = indexes.contacts;
-  const { total, matches } = await rankedMatches<string>(db, index, match, limit, tuning);
+  const { total, matches } = await rankedMatches<string>(db, index, query, limit, tuning);
   if (matches.length === 0) return { total, hits: [] };
   const rows = await db
     .selectFrom('contacts')
@@ -247,16 +236,17 @@ export async function search(
   tuning: RankTuning = defaultTuning,
 ): Promise<SearchResultsT> {
   const match = toFtsQuery(input.q);
+  const query = match ? { match, terms: new Set(searchWords(input.q).map(foldWord)) } : null;
   const { limit, types } = input;
   const results: SearchResultsT = {};
   if (types.includes('tickets')) {
-    results.tickets = match ? await searchTickets(db, match, limit, tuning) : noHits();
+    results.tickets = query ? await searchTickets(db, query, limit, tuning) : noHits();
   }
   if (types.includes('contacts')) {
-    results.contacts = match ? await searchContacts(db, match, limit, tuning) : noHits();
+    results.contacts = query ? await searchContacts(db, query, limit, tuning) : noHits();
   }
   if (types.includes('conversations')) {
-    results.conversations = match ? await searchConversations(db, match, limit, tuning) : noHits();
+    results.conversations = query ? await searchConversations(db, query, limit, tuning) : noHits();
   }
   return results;
 }

@@ -244,8 +244,8 @@ describe('GET /api/v1/search', () => {
     expect(exact.tickets?.total).toBe(4);
     expect(exact.tickets?.hits[0]?.id).toBe(oldest.id);
 
-    // Over the limit of exact ranking, only the newest two candidates are ranked.
-    const bounded = await search(s.db, input, { exactRankLimit: 3, candidatePool: 2 });
+    // With a pool of two, only the newest two matches are ranked.
+    const bounded = await search(s.db, input, { rankPool: 2 });
     expect(bounded.tickets?.total).toBe(4);
     const newest = [newer[1]!.id, newer[2]!.id];
     expect(bounded.tickets?.hits.map((h) => h.id).sort()).toEqual(newest.sort());
