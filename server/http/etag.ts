@@ -1,8 +1,13 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A strong ETag of a representation: a hash of its JSON. */
 export function etagOf(data: unknown): string {
-  return `"${createHash('sha256').update(JSON.stringify(data)).digest('base64url').slice(0, 27)}"`;
+  return etagOfJson(JSON.stringify(data));
+}
+
+/** The ETag of a representation already serialized (the exact JSON sent as `data`). */
+export function etagOfJson(json: string): string {
+  return `"${hash('sha256', json, 'base64url').slice(0, 27)}"`;
 }
 
 /** Whether an If-Match / If-None-Match header value names this ETag (or is `*`). */

@@ -8,7 +8,7 @@ import type { Scope } from '../auth/scopes.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { readJsonBody } from './body.ts';
-import { etagMatches, etagOf } from './etag.ts';
+import { etagMatches, etagOf, etagOfJson } from './etag.ts';
 import { checkIdempotencyKey, recall, remember, requestHash } from './idempotency.ts';
 import { parseOrThrow } from './validation.ts';
 
@@ -195,13 +195,19 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
     if (route.stream) return;
     for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
     if (route.method === 'GET' && !route.list) {
-      const etag = etagOf(reply.data);
+      // Serialized once: the ETag is the hash of exactly the `data` JSON in the body.
+      const json = JSON.stringify(reply.data);
+      const etag = etagOfJson(json);
       ctx.set('ETag', etag);
       const ifNoneMatch = ctx.get('if-none-match');
       if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
         ctx.status = 304;
         return;
       }
+      ctx.status = status;
+      ctx.type = 'application/json';
+      ctx.body = `{"data":${json},"error":null}`;
+      return;
     }
     ctx.status = status;
     if (ctx.status === 204) return;

@@ -1,4 +1,5 @@
 // ETag / If-Match / If-None-Match and Idempotency-Key, over real HTTP.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKey, buildTicket, type TicketData } from '../helpers/factories.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
@@ -17,6 +18,10 @@ describe('ETag and If-Match', () => {
     const first = await s.api.get(`/tickets/${t.id}`);
     const etag = first.headers.get('etag');
     expect(etag).toMatch(/^"[\w-]{27}"$/);
+    expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    // The ETag is the hash of exactly the `data` sent (SHA-256, base64url, 27 characters).
+    const sent = JSON.stringify((JSON.parse(first.text) as { data: unknown }).data);
+    expect(etag).toBe(`"${createHash('sha256').update(sent).digest('base64url').slice(0, 27)}"`);
     expect((await s.api.get(`/tickets/${t.id}`)).headers.get('etag')).toBe(etag);
     const notModified = await s.api.get(`/tickets/${t.id}`, { headers: { 'If-None-Match': etag ?? '' } });
     expect(notModified.status).toBe(304);
