@@ -1,6 +1,7 @@
 // Ranked full-text search over the FTS5 indexes of tickets, conversations and contacts.
 import { type Kysely, sql } from 'kysely';
 import { searchWords, toFtsQuery } from '../../db/fts.ts';
+import { countFtsMatches } from '../../db/queries/ftsCount.ts';
 import { bestSnippet, foldWord, snippetHtml } from './snippet.ts';
 import type { Database } from '../../db/schema.ts';
 import { type Scope, hasScope } from '../auth/scopes.ts';
@@ -69,9 +70,7 @@ async function rankedMatches<K extends string | number>(
   tuning: RankTuning,
 ): Promise<{ total: number; matches: RankedMatch<K>[] }> {
   const fts = sql.table(index.table);
-  const counted = await sql<{ n: number }>`select count(*) as n from ${fts}
-    where ${fts} match ${match}`.execute(db);
-  const total = counted.rows[0]?.n ?? 0;
+  const total = await countFtsMatches(db, index.table, match);
   if (total === 0) return { total, matches: [] };
 
   const score = sql`bm25(${fts}, ${sql.join(index.weights.map((w) => sql.lit(w)))})`;

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
+import { countFtsMatches } from '../../../db/queries/ftsCount.ts';
 import { toFtsQuery } from '../../../db/fts.ts';
 import type { Database, MessageRow, TicketRow } from '../../../db/schema.ts';
 import type { Auth } from '../../auth/authenticate.ts';
@@ -48,11 +49,6 @@ function onlyFilter(params: TicketListParams, name: (typeof filterNames)[number]
 
 /** Below this many search matches, fetching them by key and sorting beats walking an index. */
 const directLookupLimit = 500;
-
-async function countMatches(db: Db, match: string): Promise<number> {
-  const row = await sql<{ n: number }>`select count(*) as n from ticket_fts where ticket_fts match ${match}`.execute(db);
-  return row.rows[0]?.n ?? 0;
-}
 
 async function countByStatus(db: Db, statuses: readonly TicketRow['status'][] | undefined) {
   let query = db.selectFrom('ticket_counts').select((eb) => eb.fn.sum<number>('n').as('total'));
@@ -106,7 +102,7 @@ export async function listTickets(
   if (params.search !== undefined) {
     const match = toFtsQuery(params.search);
     if (!match) return page([], 0, params);
-    const matches = await countMatches(db, match);
+    const matches = await countFtsMatches(db, 'ticket_fts', match);
     if (onlyFilter(params, 'search')) total = matches;
     const set = sql<number>`(select rowid from ticket_fts where ticket_fts match ${match})`;
     if (
