@@ -129,6 +129,9 @@ describe('list query plans', () => {
       { assignedTo: 'none' },
       { assignedTo: 'usr_01ARZ3NDEKTSV4RRFFQ69G5FAV' },
       { contactId: 'ctc_01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+      // Deep pages read their seqs from the sort index first.
+      { status: 'open', offset: '5000' },
+      { sortBy: 'priority', offset: '1000' },
       // Read from the full-text index in rowid order (seq order is creation order here).
       { search: 'printer' },
       { search: 'printer', status: 'open', sortOrder: 'asc' },

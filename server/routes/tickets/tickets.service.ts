@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
+import { prepared } from '../../../db/prepared.ts';
 import { countFtsMatches } from '../../../db/queries/ftsCount.ts';
 import { toFtsQuery } from '../../../db/fts.ts';
 import type { Database, MessageRow, TicketRow } from '../../../db/schema.ts';
@@ -21,7 +22,7 @@ import {
 import { assertProjectUsable } from '../projects/projects.lookup.ts';
 import { slaDueTimes } from './sla.ts';
 import { setTicketTags } from './tags.ts';
-import { ticketsBySeq } from './tickets.read.ts';
+import { presentTicket, presentationColumns, ticketsBySeq } from './tickets.read.ts';
 import type {
   MessageCreateInput,
   MessageT,
@@ -30,6 +31,7 @@ import type {
   TicketPatchInput,
   TicketT,
 } from './tickets.schema.ts';
+import { ticketStatuses } from './tickets.schema.ts';
 import { transact } from '../../../db/transact.ts';
 
 type Db = Kysely<Database>;
@@ -50,10 +52,16 @@ function onlyFilter(params: TicketListParams, name: (typeof filterNames)[number]
 /** Below this many search matches, fetching them by key and sorting beats walking an index. */
 const directLookupLimit = 500;
 
+/** `statuses` is a JSON array: one compiled statement for every combination (db/prepared.ts). */
+const sumOfCounts = prepared((db: Db, statuses: string) =>
+  db
+    .selectFrom('ticket_counts')
+    .select((eb) => eb.fn.sum<number>('n').as('total'))
+    .where('status', 'in', sql<TicketRow['status']>`(select value from json_each(${statuses}))`),
+);
+
 async function countByStatus(db: Db, statuses: readonly TicketRow['status'][] | undefined) {
-  let query = db.selectFrom('ticket_counts').select((eb) => eb.fn.sum<number>('n').as('total'));
-  if (statuses) query = query.where('status', 'in', statuses);
-  const row = await query.executeTakeFirst();
+  const [row] = await sumOfCounts(db, JSON.stringify(statuses ?? ticketStatuses));
   return Number(row?.total ?? 0);
 }
 
@@ -85,10 +93,12 @@ function filtered(db: Db, params: TicketListParams) {
 }
 
 /**
- * One page of the list in two steps: the seqs of the page (from the sort index alone, which
- * holds the seq, so a deep offset skips index entries, not table rows), then those tickets with
- * what their presentation needs.
+ * From this offset on, a page is read in two steps: its seqs (from the sort index alone, which
+ * holds the seq, so the offset skips index entries, not joined table rows: 0.2 ms instead of
+ * 6 ms at offset 5,000), then those tickets. Nearer the start one query is cheaper.
  */
+const seqsFirstFromOffset = 200;
+
 export async function listTickets(
   db: Db,
   clock: Clock,
@@ -135,14 +145,19 @@ export async function listTickets(
   }
   total ??= onlyFilter(params, 'status') ? await countByStatus(db, params.status) : await countRows(where);
 
-  if (!pageSeqs) {
-    // Every sort ends with seq (insertion order) so pages never overlap or skip on ties.
-    let query = where.select('t.seq');
+  const now = nowIso(clock);
+  if (pageSeqs) return page(await ticketsBySeq(db, now, pageSeqs), total, params);
+  // Every sort ends with seq (insertion order) so pages never overlap or skip on ties.
+  if (params.offset < seqsFirstFromOffset) {
+    let query = where.innerJoin('contacts as c', 'c.id', 't.contact_id').selectAll('t').select(presentationColumns(now));
     for (const column of sortColumns[params.sortBy]) query = query.orderBy(column, direction);
     const rows = await query.orderBy('t.seq', direction).limit(params.limit).offset(params.offset).execute();
-    pageSeqs = rows.map((r) => r.seq);
+    return page(rows.map(presentTicket), total, params);
   }
-  return page(await ticketsBySeq(db, nowIso(clock), pageSeqs), total, params);
+  let query = where.select('t.seq');
+  for (const column of sortColumns[params.sortBy]) query = query.orderBy(column, direction);
+  const rows = await query.orderBy('t.seq', direction).limit(params.limit).offset(params.offset).execute();
+  return page(await ticketsBySeq(db, now, rows.map((r) => r.seq)), total, params);
 }
 
 function page(data: TicketT[], total: number, params: TicketListParams) {
