@@ -7,6 +7,7 @@ import { type Auth, authenticate, presentedKey, requireScope } from '../auth/aut
 import type { Scope } from '../auth/scopes.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, badRequest } from '../errors.ts';
+import { transact } from '../../db/transact.ts';
 import { readJsonBody } from './body.ts';
 import { etagMatches, etagOf, etagOfJson } from './etag.ts';
 import { checkIdempotencyKey, recall, remember, requestHash } from './idempotency.ts';
@@ -150,7 +151,7 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
     let status: number = route.status ?? 200;
     let reply: Reply<unknown>;
     if (ifMatch && getSibling && route.method !== 'GET') {
-      reply = await deps.db.transaction().execute(async (trx) => {
+      reply = await transact(deps.db, async (trx) => {
         const d = { ...deps, db: trx };
         const current = await getSibling.handler({
           deps: d,
@@ -171,7 +172,7 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
     } else if (idempotencyKey) {
       const key = checkIdempotencyKey(idempotencyKey);
       const hash = requestHash(route.method, ctx.path, rawBody);
-      const outcome = await deps.db.transaction().execute(async (trx) => {
+      const outcome = await transact(deps.db, async (trx) => {
         const earlier = await recall(trx, deps.clock, auth.keyId, key, hash);
         if (earlier) return { replayed: earlier };
         const fresh = await run({ ...deps, db: trx });

@@ -129,3 +129,27 @@ describe('Idempotency-Key', () => {
     expect(res.body.error?.details?.errors?.[0]?.path).toBe('Idempotency-Key');
   });
 });
+
+describe('concurrent writes', () => {
+  it('commit independently: one failing request among many loses only its own writes', async () => {
+    // Fails the ticket insert after the request has already created its contact.
+    s.sqlite.exec(`create trigger explode before insert on tickets when new.subject = 'explode'
+      begin select raise(abort, 'disk on fire'); end`);
+    try {
+      const bodies = Array.from({ length: 12 }, (_, i) => ({
+        subject: i === 5 ? 'explode' : `Concurrent ${i}`,
+        description: 'sent at the same time as the others',
+        contactEmail: `concurrent-${i}@example.com`,
+      }));
+      const results = await Promise.all(bodies.map((body) => s.api.post<TicketData>('/tickets', body)));
+      expect(results.map((r) => r.status)).toEqual(bodies.map((_, i) => (i === 5 ? 500 : 201)));
+      for (const [i, res] of results.entries()) {
+        const contacts = await s.api.get<unknown[]>(`/contacts?search=concurrent-${i}@example.com`);
+        expect(contacts.body.data, `contact ${i}`).toHaveLength(i === 5 ? 0 : 1);
+        if (i !== 5) expect((await s.api.get(`/tickets/${res.body.data.id}`)).status).toBe(200);
+      }
+    } finally {
+      s.sqlite.exec('drop trigger explode');
+    }
+  });
+});
