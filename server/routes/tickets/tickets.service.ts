@@ -22,7 +22,7 @@ import {
 import { assertProjectUsable } from '../projects/projects.lookup.ts';
 import { slaDueTimes } from './sla.ts';
 import { setTicketTags } from './tags.ts';
-import { presentTicket, presentationColumns, ticketsBySeq } from './tickets.read.ts';
+import { type TicketReadRow, presentTicket, presentationColumns, ticketsBySeq } from './tickets.read.ts';
 import type {
   MessageCreateInput,
   MessageT,
@@ -147,6 +147,12 @@ export async function listTickets(
 
   const now = nowIso(clock);
   if (pageSeqs) return page(await ticketsBySeq(db, now, pageSeqs), total, params);
+  if (params.offset < seqsFirstFromOffset && onlyFilter(params, 'status')) {
+    const statuses = params.status ?? [];
+    const query = inboxPageQuery(params.sortBy, direction, statuses.length);
+    const rows = await query(db, now, params.limit, params.offset, ...statuses);
+    return page(rows.map(presentTicket), total, params);
+  }
   // Every sort ends with seq (insertion order) so pages never overlap or skip on ties.
   if (params.offset < seqsFirstFromOffset) {
     let query = where.innerJoin('contacts as c', 'c.id', 't.contact_id').selectAll('t').select(presentationColumns(now));
@@ -158,6 +164,32 @@ export async function listTickets(
   for (const column of sortColumns[params.sortBy]) query = query.orderBy(column, direction);
   const rows = await query.orderBy('t.seq', direction).limit(params.limit).offset(params.offset).execute();
   return page(await ticketsBySeq(db, now, rows.map((r) => r.seq)), total, params);
+}
+
+type InboxPage = (db: Db, now: string, limit: number, offset: number, ...statuses: TicketRow['status'][]) => Promise<TicketReadRow[]>;
+const inboxPages = new Map<string, InboxPage>();
+
+/**
+ * The inbox's page (a status filter at most, near the start), compiled once per sort and
+ * number of statuses: the hottest list, where building the query was ~7% of a request.
+ */
+function inboxPageQuery(sortBy: TicketListParams['sortBy'], direction: 'asc' | 'desc', statusCount: number): InboxPage {
+  const key = `${sortBy} ${direction} ${statusCount}`;
+  let query = inboxPages.get(key);
+  if (!query) {
+    query = prepared((db: Db, now: string, limit: number, offset: number, ...statuses: TicketRow['status'][]) => {
+      let q = db
+        .selectFrom('tickets as t')
+        .innerJoin('contacts as c', 'c.id', 't.contact_id')
+        .selectAll('t')
+        .select(presentationColumns(now));
+      if (statusCount > 0) q = q.where('t.status', 'in', statuses);
+      for (const column of sortColumns[sortBy]) q = q.orderBy(column, direction);
+      return q.orderBy('t.seq', direction).limit(limit).offset(offset);
+    });
+    inboxPages.set(key, query);
+  }
+  return query;
 }
 
 function page(data: TicketT[], total: number, params: TicketListParams) {
