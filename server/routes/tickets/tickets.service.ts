@@ -253,8 +253,8 @@ export async function createTicket(
   input: TicketCreateInput,
 ): Promise<TicketT> {
   const now = nowIso(clock);
-  // The ticket as its ticket.created event presents it is also the response: nothing can
-  // change it between that read and the commit.
+  // The response is the ticket as its ticket.created event presents it: the state this
+  // request's write produced (no second read after the commit).
   return transact(db, async (trx) => {
     if (input.assignedTo) await assertAssignable(trx, input.assignedTo);
     if (input.projectId) await assertProjectUsable(trx, input.projectId);
