@@ -55,7 +55,11 @@ class GroupCommit {
     const only = jobs.length === 1 ? jobs[0] : undefined;
     if (only) {
       // Alone: no savepoint needed, a failure rolls the transaction back.
-      await this.db.transaction().execute(only.fn).then(only.resolve, only.reject);
+      try {
+        only.resolve(await this.db.transaction().execute(only.fn));
+      } catch (error) {
+        only.reject(error);
+      }
       return;
     }
     const outcomes: { ok: boolean; value: unknown }[] = [];

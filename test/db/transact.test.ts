@@ -81,4 +81,16 @@ describe('transact', () => {
     expect(await transact(handle.db, async (trx) => (await addTag(trx, 'solo'), 'ok'))).toBe('ok');
     expect(tagNames()).toEqual(['solo']);
   });
+
+  it('hands the error of a closed database to every caller instead of crashing the process', async () => {
+    const other = openDatabase(join(dir, 'closed.db'));
+    await migrateToLatest(other.db);
+    await other.close();
+    const alone = await Promise.allSettled([transact(other.db, (trx) => addTag(trx, 'late'))]);
+    const grouped = await Promise.allSettled([
+      transact(other.db, (trx) => addTag(trx, 'late-1')),
+      transact(other.db, (trx) => addTag(trx, 'late-2')),
+    ]);
+    expect([...alone, ...grouped].map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+  });
 });
