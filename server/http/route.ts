@@ -197,7 +197,7 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
     for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
     if (route.method === 'GET' && !route.list) {
       // Serialized once: the ETag is the hash of exactly the `data` JSON in the body.
-      const json = JSON.stringify(reply.data);
+      const json = JSON.stringify(reply.data) ?? 'null';
       const etag = etagOfJson(json);
       ctx.set('ETag', etag);
       const ifNoneMatch = ctx.get('if-none-match');
