@@ -176,3 +176,41 @@ describe('settings: users, SLA and webhooks', () => {
     }
   }, 60_000);
 });
+
+describe('settings: form dialogs', () => {
+  it('create a project and a user, and keep the dialog open with the API’s message on a conflict', async () => {
+    const page = await openSettings('projects');
+    const create = async (name: string, slug: string) => {
+      await page.getByRole('button', { name: 'New project' }).click();
+      const form = page.getByRole('dialog', { name: 'New project' });
+      await form.getByLabel('Name').fill(name);
+      await form.getByLabel('Slug').fill(slug);
+      await form.getByRole('button', { name: 'Create project' }).click();
+      return form;
+    };
+    const first = await create('Billing desk', 'billing-desk');
+    await first.waitFor({ state: 'detached' });
+    const projects = await s.api.get<{ name: string; slug: string }[]>('/projects');
+    expect(projects.body.data).toContainEqual(expect.objectContaining({ name: 'Billing desk', slug: 'billing-desk' }));
+
+    // Same slug: 409 from the API, shown in the dialog, which stays open and creates nothing.
+    const second = await create('Billing again', 'billing-desk');
+    await expect.poll(() => second.textContent()).toContain('already exists');
+    expect(await second.isVisible()).toBe(true);
+    const again = await s.api.get<{ slug: string }[]>('/projects');
+    expect(again.body.data.filter((p) => p.slug === 'billing-desk')).toHaveLength(1);
+    await second.getByRole('button', { name: 'Cancel' }).click();
+    await second.waitFor({ state: 'detached' });
+
+    await page.goto(`${s.url}/settings/users`);
+    await page.getByRole('button', { name: 'Add user' }).click();
+    const form = page.getByRole('dialog', { name: 'Add a user' });
+    await form.getByLabel('Name').fill('Dana Scully');
+    await form.getByLabel('Email').fill('dana@example.com');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await form.waitFor({ state: 'detached' });
+    const users = await s.api.get<{ email: string }[]>('/users?limit=100');
+    expect(users.body.data.map((u) => u.email)).toContain('dana@example.com');
+    await page.close();
+  }, 60_000);
+});

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { type ListPage, teamKeys, useTeamApi, without } from '../api/team.ts';
 import type { ApiKeyCreated, ApiKeyInfo, Scope } from '../api/types.ts';
-import { Dialog } from '../components/Dialog.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import { Field, FormError } from '../components/Field.tsx';
 import { formErrorsOf } from '../components/formErrors.ts';
 import { grants, sameScopes, scopeGroups, scopePresets, toggleScope } from './scopes.ts';
@@ -34,85 +34,70 @@ export function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; o
   const admin = scopes.includes('admin');
 
   return (
-    <Dialog
+    <FormDialog
       title="New API key"
       description="For a teammate’s browser, a script or an integration. Give it only what it needs."
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="create-key" className="primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create key'}
-          </button>
-        </>
-      }
+      submitLabel="Create key"
+      pendingLabel="Creating…"
+      pending={create.isPending}
+      onSubmit={() => create.mutate()}
     >
-      <form
-        id="create-key"
-        className="st-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
-        }}
-      >
-        <Field id="key-name" label="Name" error={errors?.fields.name} hint="Who or what uses it, e.g. “Zapier” or “Ana’s laptop”.">
-          <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" maxLength={100} />
-        </Field>
-        <fieldset className={`st-scopes${errors?.fields.scopes ? ' invalid' : ''}`} aria-describedby={errors?.fields.scopes ? 'scopes-error' : undefined}>
-          <legend>Scopes</legend>
-          <div className="st-scope-presets" role="group" aria-label="Presets">
-            {scopePresets.map((preset) => (
-              <button key={preset.name} type="button" className={`ui-btn-small${sameScopes(scopes, preset.scopes) ? ' on' : ''}`} onClick={() => setScopes([...preset.scopes])}>
-                {preset.name}
-              </button>
-            ))}
-          </div>
-          <table className="st-scope-grid">
-            <thead>
-              <tr>
-                <th scope="col">Resource</th>
-                <th scope="col">Read</th>
-                <th scope="col">Write</th>
+      <Field id="key-name" label="Name" error={errors?.fields.name} hint="Who or what uses it, e.g. “Zapier” or “Ana’s laptop”.">
+        <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" maxLength={100} />
+      </Field>
+      <fieldset className={`st-scopes${errors?.fields.scopes ? ' invalid' : ''}`} aria-describedby={errors?.fields.scopes ? 'scopes-error' : undefined}>
+        <legend>Scopes</legend>
+        <div className="st-scope-presets" role="group" aria-label="Presets">
+          {scopePresets.map((preset) => (
+            <button key={preset.name} type="button" className={`ui-btn-small${sameScopes(scopes, preset.scopes) ? ' on' : ''}`} onClick={() => setScopes([...preset.scopes])}>
+              {preset.name}
+            </button>
+          ))}
+        </div>
+        <table className="st-scope-grid">
+          <thead>
+            <tr>
+              <th scope="col">Resource</th>
+              <th scope="col">Read</th>
+              <th scope="col">Write</th>
+            </tr>
+          </thead>
+          <tbody>
+            {scopeGroups.map((g) => (
+              <tr key={g.label}>
+                <th scope="row">{g.label}</th>
+                <td>
+                  <input type="checkbox" aria-label={g.read} checked={grants(scopes, g.read)} disabled={admin} onChange={(e) => setScopes(toggleScope(scopes, g.read, e.target.checked))} />
+                </td>
+                <td>
+                  {g.write ? (
+                    <input type="checkbox" aria-label={g.write} checked={grants(scopes, g.write)} disabled={admin} onChange={(e) => setScopes(toggleScope(scopes, g.write!, e.target.checked))} />
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {scopeGroups.map((g) => (
-                <tr key={g.label}>
-                  <th scope="row">{g.label}</th>
-                  <td>
-                    <input type="checkbox" aria-label={g.read} checked={grants(scopes, g.read)} disabled={admin} onChange={(e) => setScopes(toggleScope(scopes, g.read, e.target.checked))} />
-                  </td>
-                  <td>
-                    {g.write ? (
-                      <input type="checkbox" aria-label={g.write} checked={grants(scopes, g.write)} disabled={admin} onChange={(e) => setScopes(toggleScope(scopes, g.write!, e.target.checked))} />
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <label className="check st-admin-check">
-            <input type="checkbox" aria-label="admin" checked={admin} onChange={(e) => setScopes(toggleScope(scopes, 'admin', e.target.checked))} />
-            <span>
-              <strong>Admin</strong>
-              <span className="muted small"> — everything above, plus users, keys and settings. Only for an admin user’s key.</span>
-            </span>
-          </label>
-          {errors?.fields.scopes ? (
-            <p id="scopes-error" className="ui-field-error" role="alert">
-              {errors.fields.scopes}
-            </p>
-          ) : null}
-        </fieldset>
-        <Field id="key-rate" label="Rate limit (requests per minute)" error={errors?.fields.rateLimitPerMinute} hint="Optional. Empty follows the server-wide default.">
-          <input type="number" min={1} step={1} inputMode="numeric" placeholder="Server default" value={rate} onChange={(e) => setRate(e.target.value)} />
-        </Field>
-        <FormError message={errors?.general} />
-      </form>
-    </Dialog>
+            ))}
+          </tbody>
+        </table>
+        <label className="check st-admin-check">
+          <input type="checkbox" aria-label="admin" checked={admin} onChange={(e) => setScopes(toggleScope(scopes, 'admin', e.target.checked))} />
+          <span>
+            <strong>Admin</strong>
+            <span className="muted small"> — everything above, plus users, keys and settings. Only for an admin user’s key.</span>
+          </span>
+        </label>
+        {errors?.fields.scopes ? (
+          <p id="scopes-error" className="ui-field-error" role="alert">
+            {errors.fields.scopes}
+          </p>
+        ) : null}
+      </fieldset>
+      <Field id="key-rate" label="Rate limit (requests per minute)" error={errors?.fields.rateLimitPerMinute} hint="Optional. Empty follows the server-wide default.">
+        <input type="number" min={1} step={1} inputMode="numeric" placeholder="Server default" value={rate} onChange={(e) => setRate(e.target.value)} />
+      </Field>
+      <FormError message={errors?.general} />
+    </FormDialog>
   );
 }

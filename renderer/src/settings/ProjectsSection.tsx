@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type ListPage, optimisticList, patchById, teamKeys, useProjects, useTeamApi } from '../api/team.ts';
 import type { Project } from '../api/types.ts';
-import { Dialog } from '../components/Dialog.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import { Field, FormError } from '../components/Field.tsx';
 import { formErrorsOf, messageOf } from '../components/formErrors.ts';
 import { Icon } from '../components/Icon.tsx';
@@ -116,37 +116,22 @@ function CreateProjectDialog({ onClose }: { onClose: () => void }) {
   });
   const errors = create.error ? formErrorsOf(create.error, ['name', 'slug'] as const) : null;
   return (
-    <Dialog
+    <FormDialog
       title="New project"
       size="small"
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="create-project" className="primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create project'}
-          </button>
-        </>
-      }
+      submitLabel="Create project"
+      pendingLabel="Creating…"
+      pending={create.isPending}
+      onSubmit={() => create.mutate()}
     >
-      <form
-        id="create-project"
-        className="st-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
-        }}
-      >
-        <Field id="project-name" label="Name" error={errors?.fields.name}>
-          <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
-        </Field>
-        <Field id="project-slug" label="Slug" error={errors?.fields.slug} hint="Optional: lower-case letters, digits and hyphens. Derived from the name when empty.">
-          <input className="ui-mono" value={slug} onChange={(e) => setSlug(e.target.value)} autoComplete="off" placeholder="billing-refunds" />
-        </Field>
-        <FormError message={errors?.general} />
-      </form>
-    </Dialog>
+      <Field id="project-name" label="Name" error={errors?.fields.name}>
+        <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+      </Field>
+      <Field id="project-slug" label="Slug" error={errors?.fields.slug} hint="Optional: lower-case letters, digits and hyphens. Derived from the name when empty.">
+        <input className="ui-mono" value={slug} onChange={(e) => setSlug(e.target.value)} autoComplete="off" placeholder="billing-refunds" />
+      </Field>
+      <FormError message={errors?.general} />
+    </FormDialog>
   );
 }

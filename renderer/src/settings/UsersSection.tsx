@@ -4,7 +4,7 @@ import { type ListPage, optimisticList, patchById, teamKeys, useTeamApi, useUser
 import type { User, UserCreateBody } from '../api/types.ts';
 import { useSession } from '../app/context.tsx';
 import { Avatar } from '../components/Avatar.tsx';
-import { Dialog } from '../components/Dialog.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import { Field, FormError } from '../components/Field.tsx';
 import { formErrorsOf } from '../components/formErrors.ts';
 import { Icon } from '../components/Icon.tsx';
@@ -124,43 +124,28 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
   });
   const errors = create.error ? formErrorsOf(create.error, fields) : null;
   return (
-    <Dialog
+    <FormDialog
       title="Add a user"
       size="small"
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="create-user" className="primary" disabled={create.isPending}>
-            {create.isPending ? 'Adding…' : 'Add user'}
-          </button>
-        </>
-      }
+      submitLabel="Add user"
+      pendingLabel="Adding…"
+      pending={create.isPending}
+      onSubmit={() => create.mutate()}
     >
-      <form
-        id="create-user"
-        className="st-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
-        }}
-      >
-        <Field id="user-name" label="Name" error={errors?.fields.name}>
-          <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} autoComplete="off" />
-        </Field>
-        <Field id="user-email" label="Email" error={errors?.fields.email}>
-          <input type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} autoComplete="off" />
-        </Field>
-        <Field id="user-role" label="Role" error={errors?.fields.role}>
-          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as User['role'] })}>
-            <option value="agent">Agent: works tickets and conversations</option>
-            <option value="admin">Admin: also manages users, keys and settings</option>
-          </select>
-        </Field>
-        <FormError message={errors?.general} />
-      </form>
-    </Dialog>
+      <Field id="user-name" label="Name" error={errors?.fields.name}>
+        <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} autoComplete="off" />
+      </Field>
+      <Field id="user-email" label="Email" error={errors?.fields.email}>
+        <input type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} autoComplete="off" />
+      </Field>
+      <Field id="user-role" label="Role" error={errors?.fields.role}>
+        <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as User['role'] })}>
+          <option value="agent">Agent: works tickets and conversations</option>
+          <option value="admin">Admin: also manages users, keys and settings</option>
+        </select>
+      </Field>
+      <FormError message={errors?.general} />
+    </FormDialog>
   );
 }

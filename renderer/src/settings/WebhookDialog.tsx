@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type ListPage, teamKeys, useTeamApi, without } from '../api/team.ts';
 import type { Webhook, WebhookCreated } from '../api/types.ts';
-import { Dialog } from '../components/Dialog.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import { Field, FormError } from '../components/Field.tsx';
 import { formErrorsOf } from '../components/formErrors.ts';
 import { eventFamilies, eventsFrom } from './webhookEvents.ts';
@@ -27,64 +27,49 @@ export function WebhookDialog({ onClose, onCreated }: { onClose: () => void; onC
   const errors = create.error ? formErrorsOf(create.error, ['url', 'events', 'active'] as const) : null;
 
   return (
-    <Dialog
+    <FormDialog
       title="New webhook"
       description="LocalDesk POSTs each matching event as JSON, signed with a secret, and retries until your endpoint answers 2xx."
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="webhook-form" className="primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create webhook'}
-          </button>
-        </>
-      }
+      submitLabel="Create webhook"
+      pendingLabel="Creating…"
+      pending={create.isPending}
+      onSubmit={() => create.mutate()}
     >
-      <form
-        id="webhook-form"
-        className="st-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
-        }}
-      >
-        <Field id="webhook-url" label="Endpoint URL" error={errors?.fields.url}>
-          <input type="url" className="ui-mono" placeholder="https://example.com/hooks/localdesk" value={url} onChange={(e) => setUrl(e.target.value)} autoComplete="off" />
-        </Field>
-        <fieldset className={`st-event-picker${errors?.fields.events ? ' invalid' : ''}`}>
-          <legend>Events</legend>
-          <label className="check">
-            <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />
+      <Field id="webhook-url" label="Endpoint URL" error={errors?.fields.url}>
+        <input type="url" className="ui-mono" placeholder="https://example.com/hooks/localdesk" value={url} onChange={(e) => setUrl(e.target.value)} autoComplete="off" />
+      </Field>
+      <fieldset className={`st-event-picker${errors?.fields.events ? ' invalid' : ''}`}>
+        <legend>Events</legend>
+        <label className="check">
+          <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />
+          <span>
+            <strong>Everything</strong> <span className="muted small">(*)</span>
+          </span>
+        </label>
+        {eventFamilies.map((f) => (
+          <label key={f.pattern} className="check">
+            <input
+              type="checkbox"
+              disabled={all}
+              checked={all || families.includes(f.pattern)}
+              onChange={(e) => setFamilies(e.target.checked ? [...families, f.pattern] : families.filter((p) => p !== f.pattern))}
+            />
             <span>
-              <strong>Everything</strong> <span className="muted small">(*)</span>
+              {f.label} <code className="ui-mono muted">{f.pattern}</code> <span className="muted small">— {f.help}</span>
             </span>
           </label>
-          {eventFamilies.map((f) => (
-            <label key={f.pattern} className="check">
-              <input
-                type="checkbox"
-                disabled={all}
-                checked={all || families.includes(f.pattern)}
-                onChange={(e) => setFamilies(e.target.checked ? [...families, f.pattern] : families.filter((p) => p !== f.pattern))}
-              />
-              <span>
-                {f.label} <code className="ui-mono muted">{f.pattern}</code> <span className="muted small">— {f.help}</span>
-              </span>
-            </label>
-          ))}
-          <Field id="webhook-extra" label="Other event types" hint="Exact types, comma-separated, e.g. ticket.created, custom.billing.paid">
-            <input className="ui-mono" value={extra} disabled={all} onChange={(e) => setExtra(e.target.value)} autoComplete="off" />
-          </Field>
-          {errors?.fields.events ? (
-            <p className="ui-field-error" role="alert">
-              {errors.fields.events}
-            </p>
-          ) : null}
-        </fieldset>
-        <FormError message={errors?.general ?? errors?.fields.active} />
-      </form>
-    </Dialog>
+        ))}
+        <Field id="webhook-extra" label="Other event types" hint="Exact types, comma-separated, e.g. ticket.created, custom.billing.paid">
+          <input className="ui-mono" value={extra} disabled={all} onChange={(e) => setExtra(e.target.value)} autoComplete="off" />
+        </Field>
+        {errors?.fields.events ? (
+          <p className="ui-field-error" role="alert">
+            {errors.fields.events}
+          </p>
+        ) : null}
+      </fieldset>
+      <FormError message={errors?.general ?? errors?.fields.active} />
+    </FormDialog>
   );
 }
