@@ -79,7 +79,7 @@ async function rankedMatches<K extends string | number>(
       order by rowid desc limit ${tuning.rankPool})
     order by score, id desc limit ${limit}`.execute(db);
 
-  // Snippets only for the hits shown, from their text read in one query (server/search/snippet.ts).
+  // Snippets only for the hits shown, from their text read in one query (snippet.ts).
   const ids = rows.map((row) => row.id);
   const texts = await sql<Record<string, string> & { id: number; owner: K }>`select rowid as id,
       ${sql.ref(index.owner)} as owner, ${sql.join(index.columns.map((c) => sql.ref(c)))}
