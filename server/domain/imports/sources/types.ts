@@ -122,10 +122,12 @@ export type SourceItem =
 
 /**
  * One yielded item and the position right after it. Commit the cursor in the same transaction as
- * the rows made from the item: reading again with `since: cursor` continues with the next item,
- * and once the stream has ended it returns only what changed since.
+ * the rows made from the item: reading again with `since: cursor` continues with the next item.
+ *
+ * A read that reaches the end yields one last record of kind 'checkpoint' (no item): store its
+ * cursor too. Reading again with it later returns only what changed in the meantime.
  */
-export type ImportRecord<C> = SourceItem & { cursor: C };
+export type ImportRecord<C> = (SourceItem & { cursor: C }) | { kind: 'checkpoint'; item: null; cursor: C };
 
 export type Phase = 'users' | 'contacts' | 'tickets';
 
