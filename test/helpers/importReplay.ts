@@ -537,3 +537,19 @@ export async function startReplayServer(options: ReplayOptions): Promise<ReplayS
       }),
   };
 }
+
+/** Drains a source's read into an array; stops (closing the generator) after `limit` records. */
+export async function collect<R>(records: AsyncIterable<R>, limit = Infinity): Promise<R[]> {
+  const out: R[] = [];
+  if (limit <= 0) return out;
+  for await (const r of records) {
+    out.push(r);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** The request that came right after `entry` in the log. */
+export function nextRequest(log: ReplayRequest[], entry: ReplayRequest): ReplayRequest | undefined {
+  return log[log.indexOf(entry) + 1];
+}
