@@ -203,12 +203,13 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   // the passwd file and the mail folder inside: traversable, but not listable.
   chmodSync(dir, 0o711);
   const reaper: Reaper = startReaper(
-    // Runs only if this process dies without stop(): master.pid is the process group.
+    // Runs only if this process dies without stop(): master.pid is the process group. (dash:
+    // "kill -SIG -PGID", it rejects "--".)
     `pid=$(cat "$1/run/master.pid" 2>/dev/null)
      if [ -n "$pid" ]; then
-       kill -CONT -- "-$pid" 2>/dev/null; kill -TERM -- "-$pid" 2>/dev/null
-       i=0; while kill -0 -- "-$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
-       kill -KILL -- "-$pid" 2>/dev/null
+       kill -CONT "-$pid" 2>/dev/null; kill -TERM "-$pid" 2>/dev/null
+       i=0; while kill -0 "-$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+       kill -KILL "-$pid" 2>/dev/null
      fi
      rm -rf "$1"`,
     [dir],
