@@ -1,5 +1,5 @@
 // A real SMTP server in the test process (npm smtp-server) that receives what the product
-// sends, keeps every message as raw bytes plus postal-mime's parse, and can be told to refuse
+// sends, keeps every message as raw bytes plus mailparser's parse, and can be told to refuse
 // with temporary (4xx) errors to test retries.
 //
 //   const smtp = await startSmtpReceiver({ auth: { user: 'mailer', password: 'pw' } });
@@ -8,7 +8,7 @@
 //   smtp.setRefusing(true);                                // 421 at connect until set false
 //   await smtp.stop();
 import type { AddressInfo } from 'node:net';
-import PostalMime, { type Email } from 'postal-mime';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerError, type SMTPServerOptions } from 'smtp-server';
 
 export interface SmtpAuth {
@@ -23,7 +23,7 @@ export interface ReceivedMessage {
   to: string[];
   /** The message exactly as received (dot-unstuffed), CRLF line endings as sent. */
   raw: Buffer;
-  parsed: Email;
+  parsed: ParsedMail;
   /** The AUTH user of the session, or null without AUTH. */
   authUser: string | null;
   receivedAt: Date;
@@ -137,7 +137,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
         if (refusal) return callback(refusal);
         const raw = Buffer.concat(chunks);
         const envelope = session.envelope;
-        PostalMime.parse(raw).then(
+        simpleParser(raw).then(
           (parsed) => {
             const message: ReceivedMessage = {
               from: envelope.mailFrom ? envelope.mailFrom.address : '',
