@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { largeAttachmentMessage } from '../fixtures/mail/generate.ts';
 import { type Dovecot, type MailUser, startDovecot } from '../helpers/dovecot.ts';
 import { liveProcesses } from '../helpers/processes.ts';
 
@@ -90,6 +91,18 @@ describe('startDovecot', () => {
     const box = await c.mailboxOpen('Archive/2024');
     expect(box.exists).toBe(1);
     expect(await subjects(c)).toEqual(['Filed away']);
+    await c.logout();
+  });
+
+  test('a 20 MiB message goes through APPEND and FETCH byte for byte', async () => {
+    const raw = largeAttachmentMessage();
+    await imap.deliver(sales.user, raw, 'Large');
+    const c = client(sales);
+    await c.connect();
+    await c.mailboxOpen('Large');
+    const fetched = await c.fetchOne('1', { source: true, size: true });
+    expect(fetched && fetched.size).toBe(raw.length);
+    expect(fetched && fetched.source?.equals(raw)).toBe(true);
     await c.logout();
   });
 
