@@ -75,6 +75,8 @@ export interface Dovecot {
 interface Accounts {
   loginUser: string;
   internalUser: string;
+  /** Group of Dovecot's internal sockets; null keeps its default (`dovecot`). */
+  internalGroup: string | null;
   mailUid: number;
   mailGid: number;
 }
@@ -93,10 +95,17 @@ function accounts(): Accounts {
     };
     id('-u', 'dovecot');
     id('-u', 'dovenull');
-    return { loginUser: 'dovenull', internalUser: 'dovecot', mailUid: id('-u', 'mail'), mailGid: id('-g', 'mail') };
+    return {
+      loginUser: 'dovenull',
+      internalUser: 'dovecot',
+      internalGroup: null,
+      mailUid: id('-u', 'mail'),
+      mailGid: id('-g', 'mail'),
+    };
   }
   const me = userInfo();
-  return { loginUser: me.username, internalUser: me.username, mailUid: me.uid, mailGid: me.gid };
+  const group = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
+  return { loginUser: me.username, internalUser: me.username, internalGroup: group, mailUid: me.uid, mailGid: me.gid };
 }
 
 function checkUser(u: MailUser): void {
@@ -107,6 +116,8 @@ function checkUser(u: MailUser): void {
 }
 
 function config(dir: string, port: number, acc: Accounts): string {
+  // Not root: no chroot for the login and anvil processes (chroot needs root).
+  const rootless = acc.internalGroup !== null;
   const firstUid = Math.min(acc.mailUid, 500);
   const firstGid = Math.min(acc.mailGid, 500);
   return `# Written by test/helpers/dovecot.ts for one test run.
@@ -121,7 +132,7 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_login_user = ${acc.loginUser}
 default_internal_user = ${acc.internalUser}
-mail_uid = ${acc.mailUid}
+${acc.internalGroup ? `default_internal_group = ${acc.internalGroup}\n` : ''}mail_uid = ${acc.mailUid}
 mail_gid = ${acc.mailGid}
 first_valid_uid = ${firstUid}
 first_valid_gid = ${firstGid}
@@ -147,8 +158,9 @@ service anvil {
   unix_listener anvil-auth-penalty {
     mode = 0
   }
-}
+${rootless ? '  chroot =\n' : ''}}
 service imap-login {
+${rootless ? '  chroot =\n' : ''}
   inet_listener imap {
     address = 127.0.0.1
     port = ${port}
