@@ -7,7 +7,17 @@
 //   await imap.stop();                                  // kill it and delete the folder
 //
 // Nothing is shared with a system Dovecot: base_dir (sockets, pid), state_dir, log and mail
-// are all inside the temp folder, and the only network listener is IMAP on 127.0.0.1.
+// are all inside the temp folder (/dev/shm when usable), and the only network listener is
+// IMAP on 127.0.0.1. Starting takes ~0.1 s.
+//
+// deliver() uses IMAP APPEND through imapflow rather than dovecot-lda/doveadm: it is the
+// path every IMAP client uses, so other sessions (IDLE) learn of the message the way they
+// would of real mail, it needs no privileges, extra binaries or auth-userdb socket, and it
+// stores the bytes unchanged. The cost is that nothing can be delivered while the server is
+// down(); deliver before down() or after up().
+//
+// If the test process dies without stop() (any death, SIGKILL included), a detached reaper
+// (processes.ts) stops the Dovecot process group and deletes the folder.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
