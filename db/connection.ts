@@ -1,9 +1,12 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { migrationProvider } from './migrations/index.ts';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 
+// Callers open a database and migrate it from here, whichever engine (db/migrate.ts).
+export { migrateToLatest } from './migrate.ts';
+
 export interface DatabaseHandle {
+  readonly kind: 'sqlite';
   db: Kysely<Database>;
   /** The raw connection, for what Kysely does not cover (online backup, pragmas). */
   sqlite: BetterSqlite3.Database;
@@ -37,6 +40,7 @@ export function openDatabase(file: string): DatabaseHandle {
   });
   let closed = false;
   return {
+    kind: 'sqlite',
     db,
     sqlite,
     file,
@@ -75,15 +79,4 @@ function withStatementCache(sqlite: BetterSqlite3.Database, size = 500): BetterS
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-}
-
-/** Applies every pending migration; running it again on an up-to-date file does nothing. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    const name = failed ? ` (${failed.migrationName})` : '';
-    throw new Error(`database migration failed${name}: ${String(error)}`, { cause: error });
-  }
 }
