@@ -2,7 +2,7 @@
 // ticket.
 import { type Updateable, sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import { toFtsQuery } from '../../../db/fts.ts';
+import { matchingRowids } from '../../../db/fulltext.ts';
 import type { ConversationRow, ConversationsTable, Db, MessageRow } from '../../../db/schema.ts';
 import type { ListPage } from '../../../common/contract/base.ts';
 import type { MessageT, TicketT } from '../../../common/contract/tickets.ts';
@@ -62,14 +62,8 @@ export async function listConversations(
   if (params.status) where = where.where('status', 'in', params.status);
   if (params.contactId) where = where.where('contact_id', '=', params.contactId);
   if (params.search) {
-    const match = toFtsQuery(params.search);
-    where = match
-      ? where.where(
-          'seq',
-          'in',
-          sql<number>`(select rowid from conversation_fts where conversation_fts match ${match})`,
-        )
-      : where.where(sql<boolean>`0`);
+    const matches = matchingRowids(db, 'conversation_fts', params.search);
+    where = matches ? where.where('seq', 'in', matches) : where.where(sql<boolean>`1 = 0`);
   }
   const total = await countRows(where);
 
@@ -252,7 +246,7 @@ export async function addConversationMessage(
       created_at: now,
     };
     await trx.insertInto('messages').values(row).execute();
-    await sql`update conversation_fts set messages = messages || char(10) || ${input.body}
+    await sql`update conversation_fts set messages = messages || ${'\n'} || ${input.body}
       where rowid = ${conversation.seq}`.execute(trx);
 
     const changes: ConversationUpdate = { updated_at: now, last_message_at: now };

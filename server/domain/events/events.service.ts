@@ -17,7 +17,7 @@ export async function seqOf(db: Db, eventId: string, field: string): Promise<num
 
 /** SQL for a list of type patterns (`ticket.created`, `ticket.*`, `*`). */
 export function typeCondition(patterns: readonly string[]) {
-  if (patterns.includes('*')) return sql<boolean>`1`;
+  if (patterns.includes('*')) return sql<boolean>`1 = 1`;
   const parts = patterns.map((p) =>
     p.endsWith('.*') ? sql`type like ${`${p.slice(0, -1)}%`}` : sql`type = ${p}`,
   );
