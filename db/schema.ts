@@ -194,8 +194,18 @@ export interface WebhookDeliveriesTable {
   next_attempt_at: string | null;
   last_status_code: number | null;
   last_error: string | null;
+  /** While a server sends it: until when no other server may (migration 2026120660). */
+  claimed_until: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** Requests per API key and minute, when servers share the count (PostgreSQL). */
+export interface RateLimitsTable {
+  key_id: string;
+  /** Minutes since the epoch. */
+  minute: number;
+  count: number;
 }
 
 export interface WebhookAttemptsTable {
@@ -286,6 +296,7 @@ export interface Database {
   ticket_counts: TicketCountsTable;
   ticket_order: TicketOrderTable;
   views: ViewsTable;
+  rate_limits: RateLimitsTable;
 }
 
 /** The database, or a transaction on it: every query function takes one. */

@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import { type Logger, pino } from 'pino';
 import type { Database } from '../db/schema.ts';
 import { RateLimiter } from './core/rateLimit.ts';
+import { SharedRateLimiter } from './core/rateLimit.shared.ts';
+import { dialectName } from '../db/dialect.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Deps } from './deps.ts';
@@ -59,7 +61,11 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     clock,
     logger,
     authenticate: apiKeyAuthenticator(db, clock),
-    limiter: new RateLimiter(),
+    // Servers sharing a PostgreSQL database must agree on each key's count (rateLimit.shared.ts).
+    limiter:
+      dialectName(db) === 'postgres'
+        ? new SharedRateLimiter(db, (err) => logger.warn({ err }, 'could not clear old rate-limit counts'))
+        : new RateLimiter(),
     hub: new EventHub(db, logger),
     metrics: createMetrics(db),
   };
@@ -128,7 +134,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     },
     async close(graceMs = 10_000) {
       shuttingDown = true;
-      deps.hub.close(); // ends open event streams, which would otherwise hold the server open
+      await deps.hub.close(); // ends open event streams, which would otherwise hold the server open
       await Promise.all(tasks.map((task) => task.stop()));
       tasks = [];
       const current = server;

@@ -1,10 +1,11 @@
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
+import type { DatabaseHandle } from '../db/connection.ts';
+import { type StoreHandle, describeStore, openMigratedStore } from '../db/store.ts';
 import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
 import { type Scope, scopes as allScopes } from '../common/rules/scopes.ts';
@@ -21,18 +22,19 @@ import { appVersion } from './core/version.ts';
 const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN API
 
 Usage:
-  localdesk serve [--data DIR] [--host HOST] [--port PORT]
-  localdesk keys create --name NAME --scopes SCOPE,SCOPE [--user USER_ID] [--rate-limit N] [--data DIR]
-  localdesk keys list [--data DIR]
-  localdesk keys revoke KEY_ID [--data DIR]
+  localdesk serve [--data DIR | --database postgres://…] [--host HOST] [--port PORT]
+  localdesk keys create --name NAME --scopes SCOPE,SCOPE [--user USER_ID] [--rate-limit N] [--data DIR | --database URL]
+  localdesk keys list [--data DIR | --database URL]
+  localdesk keys revoke KEY_ID [--data DIR | --database URL]
   localdesk seed --tickets N [--messages-per-ticket M] [--data DIR]   (demo data)
   localdesk backup --out FILE [--data DIR]      consistent copy of the database, also while serving
   localdesk export [--out FILE] [--data DIR]    every record as NDJSON (to stdout without --out)
   localdesk import FILE [--data DIR]            an export back in: idempotent by id, all or nothing
   localdesk --version
 
-Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS,
-LOCALDESK_CORS_ORIGINS, LOCALDESK_RATE_LIMIT, LOCALDESK_ADMIN_KEY, LOCALDESK_LOG_LEVEL.
+Environment: LOCALDESK_DATA, LOCALDESK_DATABASE_URL, LOCALDESK_DATABASE_POOL_SIZE, LOCALDESK_HOST,
+LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS, LOCALDESK_CORS_ORIGINS, LOCALDESK_RATE_LIMIT,
+LOCALDESK_ADMIN_KEY, LOCALDESK_LOG_LEVEL.
 Flags win over the environment. Default data folder: ~/.localdesk; default bind 127.0.0.1:4870.
 Scopes: ${allScopes.join(', ')}.`;
 
@@ -47,27 +49,46 @@ function parsePort(value: string | undefined): number | undefined {
   return port;
 }
 
-async function openData(config: Config): Promise<DatabaseHandle> {
-  mkdirSync(config.dataDir, { recursive: true });
-  const handle = openDatabase(join(config.dataDir, 'localdesk.db'));
-  await migrateToLatest(handle.db);
+/** The configured database (SQLite in the data folder, or LOCALDESK_DATABASE_URL), migrated. */
+function openData(config: Config): Promise<StoreHandle> {
+  return openMigratedStore(config);
+}
+
+/** The SQLite data folder, for the commands that work on its file. */
+async function openSqliteData(config: Config, command: string): Promise<DatabaseHandle> {
+  if (config.databaseUrl) {
+    throw new UsageError(
+      `${command} works on a SQLite data folder; for PostgreSQL use its own tools (pg_dump) or the HTTP API`,
+    );
+  }
+  const handle = await openData(config);
+  if (handle.kind !== 'sqlite') throw new UsageError(`${command} needs a SQLite data folder`);
   return handle;
 }
 
 async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { data: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' } },
+    options: {
+      data: { type: 'string' },
+      database: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+    },
     strict: true,
   });
   const config = loadConfig(process.env, {
     dataDir: values.data,
+    databaseUrl: values.database,
     host: values.host,
     port: parsePort(values.port),
     rendererDir,
   });
   const logger = pino({ level: config.logLevel });
-  const handle = await openData(config);
+  const handle = await openMigratedStore({
+    ...config,
+    onIdleError: (err) => logger.warn({ err }, 'an idle database connection failed; it will be replaced'),
+  });
   const boot = await bootstrap(handle.db, systemClock, config);
   const server = createServer({ db: handle.db, config, logger });
   let url: string;
@@ -85,7 +106,7 @@ async function serve(args: string[]): Promise<number> {
     `LocalDesk ${appVersion} is running at ${url}`,
     `  web UI:         ${url}/`,
     `  API reference:  ${url}/api/v1/docs`,
-    `  data:           ${handle.file}`,
+    `  data:           ${describeStore(handle)}`,
   ];
   if (config.host !== '127.0.0.1' && config.host !== 'localhost' && config.host !== '::1') {
     lines.push(`  LAN mode: listening on ${config.host}; every request needs an API key`);
@@ -128,6 +149,7 @@ async function keys(args: string[]): Promise<number> {
     args: rest,
     options: {
       data: { type: 'string' },
+      database: { type: 'string' },
       name: { type: 'string' },
       scopes: { type: 'string' },
       user: { type: 'string' },
@@ -136,7 +158,7 @@ async function keys(args: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
-  const config = loadConfig(process.env, { dataDir: values.data });
+  const config = loadConfig(process.env, { dataDir: values.data, databaseUrl: values.database });
   const handle = await openData(config);
   try {
     if (action === 'create') {
@@ -210,7 +232,7 @@ async function seed(args: string[]): Promise<number> {
     throw new UsageError('--messages-per-ticket must be 1..100');
   }
   const config = loadConfig(process.env, { dataDir: values.data });
-  const handle = await openData(config);
+  const handle = await openSqliteData(config, 'seed');
   try {
     await bootstrap(handle.db, systemClock, config);
     const result = seedDatabase(handle.sqlite, { tickets, messagesPerTicket: perTicket });
@@ -227,7 +249,7 @@ async function seed(args: string[]): Promise<number> {
 async function backup(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { data: { type: 'string' }, out: { type: 'string' } }, strict: true });
   if (!values.out) throw new UsageError('backup needs --out FILE');
-  const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  const handle = await openSqliteData(loadConfig(process.env, { dataDir: values.data }), 'backup');
   try {
     const result = await backupDatabase(handle.file, resolve(values.out), nowIso(systemClock));
     process.stdout.write(`Backed up ${handle.file} to ${result.path} (${result.bytes} bytes)\n`);
@@ -239,7 +261,7 @@ async function backup(args: string[]): Promise<number> {
 
 async function exportData(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { data: { type: 'string' }, out: { type: 'string' } }, strict: true });
-  const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  const handle = await openSqliteData(loadConfig(process.env, { dataDir: values.data }), 'export');
   try {
     const stream = exportStream(handle.file, nowIso(systemClock), appVersion);
     if (!values.out) {
@@ -274,7 +296,7 @@ async function importData(args: string[]): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('import needs one export FILE');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  const handle = await openSqliteData(loadConfig(process.env, { dataDir: values.data }), 'import');
   try {
     const { imported, skipped, merged } = await importFile(handle.db, resolve(file));
     const lines = Object.keys(imported).map((table) => {
