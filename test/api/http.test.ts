@@ -44,7 +44,7 @@ describe('public routes', () => {
   it('GET /ready is 503 once the database is unusable, while /health stays up', async () => {
     const lost = await startTestServer();
     try {
-      lost.sqlite.close();
+      await lost.loseDatabase();
       const res = await lost.api.get('/ready', { key: null });
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ ok: false, db: 'unavailable' });
