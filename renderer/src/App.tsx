@@ -2,7 +2,9 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiClient, ApiError } from './api/client.ts';
 import { connectLive } from './api/live.ts';
-import type { User } from './api/types.ts';
+import { findOwnKey } from './api/queries/apiKeys.ts';
+import type { Scope, User } from './api/types.ts';
+import { effectiveScopes } from './app/permissions.ts';
 import { SessionContext } from './app/context.tsx';
 import { Layout } from './app/Layout.tsx';
 import { applyLiveEvent } from './app/liveSync.ts';
@@ -13,7 +15,7 @@ import { type KeySource, clearKey, initialKey, saveKey } from './session.ts';
 type State =
   | { kind: 'checking' }
   | { kind: 'signedOut'; error: string | null; busy: boolean }
-  | { kind: 'signedIn'; apiKey: string; source: KeySource; me: User };
+  | { kind: 'signedIn'; apiKey: string; source: KeySource; me: User; scopes: readonly Scope[] | null };
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : 'Something went wrong.';
@@ -49,7 +51,10 @@ export function App() {
   const check = useCallback(async (key: string, source: KeySource) => {
     const probe = new ApiClient({ getKey: () => key });
     const { data: me } = await probe.get<User>('/users/me');
-    setState({ kind: 'signedIn', apiKey: key, source, me });
+    // The key's own scopes decide which actions the UI offers; if they cannot be read, the
+    // UI offers everything and the API's answers say what is refused.
+    const own = await findOwnKey(probe, me.id).catch(() => null);
+    setState({ kind: 'signedIn', apiKey: key, source, me, scopes: effectiveScopes(own?.scopes ?? null, me) });
   }, []);
 
   useEffect(() => {
@@ -92,7 +97,7 @@ export function App() {
   }
   return (
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={{ api, me: state.me, signOut: () => signOut(null), live }}>
+      <SessionContext.Provider value={{ api, me: state.me, scopes: state.scopes, signOut: () => signOut(null), live }}>
         <Layout>
           <Routes />
         </Layout>

@@ -2,19 +2,21 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import type { ContactPatchBody } from '../api/types.ts';
 import { Avatar } from '../components/Avatar.tsx';
-import { dateTime, timeAgo } from '../components/format.ts';
+import { formatFull, timeAgo } from '../components/format.ts';
 import { formErrorsOf } from '../components/formErrors.ts';
 import { Icon } from '../components/Icon.tsx';
 import { InlineEdit } from '../components/InlineEdit.tsx';
 import { EmptyState, ErrorState } from '../components/States.tsx';
 import { ChannelBadge } from '../conversations/channel.tsx';
 import { HealthBadge, StatusBadge, healthMeta } from './health.tsx';
-import { useContact, usePatchContact } from './queries.ts';
+import { useContact, usePatchContact } from '../api/queries/contacts.ts';
+import { useNow } from '../components/clock.ts';
 
 type EditableField = 'name' | 'email' | 'company';
 
 /** One contact: the editable card, their health, and their recent tickets and conversations. */
 export function ContactDetail({ id, backHref }: { id: string; backHref: string }) {
+  const now = useNow();
   const query = useContact(id);
   const patch = usePatchContact(id);
   const [errors, setErrors] = useState<Partial<Record<EditableField, string>>>({});
@@ -81,7 +83,7 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
               </div>
               <div>
                 <dt>Last seen</dt>
-                <dd title={query.data.lastSeenAt ? dateTime(query.data.lastSeenAt) : undefined}>{query.data.lastSeenAt ? timeAgo(query.data.lastSeenAt) : 'Never'}</dd>
+                <dd title={query.data.lastSeenAt ? formatFull(query.data.lastSeenAt) : undefined}>{query.data.lastSeenAt ? timeAgo(query.data.lastSeenAt, now) : 'Never'}</dd>
               </div>
               <div>
                 <dt>Open tickets</dt>
@@ -89,7 +91,7 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
               </div>
               <div>
                 <dt>Contact since</dt>
-                <dd>{dateTime(query.data.createdAt)}</dd>
+                <dd>{formatFull(query.data.createdAt)}</dd>
               </div>
             </dl>
           </section>
@@ -107,7 +109,7 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
                         <StatusBadge status={t.status} />
                         <span className={`badge ${t.priority}`}>{t.priority}</span>
                         <time className="muted small" dateTime={t.createdAt}>
-                          {timeAgo(t.createdAt)}
+                          {timeAgo(t.createdAt, now)}
                         </time>
                       </span>
                     </li>
@@ -128,7 +130,7 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
                         <ChannelBadge channel={c.channel} />
                         {c.status === 'archived' ? <span className="ui-chip">Archived</span> : null}
                         <time className="muted small" dateTime={c.lastMessageAt}>
-                          {timeAgo(c.lastMessageAt)}
+                          {timeAgo(c.lastMessageAt, now)}
                         </time>
                       </span>
                     </li>

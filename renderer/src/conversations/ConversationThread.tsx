@@ -1,17 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
-import { useUsers } from '../api/team.ts';
+import { useUsers } from '../api/queries/users.ts';
 import type { ConversationDetail, Message } from '../api/types.ts';
 import { Avatar } from '../components/Avatar.tsx';
-import { dateTime, timeAgo } from '../components/format.ts';
+import { formatFull, timeAgo } from '../components/format.ts';
 import { messageOf } from '../components/formErrors.ts';
 import { Icon } from '../components/Icon.tsx';
 import { ErrorState } from '../components/States.tsx';
 import { toast } from '../components/toast.tsx';
 import { ChannelBadge } from './channel.tsx';
 import { ConvertDialog } from './ConvertDialog.tsx';
-import { useConversation, useSendReply, useSetStatus } from './queries.ts';
+import { useConversation, useSendReply, useSetStatus } from '../api/queries/conversations.ts';
 import { ReplyBox } from './ReplyBox.tsx';
+import { useNow } from '../components/clock.ts';
 
 /** The right pane: one conversation's header, actions, messages and the reply box. */
 export function ConversationThread({ id }: { id: string }) {
@@ -22,11 +23,12 @@ export function ConversationThread({ id }: { id: string }) {
 }
 
 function Thread({ conversation: c }: { conversation: ConversationDetail }) {
+  const now = useNow();
   const [converting, setConverting] = useState(false);
   const setStatus = useSetStatus(c);
   const send = useSendReply(c);
   const users = useUsers();
-  const names = new Map(users.data?.items.map((u) => [u.id, u.name]));
+  const names = new Map((users.data ?? []).map((u) => [u.id, u.name]));
   const end = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -50,7 +52,7 @@ function Thread({ conversation: c }: { conversation: ConversationDetail }) {
             <ChannelBadge channel={c.channel} />
             <Link href={`/contacts/${c.contactId}`}>{c.participantEmail}</Link>
             <span aria-hidden="true">·</span>
-            <span title={dateTime(c.createdAt)}>started {timeAgo(c.createdAt)}</span>
+            <span title={formatFull(c.createdAt)}>started {timeAgo(c.createdAt, now)}</span>
             {c.status === 'archived' ? <span className="ui-chip">Archived</span> : null}
           </p>
         </div>
@@ -95,10 +97,11 @@ function Thread({ conversation: c }: { conversation: ConversationDetail }) {
 }
 
 function MessageBubble({ message: m, participant, author }: { message: Message; participant: string; author: string | undefined }) {
+  const now = useNow();
   if (m.sender === 'system') {
     return (
       <p className="conv-msg-system">
-        {m.body} · {timeAgo(m.createdAt)}
+        {m.body} · {timeAgo(m.createdAt, now)}
       </p>
     );
   }
@@ -110,8 +113,8 @@ function MessageBubble({ message: m, participant, author }: { message: Message; 
       <div className="conv-msg-body">
         <div className="conv-msg-meta">
           <strong>{who}</strong>
-          <time dateTime={m.createdAt} title={dateTime(m.createdAt)}>
-            {pending ? 'Sending…' : timeAgo(m.createdAt)}
+          <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
+            {pending ? 'Sending…' : timeAgo(m.createdAt, now)}
           </time>
         </div>
         <div className="conv-msg-text">{m.body}</div>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Keys } from '../keyboard/Keys.tsx';
-import { useTags } from '../ticket/lookups.ts';
+import { useTags } from '../api/queries/tags.ts';
 import { type Priority, priorities } from './views.ts';
 
 export interface BulkBarProps {

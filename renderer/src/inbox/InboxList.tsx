@@ -2,7 +2,7 @@
 // A listbox (multi-select for bulk actions) whose active option follows the j/k cursor.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type RefObject, useEffect, useRef } from 'react';
-import { PAGE_SIZE } from '../api/tickets.ts';
+import { PAGE_SIZE } from '../api/queries/tickets.ts';
 import type { Ticket, User } from '../api/types.ts';
 import { rowAt } from './paging.ts';
 import { ROW_HEIGHT, SkeletonRow, TicketRow, rowDomId } from './TicketRow.tsx';
@@ -14,7 +14,6 @@ export interface InboxListProps {
   selected: ReadonlySet<string>;
   users: ReadonlyMap<string, User>;
   now: number;
-  dimOnTrack: boolean;
   stale: boolean;
   initialOffset: number;
   listRef: RefObject<HTMLDivElement | null>;
@@ -28,7 +27,7 @@ export interface InboxListProps {
 const placeholderRows = 14;
 
 export function InboxList(props: InboxListProps) {
-  const { total, pages, cursor, selected, users, now, dimOnTrack, stale, listRef, onRange, onScroll } = props;
+  const { total, pages, cursor, selected, users, now, stale, listRef, onRange, onScroll } = props;
   const count = total ?? placeholderRows;
   const lastRange = useRef('');
   const virtualizer = useVirtualizer({
@@ -83,7 +82,6 @@ export function InboxList(props: InboxListProps) {
               selected={selected.has(ticket.id)}
               assigneeName={ticket.assignedTo ? (assignee?.name ?? 'Unknown agent') : null}
               now={now}
-              dimOnTrack={dimOnTrack}
               onOpen={props.onOpen}
               onToggle={props.onToggle}
             />

@@ -2,7 +2,6 @@ import type { ComponentType } from 'react';
 import { Link } from 'wouter';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { EmptyState, PageHeader } from '../components/States.tsx';
-import { Toaster } from '../components/toast.tsx';
 import { ApiKeysSection } from '../settings/ApiKeysSection.tsx';
 import { LanSection } from '../settings/LanSection.tsx';
 import { MacrosSection } from '../settings/MacrosSection.tsx';
@@ -56,7 +55,6 @@ export function Settings({ section }: { section?: string }) {
           )}
         </div>
       </div>
-      <Toaster />
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { type ListPage, teamKeys, useTeamApi, without } from '../api/team.ts';
+import { without } from '../api/collection.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
 import type { ApiKeyCreated, ApiKeyInfo, Scope } from '../api/types.ts';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { Field, FormError } from '../components/Field.tsx';
@@ -25,8 +27,8 @@ export function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; o
     onSuccess: (created) => {
       // The list gets the key without its secret: the secret lives only in the dialog.
       const info = without(created, 'key');
-      queryClient.setQueryData<ListPage<ApiKeyInfo>>(teamKeys.apiKeys, (old) => (old ? { items: [info, ...old.items], total: old.total + 1 } : old));
-      void queryClient.invalidateQueries({ queryKey: teamKeys.apiKeys });
+      queryClient.setQueryData<ApiKeyInfo[]>(queryKeys.apiKeys, (old) => (old ? [info, ...old] : old));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys });
       onCreated(created);
     },
   });

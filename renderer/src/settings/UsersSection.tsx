@@ -1,6 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { type ListPage, optimisticList, patchById, teamKeys, useTeamApi, useUsers } from '../api/team.ts';
+import { optimisticList, patchById } from '../api/collection.ts';
+import { useUsers } from '../api/queries/users.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
 import type { User, UserCreateBody } from '../api/types.ts';
 import { useSession } from '../app/context.tsx';
 import { Avatar } from '../components/Avatar.tsx';
@@ -26,7 +29,7 @@ export function UsersSection() {
     mutationFn: async ({ user, patch }: { user: User; patch: UserChange }) => (await api.patch<User>(`/users/${user.id}`, patch)).data,
     onMutate: async ({ user, patch }) => {
       notice.clear();
-      return { rollback: await optimisticList<User>(queryClient, teamKeys.users, patchById<User>(user.id, patch)) };
+      return { rollback: await optimisticList<User>(queryClient, queryKeys.users, patchById<User>(user.id, patch)) };
     },
     onError: (err, _vars, context) => {
       context?.rollback();
@@ -36,7 +39,7 @@ export function UsersSection() {
       const what = patch.active === false ? 'deactivated' : patch.active === true ? 'reactivated' : `now ${user.role === 'admin' ? 'an admin' : 'an agent'}`;
       toast(`${user.name} is ${what}`, 'success');
     },
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: teamKeys.users }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.users }),
   });
 
   return (
@@ -69,7 +72,7 @@ export function UsersSection() {
               </tr>
             </thead>
             <tbody>
-              {users.data.items.map((u) => (
+              {users.data.map((u) => (
                 <tr key={u.id} className={u.active ? undefined : 'revoked'}>
                   <td>
                     <span className="st-person">
@@ -116,8 +119,8 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
   const create = useMutation({
     mutationFn: async () => (await api.post<User>('/users', form)).data,
     onSuccess: (user) => {
-      queryClient.setQueryData<ListPage<User>>(teamKeys.users, (old) => (old ? { items: [...old.items, user], total: old.total + 1 } : old));
-      void queryClient.invalidateQueries({ queryKey: teamKeys.users });
+      queryClient.setQueryData<User[]>(queryKeys.users, (old) => (old ? [...old, user] : old));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.users });
       toast(`Added ${user.name}. Create an API key for them under API keys.`, 'success');
       onClose();
     },

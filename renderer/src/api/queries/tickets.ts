@@ -1,22 +1,16 @@
-// Ticket calls of the public /api/v1 and the query keys the UI caches them under. The keys
-// are the ones live updates invalidate (app/liveSync.ts): ['tickets', params] for list pages,
-// ['ticket', id] for one ticket; lookups are ['users'], ['projects'], ['tags'], ['macros']
-// holding plain arrays, and ['contact', id].
-import type { ApiClient } from './client.ts';
-import type {
-  BulkUpdateBody,
-  BulkUpdateResult,
-  ContactDetail,
-  Message,
-  Ticket,
-  TicketDetail,
-  TicketPatchBody,
-} from './types.ts';
+// Tickets over the public /api/v1: list pages, one ticket with its thread, and the writes on
+// them. Cached under queryKeys.tickets (see ../queryKeys.ts).
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useSession } from '../../app/context.tsx';
+import type { ApiClient } from '../client.ts';
+import { queryKeys } from '../queryKeys.ts';
+import type { SlaFilter, SortField } from '../extraTypes.ts';
+import type { BulkUpdateBody, BulkUpdateResult, Message, Ticket, TicketCreateBody, TicketDetail, TicketPatchBody } from '../types.ts';
 
-/** Rows per list request: the API's maximum. */
-export const PAGE_SIZE = 100;
+export { PAGE_SIZE } from '../collection.ts';
+import { pause } from '../collection.ts';
 
-export type TicketSortField = 'createdAt' | 'updatedAt' | 'priority' | 'status';
+export type { SortField as TicketSortField } from '../extraTypes.ts';
 
 /** GET /tickets parameters, as sent. Comma lists for status and priority. */
 export interface TicketQuery {
@@ -27,19 +21,12 @@ export interface TicketQuery {
   tag?: string;
   contactId?: string;
   search?: string;
-  sortBy?: TicketSortField;
+  sla?: SlaFilter;
+  sortBy?: SortField;
   sortOrder?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
 }
-
-export const ticketKeys = {
-  list: (query: TicketQuery) => ['tickets', query] as const,
-  one: (id: string) => ['ticket', id] as const,
-  /** The ETag of the last GET of a ticket; outside the 'ticket' family so invalidation skips it. */
-  etag: (id: string) => ['ticket-etag', id] as const,
-  contact: (id: string) => ['contact', id] as const,
-};
 
 export interface TicketPage {
   rows: Ticket[];
@@ -51,33 +38,38 @@ export async function listTickets(api: ApiClient, query: TicketQuery, signal?: A
   return { rows: data, total: meta?.total ?? data.length };
 }
 
-export async function getTicket(
-  api: ApiClient,
-  id: string,
-  signal?: AbortSignal,
-): Promise<{ ticket: TicketDetail; etag: string | null }> {
-  const { data, etag } = await api.get<TicketDetail>(`/tickets/${encodeURIComponent(id)}`, { signal });
-  return { ticket: data, etag };
+const path = (id: string) => `/tickets/${encodeURIComponent(id)}`;
+
+/** The query for one ticket; remembers the ETag (for If-Match) beside it. */
+export function ticketQuery(api: ApiClient, qc: QueryClient, id: string) {
+  return {
+    queryKey: queryKeys.tickets.detail(id),
+    queryFn: async ({ signal }: { signal: AbortSignal }): Promise<TicketDetail> => {
+      const { data, etag } = await api.get<TicketDetail>(path(id), { signal });
+      qc.setQueryData(queryKeys.tickets.etag(id), etag);
+      return data;
+    },
+  };
+}
+
+export function useTicket(id: string) {
+  const { api } = useSession();
+  const qc = useQueryClient();
+  return useQuery(ticketQuery(api, qc, id));
+}
+
+export async function createTicket(api: ApiClient, body: TicketCreateBody): Promise<Ticket> {
+  return (await api.post<Ticket>('/tickets', body)).data;
 }
 
 /** PATCH with If-Match when an ETag is known: a 412 means someone else changed it first. */
 export async function patchTicket(api: ApiClient, id: string, body: TicketPatchBody, etag?: string | null): Promise<Ticket> {
   const headers: Record<string, string> = etag ? { 'If-Match': etag } : {};
-  const { data } = await api.patch<Ticket>(`/tickets/${encodeURIComponent(id)}`, body, { headers });
-  return data;
+  return (await api.patch<Ticket>(path(id), body, { headers })).data;
 }
 
-export async function addMessage(
-  api: ApiClient,
-  id: string,
-  body: { body: string; internal: boolean },
-): Promise<Message> {
-  const { data } = await api.post<Message>(`/tickets/${encodeURIComponent(id)}/messages`, {
-    body: body.body,
-    internal: body.internal,
-    sender: 'agent',
-  });
-  return data;
+export async function addMessage(api: ApiClient, id: string, body: { body: string; internal: boolean }): Promise<Message> {
+  return (await api.post<Message>(`${path(id)}/messages`, { body: body.body, internal: body.internal, sender: 'agent' })).data;
 }
 
 /** POST /tickets/bulk, in chunks of the API's 500-id limit. */
@@ -91,47 +83,25 @@ export async function bulkUpdate(api: ApiClient, ids: readonly string[], set: Bu
   return total;
 }
 
-export async function applyMacro(api: ApiClient, id: string, macroId: string): Promise<Ticket> {
-  const { data } = await api.post<Ticket>(`/tickets/${encodeURIComponent(id)}/apply-macro`, { macroId });
-  return data;
-}
-
 export async function mergeTickets(api: ApiClient, id: string, sourceIds: readonly string[]): Promise<TicketDetail> {
-  const { data } = await api.post<TicketDetail>(`/tickets/${encodeURIComponent(id)}/merge`, { sourceIds });
-  return data;
-}
-
-export async function getContact(api: ApiClient, id: string, signal?: AbortSignal): Promise<ContactDetail> {
-  const { data } = await api.get<ContactDetail>(`/contacts/${encodeURIComponent(id)}`, { signal });
-  return data;
+  return (await api.post<TicketDetail>(`${path(id)}/merge`, { sourceIds })).data;
 }
 
 /**
- * Waits `ms` unless the signal aborts first. A refetch starts with this pause: live updates
- * invalidate lists once per event, React Query cancels a refetch that a newer one supersedes,
- * so a burst of events (a bulk change of 100 tickets) costs one request, not one per event.
+ * One small list (a picker, a view's count). `coalesceMs` delays a refetch so a burst of live
+ * events costs one request (see pause()).
  */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+export function useTicketList(query: TicketQuery, options: { enabled?: boolean; staleTime?: number; coalesceMs?: number } = {}) {
+  const { api } = useSession();
+  const qc = useQueryClient();
+  const queryKey = queryKeys.tickets.list(query);
+  return useQuery({
+    queryKey,
+    queryFn: async ({ signal }) => {
+      if (options.coalesceMs && qc.getQueryData(queryKey) !== undefined) await pause(options.coalesceMs, signal);
+      return listTickets(api, query, signal);
+    },
+    enabled: options.enabled ?? true,
+    staleTime: options.staleTime,
   });
-}
-
-/** Every row of a small collection (users, projects, tags, macros), 100 per request. */
-export async function listAll<T>(api: ApiClient, path: string, signal?: AbortSignal): Promise<T[]> {
-  const rows: T[] = [];
-  for (let offset = 0; ; offset += PAGE_SIZE) {
-    const { data, meta } = await api.get<T[]>(path, { query: { limit: PAGE_SIZE, offset }, signal });
-    rows.push(...data);
-    if (data.length < PAGE_SIZE || rows.length >= (meta?.total ?? 0)) return rows;
-  }
 }
