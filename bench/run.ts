@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateApiKey } from '../server/auth/keys.ts';
+import { generateApiKey } from '../server/domain/apiKeys/keys.ts';
 import { prepareDataSet } from './dataset.ts';
 import { type RunResult, median, runLoad } from './measure.ts';
 import { type Child, cleanEnv, freePort, loadAverage, machineInfo, peakRssBytes, repoRoot, spawnNode, stop, waitFor200 } from './proc.ts';

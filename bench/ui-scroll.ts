@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Page, chromium } from 'playwright-core';
-import { generateApiKey } from '../server/auth/keys.ts';
+import { generateApiKey } from '../server/domain/apiKeys/keys.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = process.argv[2] ?? '/tmp/seed100k';

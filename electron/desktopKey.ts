@@ -4,9 +4,9 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { generateApiKey, hashApiKey } from '../server/auth/keys.ts';
+import { generateApiKey, hashApiKey } from '../server/domain/apiKeys/keys.ts';
 import { bootstrap } from '../server/bootstrap.ts';
-import type { Clock } from '../server/clock.ts';
+import type { Clock } from '../server/core/clock.ts';
 
 export interface SecretStore {
   isEncryptionAvailable(): boolean;

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
 import type { EventRow } from '../db/schema.ts';
 import { type LocalDeskServer, createServer } from '../server/app.ts';
-import { makeConfig } from '../server/config.ts';
+import { makeConfig } from '../server/core/config.ts';
 
 export interface EmbeddedServerOptions {
   dataDir: string;

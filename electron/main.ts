@@ -14,8 +14,8 @@ import {
   session,
   shell,
 } from 'electron';
-import { backupDatabase, reserveBackupPath } from '../server/data/backup.ts';
-import { systemClock } from '../server/clock.ts';
+import { backupDatabase, reserveBackupPath } from '../server/domain/data/backup.ts';
+import { systemClock } from '../server/core/clock.ts';
 import { ensureDesktopKey } from './desktopKey.ts';
 import { EmbeddedServer } from './embeddedServer.ts';
 import { registerIpc } from './ipc.ts';

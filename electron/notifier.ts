@@ -3,7 +3,7 @@
 // for each SLA about to breach.
 import type { Kysely } from 'kysely';
 import type { Database, EventRow } from '../db/schema.ts';
-import type { Clock } from '../server/clock.ts';
+import type { Clock } from '../server/core/clock.ts';
 
 export interface NotifierOutput {
   notify(title: string, body: string, ticketId: string): void;

@@ -2,7 +2,7 @@
 // no Node in the renderer, an isolated and sandboxed preload, a strict CSP, navigation locked
 // to the app's own origin, new windows refused, every permission request denied.
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
-import { uiCsp } from '../server/middleware/securityHeaders.ts';
+import { uiCsp } from '../server/http/middleware/securityHeaders.ts';
 
 /** The same policy the server sends with the web UI: one definition for both. */
 export const contentSecurityPolicy = uiCsp;

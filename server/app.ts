@@ -6,22 +6,22 @@ import Koa from 'koa';
 import type { Kysely } from 'kysely';
 import { type Logger, pino } from 'pino';
 import type { Database } from '../db/schema.ts';
-import { RateLimiter } from './auth/rateLimit.ts';
-import { type Clock, systemClock } from './clock.ts';
-import type { Config } from './config.ts';
+import { RateLimiter } from './http/rateLimit.ts';
+import { type Clock, systemClock } from './core/clock.ts';
+import type { Config } from './core/config.ts';
 import type { Deps } from './deps.ts';
-import { EventHub } from './events/hub.ts';
+import { EventHub } from './background/hub.ts';
 import { mountRoutes } from './http/route.ts';
-import { envelope } from './middleware/envelope.ts';
-import { hostCheck } from './middleware/hostCheck.ts';
-import { renderer } from './middleware/renderer.ts';
-import { requestLog } from './middleware/requestLog.ts';
-import { securityHeaders } from './middleware/securityHeaders.ts';
+import { envelope } from './http/middleware/errors.ts';
+import { hostCheck } from './http/middleware/hostCheck.ts';
+import { renderer } from './http/middleware/renderer.ts';
+import { requestLog } from './http/middleware/requestLog.ts';
+import { securityHeaders } from './http/middleware/securityHeaders.ts';
 import { createMetrics, httpMetrics } from './metrics/metrics.ts';
 import { apiRoutes } from './routes/index.ts';
-import { publicApiRouter, rootRouter } from './routes/system/system.ts';
-import { startWebhookWorker } from './webhooks/worker.ts';
-import { startWorkflowEngine } from './workflows/engine.ts';
+import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
+import { startWebhookWorker } from './background/webhooks.ts';
+import { startWorkflowEngine } from './background/workflows.ts';
 
 /** Work that runs beside request handling: started by listen(), stopped by close(). */
 export interface BackgroundTask {

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { hashApiKey } from './auth/keys.ts';
-import { type Clock, nowIso } from './clock.ts';
-import type { Config } from './config.ts';
-import { newId } from './ids.ts';
-import { insertApiKey } from './routes/apiKeys/apiKeys.service.ts';
+import { hashApiKey } from './domain/apiKeys/keys.ts';
+import { type Clock, nowIso } from './core/clock.ts';
+import type { Config } from './core/config.ts';
+import { newId } from './core/ids.ts';
+import { insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
 import { transact } from '../db/transact.ts';
 
 /** Requests per minute for the first admin key, the one a person uses in the web UI. */

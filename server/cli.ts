@@ -7,15 +7,15 @@ import { pino } from 'pino';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
 import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
-import { ScopeSchema, type Scope } from './auth/scopes.ts';
+import { ScopeSchema, type Scope } from '../common/rules/scopes.ts';
 import { bootstrap } from './bootstrap.ts';
-import { nowIso, systemClock } from './clock.ts';
-import { backupDatabase } from './data/backup.ts';
-import { exportStream, importFile } from './data/exportImport.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
-import { listApiKeys, revokeApiKey, insertApiKey } from './routes/apiKeys/apiKeys.service.ts';
-import { packageRoot } from './paths.ts';
-import { appVersion } from './version.ts';
+import { nowIso, systemClock } from './core/clock.ts';
+import { backupDatabase } from './domain/data/backup.ts';
+import { exportStream, importFile } from './domain/data/exportImport.ts';
+import { type Config, ConfigError, loadConfig } from './core/config.ts';
+import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
+import { packageRoot } from './core/paths.ts';
+import { appVersion } from './core/version.ts';
 
 const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN API
 

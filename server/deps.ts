@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema.ts';
-import type { RateLimiter } from './auth/rateLimit.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
-import type { EventHub } from './events/hub.ts';
+import type { RateLimiter } from './http/rateLimit.ts';
+import type { Clock } from './core/clock.ts';
+import type { Config } from './core/config.ts';
+import type { EventHub } from './background/hub.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
 /** Everything a request handler may use; built once by createServer. */

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
-import { AppError, badRequest } from '../errors.ts';
+import { AppError, badRequest } from '../core/errors.ts';
 
 /**
  * Reads a JSON request body. No body at all reads as `{}` (so routes whose fields are all

@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { type Clock, nowIso } from '../clock.ts';
-import { AppError, invalidField } from '../errors.ts';
+import { type Clock, nowIso } from '../core/clock.ts';
+import { AppError, invalidField } from '../core/errors.ts';
 
 export const idempotencyWindowMs = 24 * 60 * 60 * 1000;
 

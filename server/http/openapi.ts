@@ -1,9 +1,9 @@
 // The OpenAPI 3.1 document, generated from the same route declarations and zod schemas that
 // validate requests (OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod emits directly).
 import { z } from 'zod';
-import { scopes } from '../auth/scopes.ts';
+import { scopes } from '../../common/rules/scopes.ts';
 import type { RouteDef } from './route.ts';
-import { ListMetaSchema } from './schemas.ts';
+import { ListMetaSchema } from '../../common/contract/base.ts';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -3,10 +3,10 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { type Auth, authenticate, presentedKey, requireScope } from '../auth/authenticate.ts';
-import type { Scope } from '../auth/scopes.ts';
+import { type Auth, authenticate, presentedKey, requireScope } from '../domain/auth/principal.ts';
+import type { Scope } from '../../common/rules/scopes.ts';
 import type { Deps } from '../deps.ts';
-import { AppError, badRequest } from '../errors.ts';
+import { AppError, badRequest } from '../core/errors.ts';
 import { transact } from '../../db/transact.ts';
 import { readJsonBody } from './body.ts';
 import { etagMatches, etagOf, etagOfJson } from './etag.ts';

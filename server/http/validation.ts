@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { badRequest, type FieldError } from '../errors.ts';
+import { badRequest, type FieldError } from '../core/errors.ts';
 
 /** Flattens zod issues into `{ path, message }` pairs, one per problem (one per unknown key). */
 export function issuesToErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldError[] {

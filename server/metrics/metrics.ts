@@ -4,10 +4,10 @@ import type { Middleware } from 'koa';
 import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database, WebhookDeliveryRow } from '../../db/schema.ts';
-import { authenticate, presentedKey, requireScope } from '../auth/authenticate.ts';
+import { authenticate, presentedKey, requireScope } from '../domain/auth/principal.ts';
 import type { Deps } from '../deps.ts';
-import { isLoopbackHost } from '../middleware/hostCheck.ts';
-import { ticketStatuses } from '../routes/tickets/tickets.schema.ts';
+import { isLoopbackHost } from '../http/middleware/hostCheck.ts';
+import { ticketStatuses } from '../../common/contract/tickets.ts';
 
 const deliveryStatuses = ['pending', 'succeeded', 'failed'] as const satisfies readonly
   WebhookDeliveryRow['status'][];

@@ -2,7 +2,7 @@
 // Each change is read back from GET /events with the actor that made it; a no-op or a failed
 // write records nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../server/auth/keys.ts';
+import { hashApiKey } from '../../server/domain/apiKeys/keys.ts';
 import { buildKey } from '../helpers/factories.ts';
 import { type ApiClient, type TestServer, apiClient, startTestServer } from '../helpers/server.ts';
 

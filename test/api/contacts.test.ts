@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { insertApiKey } from '../../server/routes/apiKeys/apiKeys.service.ts';
+import { insertApiKey } from '../../server/domain/apiKeys/apiKeys.service.ts';
 import { buildTicket } from '../helpers/factories.ts';
 import { type ApiResponse, type TestServer, startTestServer } from '../helpers/server.ts';
 

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportTables } from '../../server/data/format.ts';
+import { exportTables } from '../../server/domain/data/format.ts';
 import { buildKey, buildUser } from '../helpers/factories.ts';
 import { type ApiClient, type TestServer, rawRequest, startTestServer } from '../helpers/server.ts';
 

@@ -2,8 +2,8 @@
 // rate limits, public routes and the OpenAPI document.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateApiKey } from '../../server/auth/keys.ts';
-import { insertApiKey } from '../../server/routes/apiKeys/apiKeys.service.ts';
+import { generateApiKey } from '../../server/domain/apiKeys/keys.ts';
+import { insertApiKey } from '../../server/domain/apiKeys/apiKeys.service.ts';
 import { apiRoutes } from '../../server/routes/index.ts';
 import { TestClock } from '../helpers/clock.ts';
 import { type TestServer, apiClient, rawRequest, startTestServer } from '../helpers/server.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { search } from '../../server/search/search.service.ts';
+import { search } from '../../server/domain/search/search.service.ts';
 import { buildKey, buildTicket } from '../helpers/factories.ts';
 import { type ApiResponse, type TestServer, startTestServer } from '../helpers/server.ts';
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection.ts';
-import { recordEvent, systemActor } from '../../server/events/events.ts';
-import { MAX_WORKFLOW_DEPTH } from '../../server/workflows/engine.ts';
+import { recordEvent, systemActor } from '../../server/domain/events/events.record.ts';
+import { MAX_WORKFLOW_DEPTH } from '../../server/background/workflows.ts';
 import { buildKey, buildTicket, buildUser, type TicketData } from '../helpers/factories.ts';
 import { type ApiResponse, type TestServer, startTestServer } from '../helpers/server.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateApiKey } from '../../server/auth/keys.ts';
+import { generateApiKey } from '../../server/domain/apiKeys/keys.ts';
 import { runCli, startServe } from '../helpers/cli.ts';
 
 const dirs: string[] = [];

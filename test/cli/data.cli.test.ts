@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedWords } from '../../db/seed.ts';
-import { exportTables } from '../../server/data/format.ts';
+import { exportTables } from '../../server/domain/data/format.ts';
 import { runCli, startServe } from '../helpers/cli.ts';
 
 const dirs: string[] = [];

@@ -7,10 +7,10 @@ import { migrateToLatest, openDatabase } from '../../db/connection.ts';
 import { migrationProvider } from '../../db/migrations/index.ts';
 import type { Database } from '../../db/schema.ts';
 import { seedDatabase } from '../../db/seed.ts';
-import { ConversationListQuery } from '../../server/routes/conversations/conversations.schema.ts';
-import { listConversations } from '../../server/routes/conversations/conversations.service.ts';
-import { listTickets } from '../../server/routes/tickets/tickets.service.ts';
-import { TicketListQuery } from '../../server/routes/tickets/tickets.schema.ts';
+import { ConversationListQuery } from '../../common/contract/conversations.ts';
+import { listConversations } from '../../server/domain/conversations/conversations.service.ts';
+import { listTickets } from '../../server/domain/tickets/tickets.service.ts';
+import { TicketListQuery } from '../../common/contract/tickets.ts';
 import { TestClock } from '../helpers/clock.ts';
 
 const dirs: string[] = [];

@@ -6,7 +6,7 @@ import {
   lockNavigation,
   webPreferences,
 } from '../../electron/security.ts';
-import { uiCsp } from '../../server/middleware/securityHeaders.ts';
+import { uiCsp } from '../../server/http/middleware/securityHeaders.ts';
 import { FakeWebContents, createFakeElectron } from '../helpers/fakeElectron.ts';
 
 const origin = 'http://127.0.0.1:4870';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../server/clock.ts';
+import type { Clock } from '../../server/core/clock.ts';
 
 /** A clock the test moves by hand, so time-dependent rules are tested without sleeping. */
 export class TestClock implements Clock {

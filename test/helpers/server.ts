@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { migrateToLatest, openDatabase } from '../../db/connection.ts';
 import { createServer } from '../../server/app.ts';
-import { generateApiKey } from '../../server/auth/keys.ts';
+import { generateApiKey } from '../../server/domain/apiKeys/keys.ts';
 import { bootstrap } from '../../server/bootstrap.ts';
-import { type Config, makeConfig } from '../../server/config.ts';
+import { type Config, makeConfig } from '../../server/core/config.ts';
 import { TestClock } from './clock.ts';
 
 export interface ApiResponse<T = unknown> {

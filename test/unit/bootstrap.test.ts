@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../../db/connection.ts';
-import { generateApiKey } from '../../server/auth/keys.ts';
+import { generateApiKey } from '../../server/domain/apiKeys/keys.ts';
 import { bootstrap, firstKeyRateLimit } from '../../server/bootstrap.ts';
 import { TestClock } from '../helpers/clock.ts';
 

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import { ConfigError, loadConfig } from '../../server/core/config.ts';
 
 describe('loadConfig', () => {
   it('defaults to loopback, port 4870, ~/.localdesk and 100 requests a minute', () => {

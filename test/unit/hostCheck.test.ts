@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { hostPolicy, isHostAllowed } from '../../server/middleware/hostCheck.ts';
+import { hostPolicy, isHostAllowed } from '../../server/http/middleware/hostCheck.ts';
 
 describe('Host check (DNS-rebinding defence)', () => {
   it('bound to loopback, accepts only loopback names, with any port', () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../server/paths.ts';
+import { packageRoot } from '../../server/core/paths.ts';
 
 describe('packageRoot', () => {
   it('finds the same root from the sources and from the bundle', () => {

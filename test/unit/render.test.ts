@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { macroValues, renderTemplate } from '../../server/routes/macros/render.ts';
+import { macroValues, renderTemplate } from '../../common/rules/macros.ts';
 
 const values = macroValues({
   contact: { name: 'Jane Doe', email: 'jane@acme.com' },

@@ -3,7 +3,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { searchWords, toFtsQuery } from '../../db/fts.ts';
-import { bestSnippet, foldWord, snippetHtml } from '../../server/search/snippet.ts';
+import { bestSnippet, foldWord, snippetHtml } from '../../server/domain/search/snippet.ts';
 
 const terms = (q: string) => new Set(searchWords(q).map(foldWord));
 const html = (columns: string[], q: string, max = 12) => snippetHtml(bestSnippet(columns, terms(q), max));

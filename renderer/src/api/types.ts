@@ -6,26 +6,26 @@ import type {
   ApiKey,
   ApiKeyCreate,
   ApiKeyWithSecret,
-} from '../../../server/routes/apiKeys/apiKeys.schema.ts';
-import type { AnalyticsSummaryT } from '../../../server/routes/analytics/analytics.schema.ts';
+} from '../../../common/contract/apiKeys.ts';
+import type { AnalyticsSummaryT } from '../../../common/contract/analytics.ts';
 import type {
   ContactPatch,
   ContactT,
   ContactWithActivityT,
-} from '../../../server/routes/contacts/contacts.schema.ts';
+} from '../../../common/contract/contacts.ts';
 import type {
   ConversationCreate,
   ConversationT,
   ConversationWithMessagesT,
-} from '../../../server/routes/conversations/conversations.schema.ts';
-import type { MacroCreate, MacroT } from '../../../server/routes/macros/macros.schema.ts';
-import type { ProjectCreate, ProjectT } from '../../../server/routes/projects/projects.schema.ts';
-import type { SlaPolicyT } from '../../../server/routes/sla/sla.schema.ts';
-import type { TagCreate, TagT } from '../../../server/routes/tags/tags.schema.ts';
+} from '../../../common/contract/conversations.ts';
+import type { MacroCreate, MacroT } from '../../../common/contract/macros.ts';
+import type { ProjectCreate, ProjectT } from '../../../common/contract/projects.ts';
+import type { SlaPolicyT } from '../../../common/contract/sla.ts';
+import type { TagCreate, TagT } from '../../../common/contract/tags.ts';
 import type {
   TicketBulkResultT,
   TicketBulkUpdate,
-} from '../../../server/routes/tickets/ticketActions.schema.ts';
+} from '../../../common/contract/ticketActions.ts';
 import type {
   MessageCreate,
   MessageT,
@@ -34,16 +34,16 @@ import type {
   TicketPatch,
   TicketT,
   TicketWithMessages,
-} from '../../../server/routes/tickets/tickets.schema.ts';
-import type { UserCreate, UserT } from '../../../server/routes/users/users.schema.ts';
-import type { EventT } from '../../../server/events/events.ts';
-import type { Scope as ScopeT } from '../../../server/auth/scopes.ts';
+} from '../../../common/contract/tickets.ts';
+import type { UserCreate, UserT } from '../../../common/contract/users.ts';
+import type { EventT } from '../../../server/domain/events/events.record.ts';
+import type { Scope as ScopeT } from '../../../common/rules/scopes.ts';
 import type {
   DeliveryT,
   WebhookCreate,
   WebhookT,
   WebhookWithSecretT,
-} from '../../../server/webhooks/webhooks.schema.ts';
+} from '../../../common/contract/webhooks.ts';
 
 export type Ticket = TicketT;
 export type TicketDetail = z.output<typeof TicketWithMessages>;

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { Timestamp, listQuery } from './base.ts';
+
+const typePattern = /^[a-z][a-z0-9_]*(\.[a-z0-9_*]+)+$|^\*$/;
+
+/** Event types, comma-separated; `ticket.*` matches every ticket event. */
+export const EventTypeFilter = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((raw, ctx) => {
+    const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+    const bad = parts.filter((p) => !typePattern.test(p));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `invalid event type ${bad.join(', ')}` });
+      return z.NEVER;
+    }
+    return parts;
+  })
+  .meta({ description: 'Event types, comma-separated; `ticket.*` matches a whole family' });
+
+const EventId = z.string().trim().min(1).meta({ description: 'An evt_ id' });
+
+export const EventSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    resourceType: z.string(),
+    resourceId: z.string().nullable(),
+    actor: z.object({
+      type: z.enum(['apiKey', 'user', 'workflow', 'system']),
+      id: z.string().nullable(),
+    }),
+    data: z.unknown(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Event' });
+
+export const EventListQuery = listQuery(['createdAt'], {
+  type: EventTypeFilter.optional(),
+  resourceId: z.string().trim().min(1).optional(),
+  after: EventId.optional().meta({
+    description: 'The sync cursor: only events strictly newer than this one, oldest first',
+  }),
+}).extend({ sortOrder: z.enum(['asc', 'desc']).default('asc') });
+
+export const EventStreamQuery = z.strictObject({
+  type: EventTypeFilter.optional(),
+  after: EventId.optional().meta({
+    description: 'Start after this event (the Last-Event-ID header takes precedence)',
+  }),
+});
+
+export const CustomEventCreate = z.strictObject({
+  type: z
+    .string()
+    .trim()
+    .regex(/^custom\.[a-z0-9_][a-z0-9_.-]{0,99}$/, 'must be custom.<name> (lower-case letters, digits, _ . -)'),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type EventListParams = z.output<typeof EventListQuery>;

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import {
+  Email,
+  Timestamp,
+  SearchText,
+  enumFilter,
+  listQuery,
+  text,
+} from './base.ts';
+
+export const ticketStatuses = ['open', 'pending', 'resolved', 'closed'] as const;
+export const priorities = ['low', 'medium', 'high', 'urgent'] as const;
+export const TicketStatus = z.enum(ticketStatuses);
+export const Priority = z.enum(priorities);
+
+const UserRef = z.string().trim().min(1).meta({ description: 'A usr_ id', example: 'usr_01JQ...' });
+const ProjectRef = z.string().trim().min(1).meta({ description: 'A prj_ id of an active project' });
+
+/** A tag name: trimmed, lower-cased, no commas (filters take comma lists). */
+export const TagName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(50)
+  .regex(/^[^,]*$/, 'must not contain a comma'); // `*`: an empty name is reported once, by min(1)
+const TagList = z
+  .array(TagName)
+  .max(50)
+  .meta({ description: 'Tag names; unknown names are created. Replaces the whole set on PATCH.' });
+
+export const Message = z
+  .object({
+    id: z.string(),
+    ticketId: z.string().optional(),
+    conversationId: z.string().optional(),
+    body: z.string(),
+    sender: z.enum(['customer', 'agent', 'system']),
+    authorId: z.string().nullable(),
+    internal: z.boolean(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Message' });
+
+export const Ticket = z
+  .object({
+    id: z.string(),
+    subject: z.string(),
+    description: z.string(),
+    status: TicketStatus,
+    priority: Priority,
+    contactId: z.string(),
+    contactEmail: z.string(),
+    assignedTo: z.string().nullable(),
+    projectId: z.string().nullable(),
+    tags: z.array(z.string()),
+    conversationId: z.string().nullable(),
+    sla: z.object({
+      firstResponseDueAt: Timestamp,
+      resolutionDueAt: Timestamp,
+      breached: z.boolean(),
+    }),
+    firstResponseAt: Timestamp.nullable(),
+    resolvedAt: Timestamp.nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Ticket' });
+
+export const TicketWithMessages = Ticket.extend({ messages: z.array(Message) }).meta({
+  id: 'TicketWithMessages',
+});
+
+export const TicketListQuery = listQuery(['createdAt', 'updatedAt', 'priority', 'status'], {
+  status: enumFilter(ticketStatuses).optional(),
+  priority: enumFilter(priorities).optional(),
+  assignedTo: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .meta({ description: 'A usr_ id, or `none` for unassigned tickets' }),
+  contactId: z.string().trim().min(1).optional(),
+  projectId: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .meta({ description: 'A prj_ id, or `none` for tickets in no project' }),
+  tag: TagName.optional().meta({ description: 'Only tickets carrying this tag name' }),
+  search: SearchText.optional().meta({
+    description: 'Full text over subject, description and message bodies; every word must match',
+  }),
+});
+
+export const TicketCreate = z.strictObject({
+  subject: text(300),
+  description: text(100_000),
+  contactEmail: Email,
+  priority: Priority.default('medium'),
+  assignedTo: UserRef.nullable().optional(),
+  projectId: ProjectRef.nullable().optional(),
+  tags: TagList.optional(),
+});
+
+export const TicketPatch = z
+  .strictObject({
+    subject: text(300).optional(),
+    status: TicketStatus.optional(),
+    priority: Priority.optional(),
+    assignedTo: UserRef.nullable().optional(),
+    projectId: ProjectRef.nullable().optional(),
+    tags: TagList.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'give at least one field to change',
+  });
+
+export const MessageCreate = z.strictObject({
+  body: text(100_000),
+  sender: z.enum(['agent', 'customer']).default('agent'),
+  internal: z.boolean().default(false),
+});
+
+export const MessageListQuery = listQuery(['createdAt'], {}).extend({
+  sortOrder: z.enum(['asc', 'desc']).default('asc'),
+});
+
+export type TicketT = z.output<typeof Ticket>;
+export type MessageT = z.output<typeof Message>;
+export type TicketCreateInput = z.output<typeof TicketCreate>;
+export type TicketPatchInput = z.output<typeof TicketPatch>;
+export type TicketListParams = z.output<typeof TicketListQuery>;
+export type MessageCreateInput = z.output<typeof MessageCreate>;

@@ -1,0 +1,358 @@
+import { assertProjectUsable } from '../projects/projects.usable.ts';
+import { countRows } from '../../../db/queries/count.ts';
+import { type Kysely, type Updateable, sql } from 'kysely';
+import { toFtsQuery } from '../../../db/fts.ts';
+import type {
+  ConversationRow,
+  ConversationsTable,
+  Database,
+  MessageRow,
+} from '../../../db/schema.ts';
+import type { Auth } from '../auth/principal.ts';
+import { type Clock, nowIso } from '../../core/clock.ts';
+import { conflict, notFound } from '../../core/errors.ts';
+import type { ListMeta } from '../../http/route.ts';
+import { newId } from '../../core/ids.ts';
+import { findOrCreateContact, markContactSeen } from '../contacts/contacts.links.ts';
+import { presentMessage } from '../tickets/messages.presenter.ts';
+import type { MessageT, TicketT } from '../../../common/contract/tickets.ts';
+import { appendToSearch, recordTicketCreated } from '../tickets/tickets.changes.ts';
+import { type Actor, apiKeyActor, recordEvent } from '../events/events.record.ts';
+import { getTicket } from '../tickets/tickets.presenter.ts';
+import { insertTicket } from '../tickets/tickets.service.ts';
+import type {
+  ConversationConvertInput,
+  ConversationCreateInput,
+  ConversationListParams,
+  ConversationMessageInput,
+  ConversationPatchInput,
+  ConversationT,
+  ConversationWithMessagesT,
+} from '../../../common/contract/conversations.ts';
+import { transact } from '../../../db/transact.ts';
+
+type Db = Kysely<Database>;
+type ConversationUpdate = Updateable<ConversationsTable>;
+
+/** Messages copied per INSERT when a conversation becomes a ticket (8 parameters each). */
+const copyChunk = 500;
+
+export function presentConversation(row: ConversationRow): ConversationT {
+  return {
+    id: row.id,
+    channel: row.channel,
+    status: row.status,
+    subject: row.subject,
+    participantEmail: row.participant_email,
+    contactId: row.contact_id,
+    ticketId: row.ticket_id,
+    messageCount: row.message_count,
+    lastMessageAt: row.last_message_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const sortColumns = {
+  createdAt: 'created_at',
+  lastMessageAt: 'last_message_at',
+} as const;
+
+export async function listConversations(
+  db: Db,
+  params: ConversationListParams,
+): Promise<{ data: ConversationT[]; meta: ListMeta }> {
+  let where = db.selectFrom('conversations');
+  if (params.channel) where = where.where('channel', 'in', params.channel);
+  if (params.status) where = where.where('status', 'in', params.status);
+  if (params.contactId) where = where.where('contact_id', '=', params.contactId);
+  if (params.search) {
+    const match = toFtsQuery(params.search);
+    where = match
+      ? where.where(
+          'seq',
+          'in',
+          sql<number>`(select rowid from conversation_fts where conversation_fts match ${match})`,
+        )
+      : where.where(sql<boolean>`0`);
+  }
+  const total = await countRows(where);
+
+  // Ties on the sort column are broken by seq (insertion order) so pages never overlap.
+  const direction = params.sortOrder;
+  const rows = await where
+    .selectAll()
+    .orderBy(sortColumns[params.sortBy], direction)
+    .orderBy('seq', direction)
+    .limit(params.limit)
+    .offset(params.offset)
+    .execute();
+  return {
+    data: rows.map(presentConversation),
+    meta: { total, limit: params.limit, offset: params.offset },
+  };
+}
+
+async function findConversation(db: Db, id: string): Promise<ConversationRow> {
+  const row = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('conversation', id);
+  return row;
+}
+
+export async function getConversation(db: Db, id: string): Promise<ConversationT> {
+  return presentConversation(await findConversation(db, id));
+}
+
+function threadOf(db: Db, conversationId: string): Promise<MessageRow[]> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function getConversationWithMessages(
+  db: Db,
+  id: string,
+): Promise<ConversationWithMessagesT> {
+  const conversation = await getConversation(db, id);
+  const messages = await threadOf(db, id);
+  return { ...conversation, messages: messages.map(presentMessage) };
+}
+
+/** Records conversation.created/updated with the conversation as it is now. */
+async function recordConversationEvent(
+  trx: Db,
+  clock: Clock,
+  actor: Actor,
+  type: 'conversation.created' | 'conversation.updated',
+  id: string,
+  changes?: string[],
+): Promise<void> {
+  const conversation = await getConversation(trx, id);
+  await recordEvent(trx, clock, actor, {
+    type,
+    resourceType: 'conversation',
+    resourceId: id,
+    data: changes ? { conversation, changes } : { conversation },
+  });
+}
+
+function recordMessageCreated(trx: Db, clock: Clock, actor: Actor, row: MessageRow) {
+  return recordEvent(trx, clock, actor, {
+    type: 'message.created',
+    resourceType: 'message',
+    resourceId: row.id,
+    data: { message: presentMessage(row), conversationId: row.conversation_id },
+  });
+}
+
+/** Creates the conversation, its first inbound message and its search entry together. */
+export async function createConversation(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  input: ConversationCreateInput,
+): Promise<ConversationT> {
+  const now = nowIso(clock);
+  const id = newId('conversation', clock);
+  await transact(db, async (trx) => {
+    const contact = await findOrCreateContact(trx, clock, actor, input.participantEmail, now);
+    await markContactSeen(trx, contact.id, now);
+    const { seq } = await trx
+      .insertInto('conversations')
+      .values({
+        id,
+        channel: input.channel,
+        status: 'active',
+        subject: input.subject,
+        participant_email: input.participantEmail,
+        contact_id: contact.id,
+        ticket_id: null,
+        message_count: 1,
+        last_message_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    const first: MessageRow = {
+      id: newId('message', clock),
+      ticket_id: null,
+      conversation_id: id,
+      body: input.body,
+      sender: 'customer',
+      author_id: contact.id,
+      internal: 0,
+      created_at: now,
+    };
+    await trx.insertInto('messages').values(first).execute();
+    await trx
+      .insertInto('conversation_fts')
+      .values({ rowid: seq, subject: input.subject, messages: input.body })
+      .execute();
+    await recordConversationEvent(trx, clock, actor, 'conversation.created', id);
+    await recordMessageCreated(trx, clock, actor, first);
+  });
+  return getConversation(db, id);
+}
+
+export async function updateConversation(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  patch: ConversationPatchInput,
+): Promise<ConversationT> {
+  const now = nowIso(clock);
+  await transact(db, async (trx) => {
+    const current = await findConversation(trx, id);
+    const changes: ConversationUpdate = { updated_at: now };
+    if (patch.status !== undefined) changes.status = patch.status;
+    if (patch.subject !== undefined) changes.subject = patch.subject;
+    await trx.updateTable('conversations').set(changes).where('id', '=', id).execute();
+    if (patch.subject !== undefined) {
+      await trx
+        .updateTable('conversation_fts')
+        .set({ subject: patch.subject })
+        .where('rowid', '=', current.seq)
+        .execute();
+    }
+    const changed = [
+      ...(patch.status !== undefined && patch.status !== current.status ? ['status'] : []),
+      ...(patch.subject !== undefined && patch.subject !== current.subject ? ['subject'] : []),
+    ];
+    if (changed.length > 0) {
+      await recordConversationEvent(trx, clock, actor, 'conversation.updated', id, changed);
+    }
+  });
+  return getConversation(db, id);
+}
+
+/**
+ * Appends an inbound (customer) or outbound (agent) message. A customer message reactivates an
+ * archived conversation and moves the contact's lastSeenAt; an agent message changes neither.
+ */
+export async function addConversationMessage(
+  db: Db,
+  clock: Clock,
+  auth: Auth,
+  conversationId: string,
+  input: ConversationMessageInput,
+): Promise<MessageT> {
+  const now = nowIso(clock);
+  const actor = apiKeyActor(auth);
+  const message = await transact(db, async (trx) => {
+    const conversation = await findConversation(trx, conversationId);
+    const row: MessageRow = {
+      id: newId('message', clock),
+      ticket_id: null,
+      conversation_id: conversationId,
+      body: input.body,
+      sender: input.sender,
+      author_id: input.sender === 'agent' ? auth.userId : conversation.contact_id,
+      internal: 0,
+      created_at: now,
+    };
+    await trx.insertInto('messages').values(row).execute();
+    await sql`update conversation_fts set messages = messages || char(10) || ${input.body}
+      where rowid = ${conversation.seq}`.execute(trx);
+
+    const changes: ConversationUpdate = { updated_at: now, last_message_at: now };
+    if (input.sender === 'customer') {
+      changes.status = 'active';
+      await markContactSeen(trx, conversation.contact_id, now);
+    }
+    await trx
+      .updateTable('conversations')
+      .set(changes)
+      .set((eb) => ({ message_count: eb('message_count', '+', 1) }))
+      .where('id', '=', conversationId)
+      .execute();
+    await recordMessageCreated(trx, clock, actor, row);
+    if (conversation.status === 'archived' && changes.status === 'active') {
+      await recordConversationEvent(trx, clock, actor, 'conversation.updated', conversationId, [
+        'status',
+      ]);
+    }
+    return row;
+  });
+  return presentMessage(message);
+}
+
+/**
+ * Turns a conversation into an `open` ticket for its contact: the subject carries over, the
+ * first message becomes the description, and every message is copied into the ticket's thread
+ * with its original time and author. The ticket's SLA counts from the conversion; an agent
+ * reply already in the conversation counts as the first response.
+ */
+export async function convertToTicket(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  conversationId: string,
+  input: ConversationConvertInput,
+): Promise<TicketT> {
+  const now = nowIso(clock);
+  const ticketId = await transact(db, async (trx) => {
+    const conversation = await findConversation(trx, conversationId);
+    if (conversation.ticket_id !== null) {
+      throw conflict(
+        `conversation ${conversationId} was already turned into ticket ${conversation.ticket_id}`,
+        { ticketId: conversation.ticket_id },
+      );
+    }
+    if (input.projectId) await assertProjectUsable(trx, input.projectId);
+    const thread = await threadOf(trx, conversationId);
+    const [first, ...rest] = thread;
+    const firstResponse = thread.find((m) => m.sender === 'agent' && m.internal === 0);
+    const id = await insertTicket(
+      trx,
+      clock,
+      {
+        subject: conversation.subject,
+        description: first?.body ?? conversation.subject,
+        priority: input.priority,
+        contactId: conversation.contact_id,
+        assignedTo: null,
+        projectId: input.projectId ?? null,
+        conversationId,
+        firstResponseAt: firstResponse?.created_at ?? null,
+      },
+      now,
+    );
+    const copies: MessageRow[] = thread.map((m) => ({
+      id: newId('message', clock),
+      ticket_id: id,
+      conversation_id: null,
+      body: m.body,
+      sender: m.sender,
+      author_id: m.author_id,
+      internal: m.internal,
+      created_at: m.created_at,
+    }));
+    // Chunked so a long thread stays under SQLite's bound-parameter limit.
+    for (let i = 0; i < copies.length; i += copyChunk) {
+      await trx.insertInto('messages').values(copies.slice(i, i + copyChunk)).execute();
+    }
+    // One append of the later bodies, newline-separated: the same text as one append each.
+    if (rest.length > 0) await appendToSearch(trx, id, rest.map((m) => m.body).join('\n'));
+    await trx
+      .updateTable('conversations')
+      .set({ ticket_id: id, updated_at: now })
+      .where('id', '=', conversationId)
+      .execute();
+    await recordTicketCreated(trx, clock, actor, id, copies);
+    await recordConversationEvent(trx, clock, actor, 'conversation.updated', conversationId, [
+      'ticketId',
+    ]);
+    return id;
+  });
+  return getTicket(db, clock, ticketId);
+}

@@ -1,0 +1,206 @@
+// The export format, shared by export and import: which tables, in which order, which columns,
+// and what a valid line of each kind looks like. Columns are read from the database itself
+// (PRAGMA table_xinfo), so a migration that adds a column is exported and imported with no
+// change here; only the local keys below stay behind.
+import { z } from 'zod';
+import { AppError } from '../../core/errors.ts';
+
+export const exportFormat = 'localdesk-export';
+export const exportVersion = 1;
+
+/**
+ * Every exported table, parents before children. conversations ↔ tickets reference each other:
+ * conversations come first and are inserted without their ticket_id, which is set at the end.
+ * Not exported: idempotency_keys (24 h replay records), event_cursors (a local consumer's
+ * progress) and the *_fts search tables (rebuilt from the rows on import).
+ */
+export const exportTables = [
+  'users',
+  'api_keys',
+  'contacts',
+  'projects',
+  'tags',
+  'sla_policies',
+  'macros',
+  'conversations',
+  'tickets',
+  'messages',
+  'ticket_tags',
+  'events',
+  'webhooks',
+  'webhook_deliveries',
+  'webhook_attempts',
+  'workflows',
+] as const;
+export type ExportTable = (typeof exportTables)[number];
+
+const tableNames = new Set<string>(exportTables);
+export function isExportTable(name: string): name is ExportTable {
+  return tableNames.has(name);
+}
+
+/** Integer keys that only mean something in one database file (FTS rowids, feed order). */
+const localKeys: Partial<Record<ExportTable, readonly string[]>> = {
+  tickets: ['seq'],
+  conversations: ['seq'],
+  events: ['seq'],
+  webhook_deliveries: ['seq'],
+  webhook_attempts: ['id'],
+};
+
+/** Export order within a table: insertion order, so local keys come out in the same order. */
+export function orderOf(table: ExportTable): string {
+  return table === 'ticket_tags' ? 'ticket_id, tag_id' : 'rowid';
+}
+
+/** One row of PRAGMA table_xinfo. `hidden` is 2 or 3 for generated columns. */
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  hidden: number;
+}
+
+export interface Column {
+  name: string;
+  type: 'TEXT' | 'INTEGER' | 'REAL';
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+/** The PRAGMA (without the word) that lists a table's columns, generated ones included. */
+export function tableInfoPragma(table: ExportTable): string {
+  return `table_xinfo("${table}")`;
+}
+
+/** The exported columns of a table: stored, not generated, not a local key. */
+export function exportedColumns(table: ExportTable, info: readonly ColumnInfo[]): Column[] {
+  const local = localKeys[table] ?? [];
+  return info
+    .filter((c) => c.hidden === 0 && !local.includes(c.name))
+    .map((c) => ({
+      name: c.name,
+      type: c.type.toUpperCase() === 'INTEGER' ? 'INTEGER' : c.type.toUpperCase() === 'REAL' ? 'REAL' : 'TEXT',
+      notNull: c.notnull === 1,
+      hasDefault: c.dflt_value !== null,
+    }));
+}
+
+export type Value = string | number | null;
+export type Row = Record<string, Value>;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function selectSql(table: ExportTable, columns: readonly Column[]): string {
+  const list = columns.map((c) => quoteIdent(c.name)).join(', ');
+  return `select ${list} from ${quoteIdent(table)} order by ${orderOf(table)}`;
+}
+
+// ISO-8601 with a zone; normalised on import to the fixed-width form the code compares as text.
+const isoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const Timestamp = z
+  .string()
+  .regex(isoTimestamp, 'must be an ISO-8601 timestamp with a time zone')
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'is not a valid date')
+  .transform((v) => new Date(v).toISOString());
+
+function columnSchema(column: Column): z.ZodType<Value | undefined> {
+  let schema: z.ZodType<Value | undefined> = column.name.endsWith('_at')
+    ? Timestamp
+    : column.type === 'INTEGER'
+      ? z.number().int()
+      : column.type === 'REAL'
+        ? z.number()
+        : z.string();
+  if (!column.notNull) schema = schema.nullable();
+  // A column an older export lacks may be left out when SQLite can fill it in.
+  if (!column.notNull || column.hasDefault) schema = schema.optional();
+  return schema;
+}
+
+export type RowSchemas = Record<ExportTable, z.ZodType<Record<string, Value | undefined>>>;
+
+export function rowSchemas(columns: Record<ExportTable, readonly Column[]>): RowSchemas {
+  const schemas = {} as RowSchemas;
+  for (const table of exportTables) {
+    const shape: Record<string, z.ZodType<Value | undefined>> = {};
+    for (const column of columns[table]) shape[column.name] = columnSchema(column);
+    schemas[table] = z.strictObject(shape);
+  }
+  return schemas;
+}
+
+const Header = z.looseObject({
+  format: z.literal(exportFormat),
+  version: z.literal(exportVersion),
+  exportedAt: z.string(),
+});
+const RowLine = z.strictObject({ table: z.string(), row: z.record(z.string(), z.unknown()) });
+const EndLine = z.strictObject({ end: z.literal(true), rows: z.number().int().min(0) });
+
+export function headerLine(exportedAt: string, appVersion: string): string {
+  return `${JSON.stringify({ format: exportFormat, version: exportVersion, exportedAt, appVersion })}\n`;
+}
+
+/** The last line: a file that lacks it (or whose count differs) was cut short. */
+export function endLine(rows: number): string {
+  return `${JSON.stringify({ end: true, rows })}\n`;
+}
+
+export type ParsedLine =
+  | { kind: 'header' }
+  | { kind: 'row'; table: ExportTable; row: Row }
+  | { kind: 'end'; rows: number };
+
+/** A 400 that names the line (1-based) and, when known, the field. */
+export function lineError(line: number, message: string, path = ''): AppError {
+  const where = path ? `line ${line}: ${path}` : `line ${line}`;
+  return new AppError('BAD_REQUEST', `${where}: ${message}`, {
+    line,
+    errors: [{ path: where, message }],
+  });
+}
+
+function issuesError(line: number, prefix: string, error: z.ZodError): AppError {
+  const errors = error.issues.map((i) => ({
+    path: `line ${line}: ${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}`,
+    message: i.message,
+  }));
+  const first = errors[0];
+  const summary = first ? `${first.path}: ${first.message}` : `line ${line}: invalid`;
+  return new AppError('BAD_REQUEST', summary, { line, errors });
+}
+
+/** Parses and validates one non-blank line (`line` is 1-based); the first one is the header. */
+export function parseLine(text: string, line: number, schemas: RowSchemas, first: boolean): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw lineError(line, `malformed JSON: ${(err as Error).message}`);
+  }
+  if (first) {
+    const header = Header.safeParse(value);
+    if (!header.success) {
+      throw lineError(line, `not a LocalDesk export header: expected {"format":"${exportFormat}","version":${exportVersion},...}`);
+    }
+    return { kind: 'header' };
+  }
+  if (typeof value === 'object' && value !== null && 'end' in value) {
+    const end = EndLine.safeParse(value);
+    if (!end.success) throw issuesError(line, '', end.error);
+    return { kind: 'end', rows: end.data.rows };
+  }
+  const parsed = RowLine.safeParse(value);
+  if (!parsed.success) throw issuesError(line, '', parsed.error);
+  const { table, row } = parsed.data;
+  if (!isExportTable(table)) throw lineError(line, `unknown table "${table}"`, 'table');
+  const checked = schemas[table].safeParse(row);
+  if (!checked.success) throw issuesError(line, table, checked.error);
+  const clean: Row = {};
+  for (const [name, v] of Object.entries(checked.data)) if (v !== undefined) clean[name] = v;
+  return { kind: 'row', table, row: clean };
+}

@@ -1,0 +1,66 @@
+import { type Kysely, sql } from 'kysely';
+import { countRows } from '../../../db/queries/count.ts';
+import type { Database } from '../../../db/schema.ts';
+import type { Clock } from '../../core/clock.ts';
+import { invalidField, notFound } from '../../core/errors.ts';
+import type { ListMeta } from '../../http/route.ts';
+import { type Actor, type EventT, presentEvent, recordEvent } from './events.record.ts';
+import type { EventListParams } from '../../../common/contract/events.ts';
+import { transact } from '../../../db/transact.ts';
+
+type Db = Kysely<Database>;
+
+/** The seq of an event id, or a 400 naming `field` when there is no such event. */
+export async function seqOf(db: Db, eventId: string, field: string): Promise<number> {
+  const row = await db.selectFrom('events').select('seq').where('id', '=', eventId).executeTakeFirst();
+  if (!row) throw invalidField(field, `no event ${eventId}`);
+  return row.seq;
+}
+
+/** SQL for a list of type patterns (`ticket.created`, `ticket.*`, `*`). */
+export function typeCondition(patterns: readonly string[]) {
+  if (patterns.includes('*')) return sql<boolean>`1`;
+  const parts = patterns.map((p) =>
+    p.endsWith('.*') ? sql`type like ${`${p.slice(0, -1)}%`}` : sql`type = ${p}`,
+  );
+  return sql<boolean>`(${sql.join(parts, sql` or `)})`;
+}
+
+export async function listEvents(
+  db: Db,
+  params: EventListParams,
+): Promise<{ data: EventT[]; meta: ListMeta }> {
+  let where = db.selectFrom('events');
+  if (params.type) where = where.where(typeCondition(params.type));
+  if (params.resourceId) where = where.where('resource_id', '=', params.resourceId);
+  if (params.after) where = where.where('seq', '>', await seqOf(db, params.after, 'after'));
+  const total = await countRows(where);
+  const rows = await where
+    .selectAll()
+    .orderBy('seq', params.sortOrder)
+    .limit(params.limit)
+    .offset(params.offset)
+    .execute();
+  return { data: rows.map(presentEvent), meta: { total, limit: params.limit, offset: params.offset } };
+}
+
+export async function getEvent(db: Db, id: string): Promise<EventT> {
+  const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('event', id);
+  return presentEvent(row);
+}
+
+/** `custom.*` events let integrations trigger workflows and webhooks. */
+export async function createCustomEvent(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  input: { type: string; data: Record<string, unknown> },
+): Promise<EventT> {
+  const size = Buffer.byteLength(JSON.stringify(input.data));
+  if (size > 64 * 1024) throw invalidField('data', `must be at most 64 KiB of JSON (got ${size} bytes)`);
+  const id = await transact(db, (trx) =>
+    recordEvent(trx, clock, actor, { type: input.type, resourceType: 'custom', resourceId: null, data: input.data }),
+  );
+  return getEvent(db, id);
+}

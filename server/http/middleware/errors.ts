@@ -1,0 +1,46 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { AppError, toAppError } from '../../core/errors.ts';
+
+function isApiPath(path: string): boolean {
+  return path === '/api/v1' || path.startsWith('/api/v1/');
+}
+
+/**
+ * Writes the error envelope for anything thrown downstream, and for requests nothing answered:
+ * an unknown route is a 404 and a known route with another method a 405, both as envelopes.
+ * Unexpected errors are logged with their stack; the response only ever says "internal error".
+ */
+export function envelope(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.body != null || ctx.status === 204 || ctx.status === 304) return;
+      if (ctx.status === 405 || ctx.status === 501) {
+        throw new AppError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`, {
+          allowed: ctx.response.get('Allow').split(/,\s*/).filter(Boolean),
+        });
+      }
+      if (ctx.status === 404) {
+        throw new AppError(
+          'NOT_FOUND',
+          isApiPath(ctx.path) ? `no route ${ctx.method} ${ctx.path}` : `${ctx.path} not found`,
+        );
+      }
+    } catch (err) {
+      const appError = toAppError(err);
+      if (appError.code === 'INTERNAL_ERROR') {
+        logger.error({ err, reqId: ctx.state.reqId }, 'unhandled error');
+      }
+      ctx.status = appError.status;
+      ctx.body = {
+        data: null,
+        error: {
+          code: appError.code,
+          message: appError.message,
+          ...(appError.details ? { details: appError.details } : {}),
+        },
+      };
+    }
+  };
+}

@@ -1,0 +1,169 @@
+// GET /export, POST /import and POST /admin/backup: whole-database operations, admin only.
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { nowIso } from '../core/clock.ts';
+import { AppError, badRequest } from '../core/errors.ts';
+import { defineRoute } from '../http/route.ts';
+import { appVersion } from '../core/version.ts';
+import { backupDatabase, reserveBackupPath } from '../domain/data/backup.ts';
+import { databaseFile, exportStream, fileStamp, importFile } from '../domain/data/exportImport.ts';
+import { exportTables } from '../domain/data/format.ts';
+
+const tag = 'Data';
+const ndjson = 'application/x-ndjson';
+/** An import body may be far larger than a JSON body; it goes to disk, not memory. */
+export const importLimitBytes = 1024 ** 3;
+
+const TableCounts = z.object(Object.fromEntries(exportTables.map((t) => [t, z.number().int()])));
+const ImportResultSchema = z
+  .object({ imported: TableCounts, skipped: TableCounts, merged: TableCounts })
+  .meta({ id: 'ImportResult' });
+const BackupResultSchema = z
+  .object({ path: z.string(), bytes: z.number().int(), createdAt: z.string() })
+  .meta({ id: 'BackupResult' });
+
+/**
+ * Copies the request body to a file in the data folder, so the import can validate it fully
+ * before its transaction starts and never waits on the network inside one. Over the limit is
+ * a 413 (the rest of the body is left unread and the connection closed after the answer).
+ */
+function spoolBody(ctx: Context, dir: string): Promise<string> {
+  if (ctx.request.type !== ndjson) {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `an import must be sent as ${ndjson} (got ${ctx.get('content-type') || 'no Content-Type'})`,
+    );
+  }
+  const encoding = ctx.get('content-encoding');
+  if (encoding && encoding !== 'identity') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${encoding} is not supported`);
+  }
+  const tooLarge = () =>
+    new AppError('PAYLOAD_TOO_LARGE', `an import is limited to ${importLimitBytes} bytes`, {
+      limitBytes: importLimitBytes,
+    });
+  const length = ctx.request.length;
+  if (length !== undefined && length > importLimitBytes) throw tooLarge();
+
+  const file = join(dir, `import-${randomUUID()}.ndjson.part`);
+  const req = ctx.req;
+  return new Promise<string>((resolve, reject) => {
+    const out = createWriteStream(file, { mode: 0o600 });
+    let bytes = 0;
+    let done = false;
+    const fail = (err: Error) => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      req.pause();
+      out.destroy();
+      void rm(file, { force: true }).finally(() => reject(err));
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > importLimitBytes) return fail(tooLarge());
+      if (!out.write(chunk)) {
+        req.pause();
+        out.once('drain', () => req.resume());
+      }
+    };
+    req.on('data', onData);
+    req.once('end', () => out.end());
+    req.once('error', (err) => fail(badRequest('the request body could not be read', [{ path: '', message: err.message }])));
+    req.once('close', () => {
+      if (!req.complete) fail(badRequest('the request body ended early', [{ path: '', message: 'aborted' }]));
+    });
+    out.once('error', fail);
+    out.once('finish', () => {
+      if (done) return;
+      done = true;
+      resolve(file);
+    });
+  });
+}
+
+export const dataRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/export',
+    tag,
+    summary: 'Every record as newline-delimited JSON, streamed',
+    description:
+      `Responds \`${ndjson}\` as a download. Line 1 is \`{"format":"localdesk-export","version":1,` +
+      '"exportedAt":...}`, then one `{"table":...,"row":{...}}` per record (columns as stored, ' +
+      'snake_case; parents before children), and last `{"end":true,"rows":N}` so a cut-short file ' +
+      'is detected. All rows come from one snapshot taken when the request arrives, while writes ' +
+      'continue. Includes API key hashes and webhook secrets: keep it as safe as the database.',
+    scope: 'admin',
+    stream: true,
+    handler: async ({ deps, ctx }) => {
+      const exportedAt = nowIso(deps.clock);
+      const stream = exportStream(await databaseFile(deps.db), exportedAt, appVersion);
+      stream.on('error', (err) => {
+        // Headers are gone: cutting the connection is how the client learns the file is short.
+        deps.logger.error({ err }, 'export failed');
+        ctx.res.destroy();
+      });
+      ctx.status = 200;
+      ctx.type = ndjson;
+      ctx.set('Content-Disposition', `attachment; filename="localdesk-${fileStamp(exportedAt)}.ndjson"`);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = stream;
+      return { data: null };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/import',
+    tag,
+    summary: 'Load an export back in; idempotent by id, all or nothing',
+    description:
+      `Body: an export file as \`${ndjson}\` (up to 1 GiB). Rows whose id is already present are ` +
+      'left as they are (`skipped`); a user, contact, tag, project or key whose id is new but whose ' +
+      'email, name, slug or key is taken is merged into the existing one (`merged`, counted in ' +
+      '`skipped`) and references to it follow. SLA policies take the imported values. Any invalid ' +
+      'line or broken reference is a 400 naming the line, and nothing is imported. Imported ' +
+      'events are history: they sort before existing events and are not sent to streams, ' +
+      'webhooks or workflows.',
+    scope: 'admin',
+    response: ImportResultSchema,
+    idempotency: false,
+    handler: async ({ deps, ctx }) => {
+      const file = await spoolBody(ctx, deps.config.dataDir);
+      try {
+        return { data: await importFile(deps.db, file) };
+      } finally {
+        await rm(file, { force: true });
+      }
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/admin/backup',
+    tag,
+    summary: 'Consistent online snapshot of the database file',
+    description:
+      'Writes `<data folder>/backups/localdesk-<timestamp>.db` with SQLite online backup from a ' +
+      'snapshot taken when the request arrives; writes continue meanwhile. The file is a complete ' +
+      'database: stop the server and put it in place of localdesk.db to restore.',
+    scope: 'admin',
+    status: 201,
+    response: BackupResultSchema,
+    idempotency: false,
+    handler: async ({ deps }) => {
+      const source = await databaseFile(deps.db);
+      const createdAt = nowIso(deps.clock);
+      const path = await reserveBackupPath(deps.config.dataDir, createdAt);
+      try {
+        return { data: await backupDatabase(source, path, createdAt) };
+      } catch (err) {
+        await rm(path, { force: true });
+        throw err;
+      }
+    },
+  }),
+];

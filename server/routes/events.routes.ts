@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { defineRoute } from '../http/route.ts';
+import { apiKeyActor } from '../domain/events/events.record.ts';
+import { CustomEventCreate, EventListQuery, EventSchema, EventStreamQuery } from '../../common/contract/events.ts';
+import { createCustomEvent, getEvent, listEvents, seqOf } from '../domain/events/events.service.ts';
+import { openEventStream } from '../http/eventStream.ts';
+
+const tag = 'Events';
+
+export const eventRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/events',
+    tag,
+    summary: 'List events (the change feed), oldest first',
+    description:
+      'With `after`, only events strictly newer than that one: page with `after` = the last id ' +
+      'you saw and you get every event exactly once, in commit order, while writes continue.',
+    scope: 'events:read',
+    query: EventListQuery,
+    response: z.array(EventSchema),
+    list: true,
+    handler: ({ deps, query }) => listEvents(deps.db, query),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/events/stream',
+    tag,
+    summary: 'Live events as Server-Sent Events',
+    description:
+      'Each event is sent as `id:` (the evt_ id), `event:` (its type) and `data:` (the event ' +
+      'JSON). Reconnect with `Last-Event-ID` (browsers do this by themselves) to resume without ' +
+      'losing or repeating an event. A comment line is sent every 15 s while idle.',
+    scope: 'events:read',
+    query: EventStreamQuery,
+    stream: true,
+    handler: async ({ deps, query, ctx }) => {
+      const lastEventId = ctx.get('last-event-id').trim();
+      const from = lastEventId || query.after;
+      const start = from
+        ? await seqOf(deps.db, from, lastEventId ? 'Last-Event-ID' : 'after')
+        : deps.hub.seq;
+      openEventStream(ctx, deps, deps.hub, start, query.type);
+      return { data: null };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/events/:id',
+    tag,
+    summary: 'Get one event',
+    scope: 'events:read',
+    response: EventSchema,
+    handler: async ({ deps, params }) => ({ data: await getEvent(deps.db, params.id ?? '') }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/events',
+    tag,
+    summary: 'Publish a custom event (custom.<name>) for workflows and webhooks',
+    description:
+      'Needs `tickets:write`: a custom event can set workflows in motion that change tickets.',
+    scope: 'tickets:write',
+    body: CustomEventCreate,
+    status: 201,
+    response: EventSchema,
+    handler: async ({ deps, auth, body }) => ({
+      data: await createCustomEvent(deps.db, deps.clock, apiKeyActor(auth), body),
+    }),
+  }),
+];

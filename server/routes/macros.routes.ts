@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { apiKeyActor } from '../domain/events/events.record.ts';
+import { defineRoute } from '../http/route.ts';
+import { Ticket } from '../../common/contract/tickets.ts';
+import { ApplyMacro, Macro, MacroCreate, MacroListQuery, MacroPatch } from '../../common/contract/macros.ts';
+import {
+  applyMacro,
+  createMacro,
+  deleteMacro,
+  getMacro,
+  listMacros,
+  updateMacro,
+} from '../domain/macros/macros.service.ts';
+
+const tag = 'Macros';
+
+export const macroRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/macros',
+    tag,
+    summary: 'List macros (canned replies with ticket actions)',
+    description: 'Any valid key may read macros. `sortBy=name` ignores case; ties are broken by id.',
+    scope: 'any',
+    query: MacroListQuery,
+    response: z.array(Macro),
+    list: true,
+    handler: ({ deps, query }) => listMacros(deps.db, query),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/macros/:id',
+    tag,
+    summary: 'Get a macro',
+    scope: 'any',
+    response: Macro,
+    handler: async ({ deps, params }) => ({ data: await getMacro(deps.db, params.id ?? '') }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/macros',
+    tag,
+    summary: 'Create a macro',
+    description:
+      '`actions` defaults to `{}` (a reply only). A usr_ id in `actions.assignTo` must name an ' +
+      'active user; `me` means whoever applies the macro.',
+    scope: 'admin',
+    body: MacroCreate,
+    status: 201,
+    response: Macro,
+    handler: async ({ deps, auth, body }) => ({
+      data: await createMacro(deps.db, deps.clock, apiKeyActor(auth), body),
+    }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/macros/:id',
+    tag,
+    summary: 'Change a macro',
+    description: 'Only the given fields change; `actions`, when given, replaces the whole object.',
+    scope: 'admin',
+    body: MacroPatch,
+    response: Macro,
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await updateMacro(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    }),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/macros/:id',
+    tag,
+    summary: 'Delete a macro',
+    description: 'Replies already posted with it stay as they are.',
+    scope: 'admin',
+    status: 204,
+    handler: async ({ deps, auth, params }) => {
+      await deleteMacro(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '');
+      return { data: null };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/tickets/:id/apply-macro',
+    tag: 'Tickets',
+    summary: 'Apply a macro to a ticket',
+    description:
+      "Posts the macro's body, with its placeholders filled in, as the calling agent's reply " +
+      '(not internal; the first such reply sets `firstResponseAt`), then applies its actions. ' +
+      'All or nothing: when any action fails (say the assignee has been deactivated since), the ' +
+      'reply is not posted either. An unknown `macroId` is a 400; an unknown ticket a 404.',
+    scope: 'tickets:write',
+    body: ApplyMacro,
+    response: Ticket,
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await applyMacro(
+        deps.db,
+        deps.clock,
+        apiKeyActor(auth),
+        auth.userId,
+        params.id ?? '',
+        body.macroId,
+      ),
+    }),
+  }),
+];

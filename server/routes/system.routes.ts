@@ -1,0 +1,113 @@
+// Routes that need no API key: liveness, readiness, version, the OpenAPI document and its
+// interactive reference; and metrics, which need an admin key once bound beyond loopback.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import Router from '@koa/router';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import { type PublicOperation, buildOpenApi } from '../http/openapi.ts';
+import type { RouteDef } from '../http/route.ts';
+import { metricsHandler } from '../metrics/metrics.ts';
+import { appName, appVersion } from '../core/version.ts';
+
+const Version = z.object({ version: z.string(), name: z.string() });
+const Health = z.object({ ok: z.literal(true), version: z.string() });
+const Ready = z.object({ ok: z.boolean(), db: z.enum(['ok', 'unavailable']) });
+
+export const publicOperations: PublicOperation[] = [
+  { method: 'get', path: '/api/v1/version', tag: 'System', summary: 'Server version', response: Version, envelope: true },
+  { method: 'get', path: '/health', tag: 'System', summary: 'Liveness (no database access)', response: Health, envelope: false },
+  { method: 'get', path: '/ready', tag: 'System', summary: 'Readiness: 503 when the database is not usable', response: Ready, envelope: false },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'System',
+    summary: 'Prometheus metrics',
+    description:
+      'Prometheus text format (version 0.0.4): `localdesk_http_requests_total` and ' +
+      '`localdesk_http_request_duration_seconds` by method, route template and status; ' +
+      '`localdesk_tickets` by status; `localdesk_webhook_deliveries` by status; and the ' +
+      'process metrics of the Prometheus client. No key is needed while the server is bound to ' +
+      'loopback; otherwise a key with the `admin` scope is required.',
+    response: z.string(),
+    envelope: false,
+    contentType: 'text/plain; version=0.0.4',
+    keyOptional: true,
+  },
+];
+
+const swaggerDir = (() => {
+  const require = createRequire(import.meta.url);
+  return join(require.resolve('swagger-ui-dist/package.json'), '..');
+})();
+
+const docsPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>LocalDesk API reference</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/api/v1/docs/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/api/v1/docs/swagger-ui-bundle.js"></script>
+<script src="/api/v1/docs/init.js"></script></body></html>`;
+
+const docsInit = `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#ui', deepLinking: true });`;
+
+const docsAssets: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+/**
+ * Liveness, readiness and metrics at the root (no key on loopback: load balancers, supervisors
+ * and scrapers call them).
+ */
+export function rootRouter(deps: Deps, isShuttingDown: () => boolean): Router {
+  const router = new Router();
+  router.get('/health', (ctx) => {
+    ctx.body = { ok: true, version: appVersion };
+  });
+  router.get('/metrics', metricsHandler(deps));
+  router.get('/ready', async (ctx) => {
+    let usable = !isShuttingDown();
+    if (usable) {
+      try {
+        await sql`select 1`.execute(deps.db);
+      } catch {
+        usable = false;
+      }
+    }
+    ctx.status = usable ? 200 : 503;
+    ctx.body = { ok: usable, db: usable ? 'ok' : 'unavailable' };
+  });
+  return router;
+}
+
+/** version, openapi.json and docs under /api/v1: public, so a new integrator can start there. */
+export function publicApiRouter(routes: readonly RouteDef[]): Router {
+  const router = new Router({ prefix: '/api/v1' });
+  let openapi: unknown;
+  router.get('/version', (ctx) => {
+    ctx.body = { data: { version: appVersion, name: appName }, error: null };
+  });
+  router.get('/openapi.json', (ctx) => {
+    openapi ??= buildOpenApi(routes, publicOperations, { version: appVersion });
+    ctx.body = openapi;
+  });
+  router.get('/docs', (ctx) => {
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = docsPage;
+  });
+  router.get('/docs/init.js', (ctx) => {
+    ctx.type = 'text/javascript; charset=utf-8';
+    ctx.body = docsInit;
+  });
+  router.get('/docs/:asset', async (ctx, next) => {
+    const type = docsAssets[ctx.params.asset ?? ''];
+    if (!type) return next();
+    ctx.type = type;
+    ctx.set('Cache-Control', 'public, max-age=86400');
+    ctx.body = await readFile(join(swaggerDir, ctx.params.asset ?? ''));
+  });
+  return router;
+}

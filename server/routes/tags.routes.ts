@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { apiKeyActor } from '../domain/events/events.record.ts';
+import { defineRoute } from '../http/route.ts';
+import { Tag, TagCreate, TagListQuery, TagPatch } from '../../common/contract/tags.ts';
+import { createTag, deleteTag, getTag, listTags, updateTag } from '../domain/tags/tags.service.ts';
+
+const tag = 'Tags';
+
+export const tagRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/tags',
+    tag,
+    summary: 'List tags with how many tickets carry each',
+    description: 'Any valid key may read tags. `search` matches part of the name in any case.',
+    scope: 'any',
+    query: TagListQuery,
+    response: z.array(Tag),
+    list: true,
+    handler: ({ deps, query }) => listTags(deps.db, query),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/tags/:id',
+    tag,
+    summary: 'Get a tag',
+    scope: 'any',
+    response: Tag,
+    handler: async ({ deps, params }) => ({ data: await getTag(deps.db, params.id ?? '') }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/tags',
+    tag,
+    summary: 'Create a tag',
+    description:
+      'Names are trimmed and lower-cased, so `VIP` and `vip` are the same tag: a taken name is a ' +
+      '409. Tagging a ticket with an unknown name also creates the tag (without a colour).',
+    scope: 'admin',
+    body: TagCreate,
+    status: 201,
+    response: Tag,
+    errors: ['CONFLICT'],
+    handler: async ({ deps, auth, body }) => ({
+      data: await createTag(deps.db, deps.clock, apiKeyActor(auth), body),
+    }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/tags/:id',
+    tag,
+    summary: 'Rename or recolour a tag',
+    description:
+      'Only the given fields change. A rename shows on every ticket carrying the tag; renaming ' +
+      "onto another tag's name is a 409 (tags are not merged silently).",
+    scope: 'admin',
+    body: TagPatch,
+    response: Tag,
+    errors: ['CONFLICT'],
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await updateTag(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    }),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/tags/:id',
+    tag,
+    summary: 'Delete a tag',
+    description: 'Takes the tag off every ticket carrying it; the tickets themselves stay.',
+    scope: 'admin',
+    status: 204,
+    handler: async ({ deps, auth, params }) => {
+      await deleteTag(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '');
+      return { data: null };
+    },
+  }),
+];

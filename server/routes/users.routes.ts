@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { apiKeyActor } from '../domain/events/events.record.ts';
+import { defineRoute } from '../http/route.ts';
+import { User, UserCreate, UserListQuery, UserPatch } from '../../common/contract/users.ts';
+import { createUser, getUser, listUsers, updateUser } from '../domain/users/users.service.ts';
+
+const tag = 'Users';
+
+// `/users/me` is declared before `/users/:id`: the router tries routes in order, so `me` is
+// never taken for an id.
+export const userRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/users',
+    tag,
+    summary: 'List users (agents)',
+    description: 'Any valid key may read the team. Deactivated users are listed too (`active=false`).',
+    scope: 'any',
+    query: UserListQuery,
+    response: z.array(User),
+    list: true,
+    handler: ({ deps, query }) => listUsers(deps.db, query),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/users/me',
+    tag,
+    summary: 'The user the calling key belongs to',
+    scope: 'any',
+    response: User,
+    handler: async ({ deps, auth }) => ({ data: await getUser(deps.db, auth.userId) }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/users/:id',
+    tag,
+    summary: 'Get a user',
+    scope: 'any',
+    response: User,
+    handler: async ({ deps, params }) => ({ data: await getUser(deps.db, params.id ?? '') }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/users',
+    tag,
+    summary: 'Create a user',
+    description: 'The user starts active; `role` defaults to `agent`. A taken email (in any case) is a 409.',
+    scope: 'admin',
+    body: UserCreate,
+    status: 201,
+    response: User,
+    errors: ['CONFLICT'],
+    handler: async ({ deps, auth, body }) => ({
+      data: await createUser(deps.db, deps.clock, apiKeyActor(auth), body),
+    }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/users/:id',
+    tag,
+    summary: 'Change, demote or deactivate a user',
+    description:
+      'Only the given fields change. Demoting or deactivating the last active admin is a 409 ' +
+      '(nobody could administer the desk). Deactivating deletes nothing: tickets stay assigned, ' +
+      "but the user's keys stop authenticating and no ticket can be newly assigned to them. A " +
+      "demoted user's keys keep their other scopes, but `admin` grants nothing while the user " +
+      'is not an admin.',
+    scope: 'admin',
+    body: UserPatch,
+    response: User,
+    errors: ['CONFLICT'],
+    handler: async ({ deps, auth, params, body }) => ({
+      data: await updateUser(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    }),
+  }),
+];

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { defineRoute } from '../http/route.ts';
+import {
+  Delivery,
+  DeliveryListQuery,
+  Webhook,
+  WebhookCreate,
+  WebhookListQuery,
+  WebhookPatch,
+  WebhookWithSecret,
+} from '../../common/contract/webhooks.ts';
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhook,
+  listDeliveries,
+  listWebhooks,
+  updateWebhook,
+} from '../domain/webhooks/webhooks.service.ts';
+
+const tag = 'Webhooks';
+
+const deliveryDoc =
+  'Each matching event is POSTed as the event JSON with the headers `LocalDesk-Event` (its ' +
+  'type), `LocalDesk-Delivery` (a dlv_ id, the same on every retry) and `LocalDesk-Signature: ' +
+  't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the secret>`. A 2xx ' +
+  'answer within 10 s is a success; anything else (redirects included) is retried with ' +
+  'exponential backoff and jitter: 8 attempts in all, the last about 20 minutes after the ' +
+  'first. Deliveries survive a restart; a receiver may see one twice, so dedupe by dlv_ id.';
+
+export const webhookRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/webhooks',
+    tag,
+    summary: 'List webhooks',
+    scope: 'admin',
+    query: WebhookListQuery,
+    response: z.array(Webhook),
+    list: true,
+    handler: ({ deps, query }) => listWebhooks(deps.db, query),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/webhooks',
+    tag,
+    summary: 'Create a webhook',
+    description: `The response carries the signing \`secret\`, shown this once. ${deliveryDoc}`,
+    scope: 'admin',
+    body: WebhookCreate,
+    status: 201,
+    response: WebhookWithSecret,
+    secretFields: ['secret'],
+    handler: async ({ deps, body }) => ({ data: await createWebhook(deps.db, deps.clock, body) }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/webhooks/:id',
+    tag,
+    summary: 'Get a webhook (without its secret)',
+    scope: 'admin',
+    response: Webhook,
+    handler: async ({ deps, params }) => ({ data: await getWebhook(deps.db, params.id ?? '') }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/webhooks/:id',
+    tag,
+    summary: 'Change, pause or resume a webhook',
+    description:
+      'Only the given fields change. While inactive, new events are not queued for it and ' +
+      'deliveries already queued wait; they resume when it is made active again.',
+    scope: 'admin',
+    body: WebhookPatch,
+    response: Webhook,
+    handler: async ({ deps, params, body }) => ({
+      data: await updateWebhook(deps.db, deps.clock, params.id ?? '', body),
+    }),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/webhooks/:id',
+    tag,
+    summary: 'Delete a webhook and its delivery history',
+    scope: 'admin',
+    status: 204,
+    handler: async ({ deps, params }) => {
+      await deleteWebhook(deps.db, params.id ?? '');
+      return { data: null };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/webhooks/:id/deliveries',
+    tag,
+    summary: "A webhook's deliveries with every attempt, newest first",
+    description: deliveryDoc,
+    scope: 'admin',
+    query: DeliveryListQuery,
+    response: z.array(Delivery),
+    list: true,
+    handler: ({ deps, params, query }) => listDeliveries(deps.db, params.id ?? '', query),
+  }),
+];
