@@ -17,6 +17,8 @@ beforeAll(async () => {
   meId = (await s.api.get<{ id: string }>('/users/me')).body.data.id;
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await signIn(page, s);
+  // Replies go at once here; composer.e2e.test.ts tests the undo window.
+  await page.evaluate(() => localStorage.setItem('localdesk.undoSendSeconds', '0'));
 });
 afterAll(async () => {
   await browser?.close();
@@ -104,7 +106,7 @@ describe('ticket page', () => {
     await page.locator(`.ticket-row.active[data-ticket-id="${ticket.id}"]`).waitFor();
   });
 
-  it('applies a macro from the picker: the reply is posted and its actions run', async () => {
+  it('uses a macro from the picker: its reply fills the composer, and sending runs its actions', async () => {
     const macro = await s.api.post<{ id: string }>('/macros', {
       name: 'Waiting on customer',
       body: 'Hi {{contact.name}}, could you send us a screenshot?',
@@ -118,7 +120,10 @@ describe('ticket page', () => {
     await picker.waitFor();
     await page.keyboard.type('waiting');
     await page.keyboard.press('Enter');
-    await expect.poll(async () => (await ticketOf(ticket.id)).status).toBe('pending');
+    const box = page.getByRole('textbox', { name: 'Reply to customer' });
+    await expect.poll(() => box.inputValue()).toBe('Hi sam@example.com, could you send us a screenshot?');
+    await box.press('Control+Enter');
+    await expect.poll(async () => (await ticketOf(ticket.id)).status, { timeout: 5000 }).toBe('pending');
     const after = await ticketOf(ticket.id);
     expect(after.tags).toContain('needs-info');
     expect(after.messages.some((m) => m.sender === 'agent' && m.body.startsWith('Hi sam@example.com, could you send'))).toBe(true);

@@ -12,6 +12,7 @@ import { ChannelBadge } from './channel.tsx';
 import { ConvertDialog } from './ConvertDialog.tsx';
 import { useConversation, useSendReply, useSetStatus } from '../api/queries/conversations.ts';
 import { ReplyBox } from './ReplyBox.tsx';
+import { usePermissions } from '../app/permissions.ts';
 import { useNow } from '../components/clock.ts';
 
 /** The right pane: one conversation's header, actions, messages and the reply box. */
@@ -25,6 +26,8 @@ export function ConversationThread({ id }: { id: string }) {
 function Thread({ conversation: c }: { conversation: ConversationDetail }) {
   const now = useNow();
   const [converting, setConverting] = useState(false);
+  const { can, why } = usePermissions();
+  const writable = can('conversations:write');
   const setStatus = useSetStatus(c);
   const send = useSendReply(c);
   const users = useUsers();
@@ -57,7 +60,7 @@ function Thread({ conversation: c }: { conversation: ConversationDetail }) {
           </p>
         </div>
         <div className="conv-thread-actions">
-          <button type="button" onClick={toggleArchive} disabled={setStatus.isPending}>
+          <button type="button" onClick={toggleArchive} disabled={setStatus.isPending || !writable} title={writable ? undefined : why('conversations:write')}>
             <Icon name={c.status === 'active' ? 'archive' : 'undo'} />
             {c.status === 'active' ? 'Archive' : 'Reactivate'}
           </button>
@@ -66,7 +69,7 @@ function Thread({ conversation: c }: { conversation: ConversationDetail }) {
               <Icon name="ticket" /> View ticket
             </Link>
           ) : (
-            <button type="button" className="primary" onClick={() => setConverting(true)}>
+            <button type="button" className="primary" disabled={!writable} title={writable ? undefined : why('conversations:write')} onClick={() => setConverting(true)}>
               <Icon name="ticket" /> Convert to ticket
             </button>
           )}
@@ -84,13 +87,14 @@ function Thread({ conversation: c }: { conversation: ConversationDetail }) {
         ))}
         <div ref={end} />
       </div>
-      <ReplyBox
+      {writable ? null : <p className="conv-thread-note">{why('conversations:write')}</p>}
+      {writable ? <ReplyBox
         key={c.id}
         to={c.participantEmail}
         busy={send.isPending}
         error={send.error ? messageOf(send.error) : null}
         onSend={(body) => send.mutateAsync(body).then(() => undefined)}
-      />
+      /> : null}
       {converting ? <ConvertDialog conversationId={c.id} onClose={() => setConverting(false)} /> : null}
     </article>
   );

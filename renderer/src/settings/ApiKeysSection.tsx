@@ -16,9 +16,12 @@ import { describeScopes, scopeParts } from './scopes.ts';
 import { SecretDialog } from './SecretDialog.tsx';
 import { SectionHeader, useNotice } from './Section.tsx';
 import { useNow } from '../components/clock.ts';
+import { usePermissions } from '../app/permissions.ts';
 
 /** API keys: who can use the API with what, created with the secret shown once, revocable. */
 export function ApiKeysSection() {
+  const { can, why } = usePermissions();
+  const isAdmin = can('admin');
   const now = useNow();
   const keys = useApiKeys();
   const { api, queryClient } = useTeamApi();
@@ -59,7 +62,7 @@ export function ApiKeysSection() {
         title="API keys"
         description="Every browser, script and integration signs in with a key. The secret is shown once, when the key is created."
         action={
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
+          <button type="button" className="primary" disabled={!isAdmin} title={isAdmin ? undefined : why('admin')} onClick={() => setCreating(true)}>
             <Icon name="plus" /> New API key
           </button>
         }

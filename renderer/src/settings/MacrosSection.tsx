@@ -12,9 +12,12 @@ import { EmptyState, ErrorState, SkeletonRows } from '../components/States.tsx';
 import { toast } from '../components/toast.tsx';
 import { MacroDialog } from './MacroDialog.tsx';
 import { SectionHeader, useNotice } from './Section.tsx';
+import { usePermissions } from '../app/permissions.ts';
 
 /** Macros: canned replies with placeholders and ticket changes. */
 export function MacrosSection() {
+  const { can, why } = usePermissions();
+  const isAdmin = can('admin');
   const macros = useMacros();
   const users = useUsers();
   const { api, queryClient } = useTeamApi();
@@ -58,7 +61,7 @@ export function MacrosSection() {
           </>
         }
         action={
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
+          <button type="button" className="primary" disabled={!isAdmin} title={isAdmin ? undefined : why('admin')} onClick={() => setEditing('new')}>
             <Icon name="plus" /> New macro
           </button>
         }

@@ -13,11 +13,14 @@ import { InlineEdit } from '../components/InlineEdit.tsx';
 import { EmptyState, ErrorState, SkeletonRows } from '../components/States.tsx';
 import { toast } from '../components/toast.tsx';
 import { SectionHeader, Switch, useNotice } from './Section.tsx';
+import { usePermissions } from '../app/permissions.ts';
 
 type ProjectChange = Partial<Pick<Project, 'name' | 'slug' | 'active'>>;
 
 /** Projects (queues): rename inline, archive to stop new tickets without losing old ones. */
 export function ProjectsSection() {
+  const { can, why } = usePermissions();
+  const isAdmin = can('admin');
   const projects = useProjects();
   const { api, queryClient } = useTeamApi();
   const [creating, setCreating] = useState(false);
@@ -48,7 +51,7 @@ export function ProjectsSection() {
         title="Projects"
         description="Queues that group tickets, e.g. Billing or Onboarding. An archived project keeps its tickets but takes no new ones."
         action={
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
+          <button type="button" className="primary" disabled={!isAdmin} title={isAdmin ? undefined : why('admin')} onClick={() => setCreating(true)}>
             <Icon name="plus" /> New project
           </button>
         }

@@ -4,7 +4,11 @@ import { optimisticList, patchById } from '../api/collection.ts';
 import { useUsers } from '../api/queries/users.ts';
 import { queryKeys } from '../api/queryKeys.ts';
 import { useTeamApi } from '../app/useTeamApi.ts';
-import type { User, UserCreateBody } from '../api/types.ts';
+import type { ApiKeyCreated, User, UserCreateBody } from '../api/types.ts';
+import { usePermissions } from '../app/permissions.ts';
+import { CreateKeyDialog } from './CreateKeyDialog.tsx';
+import { describeScopes } from './scopes.ts';
+import { SecretDialog } from './SecretDialog.tsx';
 import { useSession } from '../app/context.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
@@ -23,6 +27,10 @@ export function UsersSection() {
   const { me } = useSession();
   const { api, queryClient } = useTeamApi();
   const [creating, setCreating] = useState(false);
+  const [keyFor, setKeyFor] = useState<User | null>(null);
+  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
+  const { can, why } = usePermissions();
+  const admin = can('admin');
   const notice = useNotice();
 
   const change = useMutation({
@@ -48,7 +56,7 @@ export function UsersSection() {
         title="Users"
         description="The people who work the desk. Admins manage settings; agents work tickets. Deactivating keeps their history and stops their keys."
         action={
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
+          <button type="button" className="primary" disabled={!admin} title={admin ? undefined : why('admin')} onClick={() => setCreating(true)}>
             <Icon name="plus" /> Add user
           </button>
         }
@@ -88,6 +96,8 @@ export function UsersSection() {
                     <select
                       aria-label={`Role of ${u.name}`}
                       value={u.role}
+                      disabled={!admin}
+                      title={admin ? undefined : why('admin')}
                       onChange={(e) => change.mutate({ user: u, patch: { role: e.target.value as User['role'] } })}
                     >
                       <option value="agent">Agent</option>
@@ -96,7 +106,12 @@ export function UsersSection() {
                   </td>
                   <td>{u.active ? <span className="badge st-active-badge">Active</span> : <span className="badge">Deactivated</span>}</td>
                   <td className="st-actions">
-                    <button type="button" className={u.active ? 'ui-ghost ui-btn-small danger' : 'ui-ghost ui-btn-small'} onClick={() => change.mutate({ user: u, patch: { active: !u.active } })}>
+                    {admin && u.active ? (
+                      <button type="button" className="ui-ghost ui-btn-small" aria-label={`New API key for ${u.name}`} onClick={() => setKeyFor(u)}>
+                        <Icon name="key" size={14} /> New key
+                      </button>
+                    ) : null}
+                    <button type="button" disabled={!admin} title={admin ? undefined : why('admin')} className={u.active ? 'ui-ghost ui-btn-small danger' : 'ui-ghost ui-btn-small'} onClick={() => change.mutate({ user: u, patch: { active: !u.active } })}>
                       {u.active ? 'Deactivate' : 'Reactivate'}
                     </button>
                   </td>
@@ -106,14 +121,38 @@ export function UsersSection() {
           </table>
         )}
       </div>
-      {creating ? <CreateUserDialog onClose={() => setCreating(false)} /> : null}
+      {creating ? (
+        <CreateUserDialog
+          onClose={() => setCreating(false)}
+          onCreated={(user) => {
+            setCreating(false);
+            // Same flow: the new teammate's key, with them chosen and agent scopes ticked.
+            setKeyFor(user);
+          }}
+        />
+      ) : null}
+      {keyFor ? (
+        <CreateKeyDialog
+          user={keyFor}
+          onClose={() => setKeyFor(null)}
+          onCreated={(key) => {
+            setKeyFor(null);
+            setCreated(key);
+          }}
+        />
+      ) : null}
+      {created ? (
+        <SecretDialog title={`“${created.name}” is ready`} label="API key" secret={created.key} onDone={() => setCreated(null)}>
+          <p className="muted small">Access: {describeScopes(created.scopes)}. Send it to them privately; they paste it into the sign-in screen.</p>
+        </SecretDialog>
+      ) : null}
     </section>
   );
 }
 
 const fields = ['name', 'email', 'role'] as const;
 
-function CreateUserDialog({ onClose }: { onClose: () => void }) {
+function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (user: User) => void }) {
   const { api, queryClient } = useTeamApi();
   const [form, setForm] = useState<Required<UserCreateBody>>({ name: '', email: '', role: 'agent' });
   const create = useMutation({
@@ -121,8 +160,8 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
     onSuccess: (user) => {
       queryClient.setQueryData<User[]>(queryKeys.users, (old) => (old ? [...old, user] : old));
       void queryClient.invalidateQueries({ queryKey: queryKeys.users });
-      toast(`Added ${user.name}. Create an API key for them under API keys.`, 'success');
-      onClose();
+      toast(`Added ${user.name}`, 'success');
+      onCreated(user);
     },
   });
   const errors = create.error ? formErrorsOf(create.error, fields) : null;

@@ -15,9 +15,12 @@ import { SecretDialog } from './SecretDialog.tsx';
 import { SectionHeader, Switch, useNotice } from './Section.tsx';
 import { WebhookDialog } from './WebhookDialog.tsx';
 import { useNow } from '../components/clock.ts';
+import { usePermissions } from '../app/permissions.ts';
 
 /** Webhooks: signed HTTP callbacks on events, with their delivery log. */
 export function WebhooksSection() {
+  const { can, why } = usePermissions();
+  const isAdmin = can('admin');
   const now = useNow();
   const webhooks = useWebhooks();
   const { api, queryClient } = useTeamApi();
@@ -60,8 +63,8 @@ export function WebhooksSection() {
         description="Tell other systems when something happens. Each delivery is signed (LocalDesk-Signature) and retried with backoff until it succeeds."
         action={
           unavailable ? null : (
-            <button type="button" className="primary" onClick={() => setCreating(true)}>
-              <Icon name="plus" /> New webhook
+            <button type="button" className="primary" disabled={!isAdmin} title={isAdmin ? undefined : why('admin')} onClick={() => setCreating(true)}>
+            <Icon name="plus" /> New webhook
             </button>
           )
         }
