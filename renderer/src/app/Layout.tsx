@@ -55,7 +55,7 @@ function Shell({ children }: { children: ReactNode }) {
           Keyboard shortcuts <Keys keys="?" />
         </button>
         <div className="sidebar-foot">
-          <span className={`live-dot ${live}`} title={`Live updates: ${live}`} aria-label={`Live updates ${live}`} />
+          <span className={`live-dot ${live}`} role="img" title={`Live updates: ${live}`} aria-label={`Live updates ${live}`} />
           <span className="who" title={me.email}>
             {me.name}
           </span>

@@ -152,8 +152,8 @@ export function TicketPage({ id }: { id: string }) {
   return (
     <div className={`ticket-page ${detailsOpen ? 'details-open' : ''}`}>
       <header className="ticket-head">
-        <Link href="/inbox" className="back-link" aria-label="Back to the inbox">
-          ← Inbox <Keys keys="escape" />
+        <Link href="/inbox" className="back-link" title="Back to the inbox">
+          <span aria-hidden="true">←</span> Inbox <Keys keys="escape" />
         </Link>
         <div className="ticket-title">
           <h1>{ticket.subject}</h1>

@@ -107,7 +107,7 @@ export function UsersSection() {
                   <td>{u.active ? <span className="badge st-active-badge">Active</span> : <span className="badge">Deactivated</span>}</td>
                   <td className="st-actions">
                     {admin && u.active ? (
-                      <button type="button" className="ui-ghost ui-btn-small" aria-label={`New API key for ${u.name}`} onClick={() => setKeyFor(u)}>
+                      <button type="button" className="ui-ghost ui-btn-small" aria-label={`New key for ${u.name}`} onClick={() => setKeyFor(u)}>
                         <Icon name="key" size={14} /> New key
                       </button>
                     ) : null}

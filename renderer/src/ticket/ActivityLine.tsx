@@ -48,7 +48,7 @@ export function ActivityLine({ item, names, now }: { item: ActivityItem; names: 
   const who = actorName(item.actor, names);
   const what = item.kind === 'merged' ? `merged ${item.sourceIds.join(', ')} into this ticket` : item.changes.map((c) => describe(c, names)).join(', ');
   return (
-    <li className="msg activity" aria-label={`Activity: ${who} ${what}`}>
+    <li className="msg activity">
       <span className="activity-dot" aria-hidden="true" />
       <span>
         <strong>{who}</strong> {what} ·{' '}
