@@ -227,3 +227,28 @@ describe('settings: form dialogs', () => {
     await page.close();
   }, 60_000);
 });
+
+describe('settings: workflows', () => {
+  it('creates a workflow with the API’s validation messages on its rows, then pauses it', async () => {
+    const page = await openSettings('workflows');
+    await page.getByRole('button', { name: 'New workflow' }).click();
+    const form = page.getByRole('dialog', { name: 'New workflow' });
+    await form.getByLabel('Name').fill('Tag urgent tickets');
+    await form.getByLabel('Condition 1 value').fill('urgent');
+    // An add_tag action with no tag: the API's message lands on that row.
+    await form.getByRole('button', { name: 'Create workflow' }).click();
+    await expect.poll(() => form.locator('.wf-row-error').count()).toBe(1);
+    await form.getByLabel('Action 1 value').fill('escalated');
+    await form.getByRole('button', { name: 'Create workflow' }).click();
+    await form.waitFor({ state: 'detached' });
+    const list = await s.api.get<{ id: string; name: string; conditions: unknown[]; actions: unknown[]; active: boolean }[]>('/workflows');
+    const created = list.body.data.find((w) => w.name === 'Tag urgent tickets');
+    expect(created).toMatchObject({ conditions: [{ field: 'ticket.priority', op: 'eq', value: 'urgent' }], actions: [{ type: 'add_tag', value: 'escalated' }], active: true });
+
+    await buildTicket(s.api, { subject: 'Runs the workflow', priority: 'urgent' });
+    await expect.poll(async () => (await s.api.get<{ runCount: number }>(`/workflows/${created!.id}`)).body.data.runCount, { timeout: 10_000 }).toBe(1);
+    await page.locator('label.st-switch', { has: page.getByRole('switch', { name: 'Pause Tag urgent tickets' }) }).click();
+    await expect.poll(async () => (await s.api.get<{ active: boolean }>(`/workflows/${created!.id}`)).body.data.active).toBe(false);
+    await page.close();
+  }, 60_000);
+});

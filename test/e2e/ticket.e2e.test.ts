@@ -214,6 +214,21 @@ describe('ticket page', () => {
     await page.getByText('Merged 1 ticket into this one').waitFor();
   });
 
+  it('shows the ticket’s changes between the messages, with who made them', async () => {
+    const agent = await buildUser(s.api, { name: 'Rita Reyes' });
+    const ritaKey = await buildKey(s.api, ['tickets:read', 'tickets:write'], { userId: agent.id });
+    const ticket = await buildTicket(s.api, { subject: 'Changes in the thread' });
+    await s.api.patch(`/tickets/${ticket.id}`, { status: 'pending', tags: ['billing'] }, { key: ritaKey.key });
+    await openTicket(ticket.id);
+    const line = page.locator('.msg.activity', { hasText: 'set status to pending' });
+    await line.waitFor();
+    expect(await line.textContent()).toContain('Rita Reyes');
+    expect(await line.textContent()).toContain('added “billing”');
+    // A change made while the page is open arrives over the live stream.
+    await s.api.patch(`/tickets/${ticket.id}`, { priority: 'urgent' }, { key: ritaKey.key });
+    await page.locator('.msg.activity', { hasText: 'set priority to urgent' }).waitFor({ timeout: 10_000 });
+  });
+
   it('shows a realistic thread: customer, agent reply, internal note and SLA', async () => {
     await s.api.post('/contacts', { email: 'olivia.brown@globex.com', name: 'Olivia Brown', company: 'Globex' });
     const maya = await buildUser(s.api, { name: 'Maya Chen' });
