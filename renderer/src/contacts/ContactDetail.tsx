@@ -11,6 +11,7 @@ import { ChannelBadge } from '../conversations/channel.tsx';
 import { HealthBadge, StatusBadge, healthMeta } from './health.tsx';
 import { useContact, usePatchContact } from '../api/queries/contacts.ts';
 import { useNow } from '../components/clock.ts';
+import { usePermissions } from '../app/permissions.ts';
 
 type EditableField = 'name' | 'email' | 'company';
 
@@ -20,6 +21,8 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
   const query = useContact(id);
   const patch = usePatchContact(id);
   const [errors, setErrors] = useState<Partial<Record<EditableField, string>>>({});
+  const { can, why } = usePermissions();
+  const locked = can('contacts:write') ? undefined : why('contacts:write');
 
   async function save(field: EditableField, value: string) {
     setErrors((e) => ({ ...e, [field]: undefined }));
@@ -56,19 +59,19 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
             <Avatar name={query.data.name ?? query.data.email} size={64} />
             <div className="ct-fields">
               <h1 className="ct-title">
-                <InlineEdit label="Name" value={query.data.name ?? ''} placeholder="Add a name" error={errors.name} onSave={(v) => save('name', v)} />
+                <InlineEdit readOnlyReason={locked} label="Name" value={query.data.name ?? ''} placeholder="Add a name" error={errors.name} onSave={(v) => save('name', v)} />
               </h1>
               <dl className="ct-props">
                 <div>
                   <dt>Email</dt>
                   <dd>
-                    <InlineEdit label="Email" type="email" value={query.data.email} error={errors.email} onSave={(v) => save('email', v)} />
+                    <InlineEdit readOnlyReason={locked} label="Email" type="email" value={query.data.email} error={errors.email} onSave={(v) => save('email', v)} />
                   </dd>
                 </div>
                 <div>
                   <dt>Company</dt>
                   <dd>
-                    <InlineEdit label="Company" value={query.data.company ?? ''} placeholder="Add a company" error={errors.company} onSave={(v) => save('company', v)} />
+                    <InlineEdit readOnlyReason={locked} label="Company" value={query.data.company ?? ''} placeholder="Add a company" error={errors.company} onSave={(v) => save('company', v)} />
                   </dd>
                 </div>
               </dl>
