@@ -28,7 +28,7 @@ export function Inbox() {
   const state = useInboxState();
   const users = useUserMap();
   const now = useNow();
-  const { can } = usePermissions();
+  const { can, why } = usePermissions();
   const userViews = useUserViews();
   const [dialog, setDialog] = useState<'new-ticket' | 'save-view' | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -150,6 +150,7 @@ export function Inbox() {
             onPriority={(p) => void actions.setPriority(p)}
             onAddTag={(t) => void actions.addTag(t)}
             onClear={() => store.clearSelection()}
+            readOnlyReason={can('tickets:write') ? undefined : why('tickets:write')}
           />
         ) : null}
         <div className="list-head" aria-hidden="true">

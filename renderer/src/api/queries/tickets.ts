@@ -3,13 +3,12 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useSession } from '../../app/context.tsx';
 import type { ApiClient } from '../client.ts';
+import { pause } from '../collection.ts';
 import { queryKeys } from '../queryKeys.ts';
 import type { SlaFilter, SortField } from '../extraTypes.ts';
 import type { BulkUpdateBody, BulkUpdateResult, Message, Ticket, TicketCreateBody, TicketDetail, TicketPatchBody } from '../types.ts';
 
 export { PAGE_SIZE } from '../collection.ts';
-import { pause } from '../collection.ts';
-
 export type { SortField as TicketSortField } from '../extraTypes.ts';
 
 /** GET /tickets parameters, as sent. Comma lists for status and priority. */
