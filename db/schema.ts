@@ -1,7 +1,7 @@
 // The typed shape of every table. Rows are snake_case here; presenters in server/ turn them
 // into the camelCase objects of the API. Timestamps are ISO-8601 UTC strings with
 // milliseconds ("2026-03-28T14:22:00.000Z"): fixed width, so they sort and compare as text.
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 
 /** A column computed by SQLite (GENERATED ALWAYS AS ...): readable, never written. */
 type Computed<T> = ColumnType<T, never, never>;
@@ -142,6 +142,8 @@ export interface EventsTable {
   resource_id: string | null;
   actor_type: ActorType;
   actor_id: string | null;
+  /** The user the change was made for (an API key's user); null for workflows and the system. */
+  actor_user_id: string | null;
   data: string; // JSON
   /** How many workflow runs led to this event (0: a direct change). */
   workflow_depth: number;
@@ -163,6 +165,8 @@ export interface WebhooksTable {
   events: string; // JSON array of event types or "*"
   secret: string;
   active: number;
+  /** The newest event seq when it was created: it receives only events after this one. */
+  since_seq: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -269,6 +273,9 @@ export interface Database {
   ticket_counts: TicketCountsTable;
   ticket_order: TicketOrderTable;
 }
+
+/** The database, or a transaction on it: every query function takes one. */
+export type Db = Kysely<Database>;
 
 export type UserRow = Selectable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;

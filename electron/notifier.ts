@@ -1,8 +1,8 @@
 // What the tray shows and what the desktop announces, computed from the database and the
 // event feed: the count of open urgent tickets, a notification for a new urgent ticket, and one
 // for each SLA about to breach.
-import type { Kysely } from 'kysely';
-import type { Database, EventRow } from '../db/schema.ts';
+import type { Db, EventRow } from '../db/schema.ts';
+import { ticketsFallingDue } from '../server/domain/sla/sla.sql.ts';
 import type { Clock } from '../server/core/clock.ts';
 
 export interface NotifierOutput {
@@ -22,7 +22,7 @@ export class Notifier {
   private readonly warned = new Set<string>();
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly out: NotifierOutput,
   ) {}
@@ -56,34 +56,15 @@ export class Notifier {
     if (ticketsChanged) await this.refreshCount();
   }
 
-  /** Warns once per ticket and due time when an SLA is within the warning window. */
+  /** Warns once per ticket and due time when its next SLA target falls due within the window. */
   async checkSla(): Promise<void> {
     const now = this.clock.now();
-    const from = now.toISOString();
     const to = new Date(now.getTime() + slaWarningMinutes * 60_000).toISOString();
-    const due = await this.db
-      .selectFrom('tickets')
-      .select(['id', 'subject', 'first_response_due_at', 'resolution_due_at', 'first_response_at'])
-      .where('status', 'in', ['open', 'pending'])
-      .where((eb) =>
-        eb.or([
-          eb.and([
-            eb('first_response_at', 'is', null),
-            eb('first_response_due_at', '>', from),
-            eb('first_response_due_at', '<=', to),
-          ]),
-          eb.and([eb('resolution_due_at', '>', from), eb('resolution_due_at', '<=', to)]),
-        ]),
-      )
-      .execute();
-    for (const ticket of due) {
-      const firstResponse = ticket.first_response_at === null && ticket.first_response_due_at <= to;
-      const dueAt = firstResponse ? ticket.first_response_due_at : ticket.resolution_due_at;
-      const mark = `${ticket.id}@${dueAt}`;
+    for (const ticket of await ticketsFallingDue(this.db, now.toISOString(), to)) {
+      const mark = `${ticket.id}@${ticket.dueAt}`;
       if (this.warned.has(mark)) continue;
       this.warned.add(mark);
-      const what = firstResponse ? 'First response' : 'Resolution';
-      this.out.notify(`SLA about to breach`, `${what} due soon: ${ticket.subject}`, ticket.id);
+      this.out.notify(`SLA about to breach`, `${ticket.target} due soon: ${ticket.subject}`, ticket.id);
     }
   }
 }

@@ -6,28 +6,25 @@ import Koa from 'koa';
 import type { Kysely } from 'kysely';
 import { type Logger, pino } from 'pino';
 import type { Database } from '../db/schema.ts';
-import { RateLimiter } from './http/rateLimit.ts';
+import { RateLimiter } from './core/rateLimit.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Deps } from './deps.ts';
 import { EventHub } from './background/hub.ts';
-import { mountRoutes } from './http/route.ts';
-import { envelope } from './http/middleware/errors.ts';
+import { mountRoutes } from './http/pipeline.ts';
+import { errorEnvelope } from './http/middleware/errors.ts';
+import { httpMetrics } from './http/middleware/httpMetrics.ts';
+import { apiKeyAuthenticator } from './domain/auth/principal.ts';
+import type { BackgroundStarter, BackgroundTask } from './background/task.ts';
 import { hostCheck } from './http/middleware/hostCheck.ts';
 import { renderer } from './http/middleware/renderer.ts';
 import { requestLog } from './http/middleware/requestLog.ts';
 import { securityHeaders } from './http/middleware/securityHeaders.ts';
-import { createMetrics, httpMetrics } from './metrics/metrics.ts';
+import { createMetrics } from './metrics/metrics.ts';
 import { apiRoutes } from './routes/index.ts';
 import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
 import { startWebhookWorker } from './background/webhooks.ts';
 import { startWorkflowEngine } from './background/workflows.ts';
-
-/** Work that runs beside request handling: started by listen(), stopped by close(). */
-export interface BackgroundTask {
-  stop(): Promise<void>;
-}
-export type BackgroundStarter = (deps: Deps) => BackgroundTask;
 
 /** The server's background work (webhook deliveries, workflows), in start order. */
 const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine];
@@ -55,11 +52,13 @@ export interface LocalDeskServer {
 export function createServer(options: ServerOptions): LocalDeskServer {
   const { db, config } = options;
   const logger = options.logger ?? pino({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
   const deps: Deps = {
     db,
     config,
-    clock: options.clock ?? systemClock,
+    clock,
     logger,
+    authenticate: apiKeyAuthenticator(db, clock),
     limiter: new RateLimiter(),
     hub: new EventHub(db, logger),
     metrics: createMetrics(db),
@@ -70,7 +69,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
   app.silent = true; // errors are logged by the envelope middleware, once
   app.use(requestLog(logger));
   app.use(httpMetrics(deps.metrics));
-  app.use(envelope(logger));
+  app.use(errorEnvelope(logger));
   app.use(async (ctx, next) => {
     if (shuttingDown) ctx.set('Connection', 'close');
     await next();

@@ -4,6 +4,7 @@ import { hashApiKey } from './domain/apiKeys/keys.ts';
 import { type Clock, nowIso } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import { newId } from './core/ids.ts';
+import { systemContext } from './domain/context.ts';
 import { insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
 import { transact } from '../db/transact.ts';
 
@@ -69,7 +70,7 @@ export async function bootstrap(
         .where('key_hash', '=', hashApiKey(config.adminKey))
         .executeTakeFirst();
       if (exists) return { generatedKey: null, adminKeyAdded: false };
-      await insertApiKey(trx, clock, {
+      await insertApiKey(systemContext(trx, clock), {
         name: config.adminKeyName ?? 'LOCALDESK_ADMIN_KEY',
         scopes: ['admin'],
         userId: admin.id,
@@ -79,7 +80,7 @@ export async function bootstrap(
       return { generatedKey: null, adminKeyAdded: true };
     }
     if (keyCount.n > 0) return { generatedKey: null, adminKeyAdded: false };
-    const { key } = await insertApiKey(trx, clock, {
+    const { key } = await insertApiKey(systemContext(trx, clock), {
       name: 'First admin key',
       scopes: ['admin'],
       userId: admin.id,

@@ -7,13 +7,14 @@ import { pino } from 'pino';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
 import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
-import { ScopeSchema, type Scope } from '../common/rules/scopes.ts';
+import { type Scope, scopes as allScopes } from '../common/rules/scopes.ts';
 import { bootstrap } from './bootstrap.ts';
 import { nowIso, systemClock } from './core/clock.ts';
 import { backupDatabase } from './domain/data/backup.ts';
 import { exportStream, importFile } from './domain/data/exportImport.ts';
 import { type Config, ConfigError, loadConfig } from './core/config.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
+import { systemContext } from './domain/context.ts';
 import { packageRoot } from './core/paths.ts';
 import { appVersion } from './core/version.ts';
 
@@ -33,7 +34,7 @@ Usage:
 Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS,
 LOCALDESK_CORS_ORIGINS, LOCALDESK_RATE_LIMIT, LOCALDESK_ADMIN_KEY, LOCALDESK_LOG_LEVEL.
 Flags win over the environment. Default data folder: ~/.localdesk; default bind 127.0.0.1:4870.
-Scopes: ${ScopeSchema.options.join(', ')}.`;
+Scopes: ${allScopes.join(', ')}.`;
 
 class UsageError extends Error {}
 
@@ -141,7 +142,7 @@ async function keys(args: string[]): Promise<number> {
     if (action === 'create') {
       if (!values.name || !values.scopes) throw new UsageError('keys create needs --name and --scopes');
       const scopes = values.scopes.split(',').map((s) => s.trim());
-      const bad = scopes.filter((s) => !ScopeSchema.safeParse(s).success);
+      const bad = scopes.filter((s) => !(allScopes as readonly string[]).includes(s));
       if (bad.length) throw new UsageError(`unknown scope(s): ${bad.join(', ')}`);
       const rate = values['rate-limit'];
       if (rate !== undefined && !/^[1-9]\d*$/.test(rate)) {
@@ -159,7 +160,7 @@ async function keys(args: string[]): Promise<number> {
             .orderBy('created_at')
             .executeTakeFirstOrThrow()
         ).id;
-      const { apiKey, key } = await insertApiKey(handle.db, systemClock, {
+      const { apiKey, key } = await insertApiKey(systemContext(handle.db, systemClock), {
         name: values.name,
         scopes: scopes as Scope[],
         userId,
@@ -180,7 +181,7 @@ async function keys(args: string[]): Promise<number> {
     if (action === 'revoke') {
       const id = positionals[0];
       if (!id) throw new UsageError('keys revoke needs the key id (key_...)');
-      const revoked = await revokeApiKey(handle.db, systemClock, id);
+      const revoked = await revokeApiKey(systemContext(handle.db, systemClock), id);
       process.stdout.write(`Revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}\n`);
       return 0;
     }

@@ -1,18 +1,20 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../db/schema.ts';
-import type { RateLimiter } from './http/rateLimit.ts';
+import type { Db } from '../db/schema.ts';
+import type { EventHub } from './background/hub.ts';
 import type { Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
-import type { EventHub } from './background/hub.ts';
+import type { Authenticator } from './domain/auth/principal.ts';
+import type { RateLimiter } from './core/rateLimit.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
-/** Everything a request handler may use; built once by createServer. */
+/** What one running server is made of; built once by createServer and handed to its parts. */
 export interface Deps {
-  db: Kysely<Database>;
+  db: Db;
   clock: Clock;
   config: Config;
   logger: Logger;
+  /** Resolves a presented API key to its grant (401 otherwise). */
+  authenticate: Authenticator;
   limiter: RateLimiter;
   /** Fans committed events out to streams, workflows and webhooks. */
   hub: EventHub;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { ScopeSchema } from '../rules/scopes.ts';
+import { scopes } from '../rules/scopes.ts';
 import { Timestamp, listQuery, text } from './base.ts';
+
+export const ScopeSchema = z.enum(scopes);
 
 export const ApiKey = z
   .object({

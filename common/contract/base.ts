@@ -70,5 +70,13 @@ export const ListMetaSchema = z.object({
   offset: z.number().int(),
 });
 
+export type ListMeta = z.output<typeof ListMetaSchema>;
+
+/** What a list operation returns: one page and where it sits in the whole. */
+export interface ListPage<T> {
+  data: T[];
+  meta: ListMeta;
+}
+
 /** Search text: trimmed; an empty value means no search. */
 export const SearchText = z.string().trim().max(500);

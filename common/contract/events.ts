@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customEventType, customEventTypeRule } from '../rules/events.ts';
 import { Timestamp, listQuery } from './base.ts';
 
 const typePattern = /^[a-z][a-z0-9_]*(\.[a-z0-9_*]+)+$|^\*$/;
@@ -55,8 +56,10 @@ export const CustomEventCreate = z.strictObject({
   type: z
     .string()
     .trim()
-    .regex(/^custom\.[a-z0-9_][a-z0-9_.-]{0,99}$/, 'must be custom.<name> (lower-case letters, digits, _ . -)'),
+    .regex(customEventType, customEventTypeRule),
   data: z.record(z.string(), z.unknown()).default({}),
 });
 
 export type EventListParams = z.output<typeof EventListQuery>;
+export type EventT = z.output<typeof EventSchema>;
+export type CustomEventInput = z.output<typeof CustomEventCreate>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idPattern } from '../../server/core/ids.ts';
+import { idPattern } from '../rules/ids.ts';
 import { SearchText, Timestamp, listQuery, text } from './base.ts';
 import { Priority, TagName, TicketStatus } from './tickets.ts';
 

@@ -7,9 +7,8 @@ import {
   listQuery,
   text,
 } from './base.ts';
+import { priorities, ticketStatuses } from '../rules/tickets.ts';
 
-export const ticketStatuses = ['open', 'pending', 'resolved', 'closed'] as const;
-export const priorities = ['low', 'medium', 'high', 'urgent'] as const;
 export const TicketStatus = z.enum(ticketStatuses);
 export const Priority = z.enum(priorities);
 
@@ -128,7 +127,9 @@ export const MessageListQuery = listQuery(['createdAt'], {}).extend({
 
 export type TicketT = z.output<typeof Ticket>;
 export type MessageT = z.output<typeof Message>;
+export type TicketWithMessagesT = z.output<typeof TicketWithMessages>;
 export type TicketCreateInput = z.output<typeof TicketCreate>;
 export type TicketPatchInput = z.output<typeof TicketPatch>;
 export type TicketListParams = z.output<typeof TicketListQuery>;
 export type MessageCreateInput = z.output<typeof MessageCreate>;
+export type MessageListParams = z.output<typeof MessageListQuery>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Timestamp, listQuery, text } from './base.ts';
-import { idPattern } from '../../server/core/ids.ts';
+import { customEventType } from '../rules/events.ts';
+import { idPattern } from '../rules/ids.ts';
 import { Priority, TagName, TicketStatus } from './tickets.ts';
 
 /** The built-in event types a workflow can be triggered by; integrations add `custom.<name>`. */
@@ -17,11 +18,8 @@ export const builtinTriggers = [
   'contact.deleted',
 ] as const;
 
-// The same names POST /events accepts.
-const customTrigger = /^custom\.[a-z0-9_][a-z0-9_.-]{0,99}$/;
-
 export function isTrigger(type: string): boolean {
-  return (builtinTriggers as readonly string[]).includes(type) || customTrigger.test(type);
+  return (builtinTriggers as readonly string[]).includes(type) || customEventType.test(type);
 }
 
 /**
@@ -32,7 +30,7 @@ export function isTrigger(type: string): boolean {
 export function triggerCarriesTicket(type: string): boolean {
   return (
     ['ticket.created', 'ticket.updated', 'ticket.merged', 'message.created'].includes(type) ||
-    customTrigger.test(type)
+    customEventType.test(type)
   );
 }
 

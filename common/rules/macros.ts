@@ -1,4 +1,9 @@
-// Macro bodies are reply templates: `{{contact.name}}`, `{{ticket.id}}`, `{{agent.name}}`.
+// Macro bodies are reply templates: `{{contact.name}}`, `{{ticket.id}}`, `{{agent.name}}`. Pure:
+// the server renders them when a macro runs, the renderer for its preview.
+
+/** The placeholders a macro body can use. */
+export const macroPlaceholders = ['contact.name', 'ticket.id', 'agent.name'] as const;
+export type MacroPlaceholder = (typeof macroPlaceholders)[number];
 
 /** A placeholder: a dotted name between double braces, spaces allowed inside the braces. */
 const placeholder = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}/g;
@@ -20,9 +25,9 @@ export interface MacroContext {
 }
 
 /** The values a macro body can use; a contact without a name is addressed by email. */
-export function macroValues(context: MacroContext): Map<string, string> {
+export function macroValues(context: MacroContext): Map<MacroPlaceholder, string> {
   const contactName = context.contact.name?.trim() || context.contact.email;
-  return new Map([
+  return new Map<MacroPlaceholder, string>([
     ['contact.name', contactName],
     ['ticket.id', context.ticket.id],
     ['agent.name', context.agent.name],

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// What an API key or a session may do. Pure: used by the server's authorisation, the renderer's
+// permission-aware UI and the key dialog.
 
 export const scopes = [
   'tickets:read',
@@ -13,7 +14,6 @@ export const scopes = [
 ] as const;
 
 export type Scope = (typeof scopes)[number];
-export const ScopeSchema = z.enum(scopes);
 
 /** `admin` implies every other scope. */
 export function hasScope(granted: readonly Scope[], required: Scope): boolean {

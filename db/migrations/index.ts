@@ -8,6 +8,7 @@ import * as events from './2026112403_events.ts';
 import * as searchCursors from './2026112404_search_cursors.ts';
 import * as ticketCounts from './2026112405_ticket_counts.ts';
 import * as ticketOrder from './2026112406_ticket_order.ts';
+import * as eventFollowers from './2026120601_event_followers.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '2026112404_search_cursors': searchCursors,
   '2026112405_ticket_counts': ticketCounts,
   '2026112406_ticket_order': ticketOrder,
+  '2026120601_event_followers': eventFollowers,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, EventRow } from '../../db/schema.ts';
+import type { Db, EventRow } from '../../db/schema.ts';
+import { feedPageSize, newestSeq, readEventsAfter } from '../domain/events/events.feed.ts';
 
 export type EventListener = (events: readonly EventRow[]) => void;
 
@@ -19,16 +19,12 @@ export class EventHub {
   private readonly closers = new Set<() => void>();
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly logger: Logger,
   ) {}
 
   async init(): Promise<void> {
-    const row = await this.db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('seq').as('max'))
-      .executeTakeFirst();
-    this.lastSeq = Number(row?.max ?? 0);
+    this.lastSeq = await newestSeq(this.db);
   }
 
   /** The seq of the newest event dispatched so far. */
@@ -59,13 +55,7 @@ export class EventHub {
       this.pending = false;
       try {
         for (;;) {
-          const batch = await this.db
-            .selectFrom('events')
-            .selectAll()
-            .where('seq', '>', this.lastSeq)
-            .orderBy('seq')
-            .limit(500)
-            .execute();
+          const batch = await readEventsAfter(this.db, this.lastSeq);
           if (batch.length === 0) break;
           this.lastSeq = batch[batch.length - 1]?.seq ?? this.lastSeq;
           for (const listener of this.listeners) {
@@ -75,7 +65,7 @@ export class EventHub {
               this.logger.error({ err }, 'event listener failed');
             }
           }
-          if (batch.length < 500) break;
+          if (batch.length < feedPageSize) break;
         }
       } catch (err) {
         this.logger.error({ err }, 'event dispatch failed');

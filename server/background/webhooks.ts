@@ -1,14 +1,18 @@
-// The webhook delivery worker: sends the outbox rows that recordEvent wrote (webhook_deliveries)
-// and retries failures with exponential backoff. Deliveries live in the database, so a restart
+// Webhooks, in two parts. The outbox follower reads the event feed after its durable cursor and
+// queues a delivery for each subscribed webhook, committed with the cursor, so every event is
+// queued exactly once. The delivery worker sends the queued rows (webhook_deliveries) and
+// retries failures with exponential backoff. Deliveries live in the database, so a restart
 // resumes them: at least once, never lost. The HTTP call happens outside any transaction, and
 // every call has a timeout, so a slow or dead receiver only ever costs its own delivery slot.
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { EventRow } from '../../db/schema.ts';
-import type { BackgroundTask } from '../app.ts';
 import { nowIso } from '../core/clock.ts';
 import type { Deps } from '../deps.ts';
-import { presentEvent } from '../domain/events/events.record.ts';
+import { presentEvent } from '../domain/events/events.presenter.ts';
+import { queueDeliveries, subscribersOf } from '../domain/webhooks/webhooks.outbox.ts';
+import { startFollower } from './follower.ts';
+import type { BackgroundTask } from './task.ts';
 import { appVersion } from '../core/version.ts';
 
 /** Attempts in flight at once, across all webhooks. */
@@ -246,7 +250,14 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
     });
   }
 
-  const unsubscribe = deps.hub.subscribe(() => wake());
+  const outbox = startFollower(deps, {
+    name: 'webhook-outbox',
+    async handle(event) {
+      const webhookIds = await subscribersOf(db, event);
+      return webhookIds.length > 0 ? (trx) => queueDeliveries(trx, clock, event, webhookIds) : null;
+    },
+    committed: wake,
+  });
   const timer = setInterval(wake, config.webhookPollMs);
   timer.unref();
   wake(); // whatever was pending before a restart
@@ -255,7 +266,7 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
     async stop() {
       stopping = true;
       clearInterval(timer);
-      unsubscribe();
+      await outbox.stop();
       await pumping;
       // Each attempt ends within its timeout; let it record its outcome before the db closes.
       await Promise.allSettled([...inFlight.values()].map((f) => f.run));

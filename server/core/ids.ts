@@ -1,24 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
+import { type IdKind, idPrefixes } from '../../common/rules/ids.ts';
 import type { Clock } from './clock.ts';
-
-export const idPrefixes = {
-  ticket: 'tkt',
-  message: 'msg',
-  conversation: 'conv',
-  contact: 'ctc',
-  user: 'usr',
-  apiKey: 'key',
-  project: 'prj',
-  tag: 'tag',
-  macro: 'mac',
-  webhook: 'whk',
-  delivery: 'dlv',
-  event: 'evt',
-  workflow: 'wfl',
-} as const;
-
-export type IdKind = keyof typeof idPrefixes;
 
 // ulid's default source asks the system for randomness once per character (16 calls per
 // id, ~3% of a ticket create in a profile); this draws from a pooled crypto buffer instead.
@@ -41,15 +24,4 @@ const nextUlid = monotonicFactory(cryptoRandom);
  */
 export function newId(kind: IdKind, clock: Clock): string {
   return `${idPrefixes[kind]}_${nextUlid(clock.now().getTime())}`;
-}
-
-const ulidPattern = '[0-9A-HJKMNP-TV-Z]{26}';
-
-export function idPattern(kind: IdKind): RegExp {
-  return new RegExp(`^${idPrefixes[kind]}_${ulidPattern}$`);
-}
-
-/** True when `value` has the shape of an id of this kind (it may still not exist). */
-export function isId(kind: IdKind, value: string): boolean {
-  return idPattern(kind).test(value);
 }

@@ -6,8 +6,9 @@ import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import type { EventRow } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import { presentEvent, typeMatches } from '../domain/events/events.record.ts';
-import type { EventHub } from '../background/hub.ts';
+import { typeMatches } from '../../common/rules/events.ts';
+import { feedPageSize, readEventsAfter } from '../domain/events/events.feed.ts';
+import { presentEvent } from '../domain/events/events.presenter.ts';
 
 /** A slow client whose unsent backlog passes this is disconnected; it resumes by Last-Event-ID. */
 const maxBacklogBytes = 4 * 1024 * 1024;
@@ -15,7 +16,6 @@ const maxBacklogBytes = 4 * 1024 * 1024;
 export function openEventStream(
   ctx: Context,
   deps: Deps,
-  hub: EventHub,
   startSeq: number,
   types: readonly string[] | undefined,
 ): void {
@@ -40,15 +40,9 @@ export function openEventStream(
   };
   const catchUp = async () => {
     for (;;) {
-      const rows = await deps.db
-        .selectFrom('events')
-        .selectAll()
-        .where('seq', '>', cursor)
-        .orderBy('seq')
-        .limit(500)
-        .execute();
+      const rows = await readEventsAfter(deps.db, cursor);
       for (const row of rows) if (!closed) write(row);
-      if (rows.length < 500 || closed) return;
+      if (rows.length < feedPageSize || closed) return;
     }
   };
   const enqueue = (task: () => Promise<void> | void) => {
@@ -60,14 +54,14 @@ export function openEventStream(
     });
   };
 
-  const unsubscribe = hub.subscribe((batch) =>
+  const unsubscribe = deps.hub.subscribe((batch) =>
     enqueue(async () => {
       if ((batch[0]?.seq ?? 0) > cursor + 1) await catchUp();
       for (const row of batch) if (row.seq > cursor && !closed) write(row);
     }),
   );
   const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), deps.config.sseHeartbeatMs);
-  const offClose = hub.onClose(() => close());
+  const offClose = deps.hub.onClose(() => close());
   function close() {
     if (closed) return;
     closed = true;

@@ -2,6 +2,7 @@
 // validate requests (OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod emits directly).
 import { z } from 'zod';
 import { scopes } from '../../common/rules/scopes.ts';
+import { errorCodes } from '../core/errors.ts';
 import type { RouteDef } from './route.ts';
 import { ListMetaSchema } from '../../common/contract/base.ts';
 
@@ -30,20 +31,7 @@ const ErrorEnvelope = z
   .object({
     data: z.null(),
     error: z.object({
-      code: z.enum([
-        'BAD_REQUEST',
-        'UNAUTHORIZED',
-        'FORBIDDEN',
-        'NOT_FOUND',
-        'METHOD_NOT_ALLOWED',
-        'CONFLICT',
-        'PRECONDITION_FAILED',
-        'PAYLOAD_TOO_LARGE',
-        'UNSUPPORTED_MEDIA_TYPE',
-        'RATE_LIMITED',
-        'INTERNAL_ERROR',
-        'UNAVAILABLE',
-      ]),
+      code: z.enum(errorCodes),
       message: z.string(),
       details: z.record(z.string(), z.unknown()).optional(),
     }),

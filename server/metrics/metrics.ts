@@ -1,13 +1,10 @@
 // Prometheus metrics: one registry per server (tests run several servers in one process), so
-// nothing here touches prom-client's global default registry.
-import type { Middleware } from 'koa';
+// nothing here touches prom-client's global default registry. Requests are counted by
+// http/middleware/httpMetrics.ts and the registry is served by routes/system.routes.ts.
 import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database, WebhookDeliveryRow } from '../../db/schema.ts';
-import { authenticate, presentedKey, requireScope } from '../domain/auth/principal.ts';
-import type { Deps } from '../deps.ts';
-import { isLoopbackHost } from '../http/middleware/hostCheck.ts';
-import { ticketStatuses } from '../../common/contract/tickets.ts';
+import { ticketStatuses } from '../../common/rules/tickets.ts';
 
 const deliveryStatuses = ['pending', 'succeeded', 'failed'] as const satisfies readonly
   WebhookDeliveryRow['status'][];
@@ -76,47 +73,5 @@ export function createMetrics(db: Kysely<Database>): Metrics {
       requests.inc(labels);
       duration.observe(labels, seconds);
     },
-  };
-}
-
-/** Counts and times every request; sits outside the envelope, so it sees the final status. */
-export function httpMetrics(metrics: Metrics): Middleware {
-  return async (ctx, next) => {
-    const started = process.hrtime.bigint();
-    try {
-      await next();
-    } finally {
-      const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
-      metrics.observeRequest(
-        {
-          method: ctx.method,
-          route: typeof matched === 'string' ? matched : 'unmatched',
-          status: String(ctx.status),
-        },
-        Number(process.hrtime.bigint() - started) / 1e9,
-      );
-    }
-  };
-}
-
-/**
- * On loopback only this machine can scrape, so no key is asked for (a local Prometheus or a
- * curl just works); bound to a LAN interface (or every interface) an `admin` key is required.
- */
-export function scrapeNeedsAdminKey(bindHost: string): boolean {
-  return !isLoopbackHost(bindHost);
-}
-
-/** GET /metrics: the Prometheus text exposition of this server's registry. */
-export function metricsHandler(deps: Deps): Middleware {
-  return async (ctx) => {
-    if (scrapeNeedsAdminKey(deps.config.host)) {
-      const auth = await authenticate(deps, presentedKey(ctx));
-      ctx.state.auth = auth;
-      requireScope(auth, 'admin');
-    }
-    ctx.body = await deps.metrics.registry.metrics();
-    ctx.set('Content-Type', deps.metrics.registry.contentType);
-    ctx.set('Cache-Control', 'no-store');
   };
 }

@@ -30,8 +30,8 @@ export const analyticsRoutes = [
     scope: 'analytics:read',
     query: AnalyticsSummaryQuery,
     response: AnalyticsSummary,
-    handler: async ({ deps, query }) => ({
-      data: await analyticsSummary(deps.db, deps.clock, query),
+    handler: async ({ ctx, query }) => ({
+      data: await analyticsSummary(ctx, query),
     }),
   }),
 ];

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { defineRoute } from '../http/route.ts';
 import { ApiKey, ApiKeyCreate, ApiKeyListQuery, ApiKeyWithSecret } from '../../common/contract/apiKeys.ts';
 import { createApiKey, getApiKey, listVisibleApiKeys, revokeApiKey } from '../domain/apiKeys/apiKeys.service.ts';
@@ -22,7 +21,7 @@ export const apiKeyRoutes = [
     query: ApiKeyListQuery,
     response: z.array(ApiKey),
     list: true,
-    handler: ({ deps, auth, query }) => listVisibleApiKeys(deps.db, auth, query),
+    handler: ({ ctx, query }) => listVisibleApiKeys(ctx, query),
   }),
   defineRoute({
     method: 'GET',
@@ -32,8 +31,8 @@ export const apiKeyRoutes = [
     description: `${visibility} A key the caller may not see is a 404.`,
     scope: 'any',
     response: ApiKey,
-    handler: async ({ deps, auth, params }) => ({
-      data: await getApiKey(deps.db, auth, params.id ?? ''),
+    handler: async ({ ctx, params }) => ({
+      data: await getApiKey(ctx, params.id),
     }),
   }),
   defineRoute({
@@ -51,8 +50,8 @@ export const apiKeyRoutes = [
     status: 201,
     response: ApiKeyWithSecret,
     secretFields: ['key'],
-    handler: async ({ deps, auth, body }) => ({
-      data: await createApiKey(deps.db, deps.clock, apiKeyActor(auth), auth, body),
+    handler: async ({ ctx, body }) => ({
+      data: await createApiKey(ctx, body),
     }),
   }),
   defineRoute({
@@ -65,8 +64,8 @@ export const apiKeyRoutes = [
       'already revoked key is also a 204 and keeps the first `revokedAt`.',
     scope: 'admin',
     status: 204,
-    handler: async ({ deps, auth, params }) => {
-      await revokeApiKey(deps.db, deps.clock, params.id ?? '', apiKeyActor(auth));
+    handler: async ({ ctx, params }) => {
+      await revokeApiKey(ctx, params.id);
       return { data: null };
     },
   }),

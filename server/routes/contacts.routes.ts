@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { defineRoute } from '../http/route.ts';
 import {
   Contact,
@@ -31,7 +30,7 @@ export const contactRoutes = [
     query: ContactListQuery,
     response: z.array(Contact),
     list: true,
-    handler: ({ deps, query }) => listContacts(deps.db, deps.clock, query),
+    handler: ({ ctx, query }) => listContacts(ctx, query),
   }),
   defineRoute({
     method: 'GET',
@@ -40,8 +39,8 @@ export const contactRoutes = [
     summary: 'Get a contact with its recent tickets and conversations',
     scope: 'contacts:read',
     response: ContactWithActivity,
-    handler: async ({ deps, params }) => ({
-      data: await getContactWithActivity(deps.db, deps.clock, params.id ?? ''),
+    handler: async ({ ctx, params }) => ({
+      data: await getContactWithActivity(ctx, params.id),
     }),
   }),
   defineRoute({
@@ -57,8 +56,8 @@ export const contactRoutes = [
     status: 201,
     response: Contact,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, body }) => ({
-      data: await createContact(deps.db, deps.clock, apiKeyActor(auth), body),
+    handler: async ({ ctx, body }) => ({
+      data: await createContact(ctx, body),
     }),
   }),
   defineRoute({
@@ -73,8 +72,8 @@ export const contactRoutes = [
     body: ContactPatch,
     response: Contact,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await updateContact(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await updateContact(ctx, params.id, body),
     }),
   }),
   defineRoute({
@@ -88,8 +87,8 @@ export const contactRoutes = [
     scope: 'admin',
     status: 204,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, params }) => {
-      await deleteContact(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '');
+    handler: async ({ ctx, params }) => {
+      await deleteContact(ctx, params.id);
       return { data: null };
     },
   }),

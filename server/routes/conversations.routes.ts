@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { requireScope } from '../domain/auth/principal.ts';
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { defineRoute } from '../http/route.ts';
 import { Message, Ticket } from '../../common/contract/tickets.ts';
 import {
@@ -33,7 +32,7 @@ export const conversationRoutes = [
     query: ConversationListQuery,
     response: z.array(Conversation),
     list: true,
-    handler: ({ deps, query }) => listConversations(deps.db, query),
+    handler: ({ ctx, query }) => listConversations(ctx, query),
   }),
   defineRoute({
     method: 'GET',
@@ -42,8 +41,8 @@ export const conversationRoutes = [
     summary: 'Get a conversation with its messages (oldest first)',
     scope: 'conversations:read',
     response: ConversationWithMessages,
-    handler: async ({ deps, params }) => ({
-      data: await getConversationWithMessages(deps.db, params.id ?? ''),
+    handler: async ({ ctx, params }) => ({
+      data: await getConversationWithMessages(ctx, params.id),
     }),
   }),
   defineRoute({
@@ -58,8 +57,8 @@ export const conversationRoutes = [
     body: ConversationCreate,
     status: 201,
     response: Conversation,
-    handler: async ({ deps, auth, body }) => ({
-      data: await createConversation(deps.db, deps.clock, apiKeyActor(auth), body),
+    handler: async ({ ctx, body }) => ({
+      data: await createConversation(ctx, body),
     }),
   }),
   defineRoute({
@@ -71,8 +70,8 @@ export const conversationRoutes = [
     scope: 'conversations:write',
     body: ConversationPatch,
     response: Conversation,
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await updateConversation(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await updateConversation(ctx, params.id, body),
     }),
   }),
   defineRoute({
@@ -91,8 +90,8 @@ export const conversationRoutes = [
     body: ConversationMessageCreate,
     status: 201,
     response: Message,
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await addConversationMessage(deps.db, deps.clock, auth, params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await addConversationMessage(ctx, params.id, body),
     }),
   }),
   defineRoute({
@@ -112,10 +111,9 @@ export const conversationRoutes = [
     status: 201,
     response: Ticket,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, params, body }) => {
-      requireScope(auth, 'tickets:write');
-      const actor = apiKeyActor(auth);
-      return { data: await convertToTicket(deps.db, deps.clock, actor, params.id ?? '', body) };
+    handler: async ({ ctx, params, body }) => {
+      requireScope(ctx.actor, 'tickets:write');
+      return { data: await convertToTicket(ctx, params.id, body) };
     },
   }),
 ];

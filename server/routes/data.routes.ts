@@ -100,19 +100,19 @@ export const dataRoutes = [
       'continue. Includes API key hashes and webhook secrets: keep it as safe as the database.',
     scope: 'admin',
     stream: true,
-    handler: async ({ deps, ctx }) => {
-      const exportedAt = nowIso(deps.clock);
-      const stream = exportStream(await databaseFile(deps.db), exportedAt, appVersion);
+    handler: async ({ ctx, deps, http }) => {
+      const exportedAt = nowIso(ctx.clock);
+      const stream = exportStream(await databaseFile(ctx.db), exportedAt, appVersion);
       stream.on('error', (err) => {
         // Headers are gone: cutting the connection is how the client learns the file is short.
         deps.logger.error({ err }, 'export failed');
-        ctx.res.destroy();
+        http.res.destroy();
       });
-      ctx.status = 200;
-      ctx.type = ndjson;
-      ctx.set('Content-Disposition', `attachment; filename="localdesk-${fileStamp(exportedAt)}.ndjson"`);
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = stream;
+      http.status = 200;
+      http.type = ndjson;
+      http.set('Content-Disposition', `attachment; filename="localdesk-${fileStamp(exportedAt)}.ndjson"`);
+      http.set('Cache-Control', 'no-store');
+      http.body = stream;
       return { data: null };
     },
   }),
@@ -132,10 +132,10 @@ export const dataRoutes = [
     scope: 'admin',
     response: ImportResultSchema,
     idempotency: false,
-    handler: async ({ deps, ctx }) => {
-      const file = await spoolBody(ctx, deps.config.dataDir);
+    handler: async ({ ctx, deps, http }) => {
+      const file = await spoolBody(http, deps.config.dataDir);
       try {
-        return { data: await importFile(deps.db, file) };
+        return { data: await importFile(ctx.db, file) };
       } finally {
         await rm(file, { force: true });
       }
@@ -154,9 +154,9 @@ export const dataRoutes = [
     status: 201,
     response: BackupResultSchema,
     idempotency: false,
-    handler: async ({ deps }) => {
-      const source = await databaseFile(deps.db);
-      const createdAt = nowIso(deps.clock);
+    handler: async ({ ctx, deps }) => {
+      const source = await databaseFile(ctx.db);
+      const createdAt = nowIso(ctx.clock);
       const path = await reserveBackupPath(deps.config.dataDir, createdAt);
       try {
         return { data: await backupDatabase(source, path, createdAt) };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route.ts';
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { CustomEventCreate, EventListQuery, EventSchema, EventStreamQuery } from '../../common/contract/events.ts';
 import { createCustomEvent, getEvent, listEvents, seqOf } from '../domain/events/events.service.ts';
 import { openEventStream } from '../http/eventStream.ts';
@@ -20,7 +19,7 @@ export const eventRoutes = [
     query: EventListQuery,
     response: z.array(EventSchema),
     list: true,
-    handler: ({ deps, query }) => listEvents(deps.db, query),
+    handler: ({ ctx, query }) => listEvents(ctx, query),
   }),
   defineRoute({
     method: 'GET',
@@ -34,13 +33,13 @@ export const eventRoutes = [
     scope: 'events:read',
     query: EventStreamQuery,
     stream: true,
-    handler: async ({ deps, query, ctx }) => {
-      const lastEventId = ctx.get('last-event-id').trim();
+    handler: async ({ ctx, deps, http, query }) => {
+      const lastEventId = http.get('last-event-id').trim();
       const from = lastEventId || query.after;
       const start = from
-        ? await seqOf(deps.db, from, lastEventId ? 'Last-Event-ID' : 'after')
+        ? await seqOf(ctx.db, from, lastEventId ? 'Last-Event-ID' : 'after')
         : deps.hub.seq;
-      openEventStream(ctx, deps, deps.hub, start, query.type);
+      openEventStream(http, deps, start, query.type);
       return { data: null };
     },
   }),
@@ -51,7 +50,7 @@ export const eventRoutes = [
     summary: 'Get one event',
     scope: 'events:read',
     response: EventSchema,
-    handler: async ({ deps, params }) => ({ data: await getEvent(deps.db, params.id ?? '') }),
+    handler: async ({ ctx, params }) => ({ data: await getEvent(ctx, params.id) }),
   }),
   defineRoute({
     method: 'POST',
@@ -64,8 +63,8 @@ export const eventRoutes = [
     body: CustomEventCreate,
     status: 201,
     response: EventSchema,
-    handler: async ({ deps, auth, body }) => ({
-      data: await createCustomEvent(deps.db, deps.clock, apiKeyActor(auth), body),
+    handler: async ({ ctx, body }) => ({
+      data: await createCustomEvent(ctx, body),
     }),
   }),
 ];

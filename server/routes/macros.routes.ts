@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { defineRoute } from '../http/route.ts';
 import { Ticket } from '../../common/contract/tickets.ts';
 import { ApplyMacro, Macro, MacroCreate, MacroListQuery, MacroPatch } from '../../common/contract/macros.ts';
@@ -25,7 +24,7 @@ export const macroRoutes = [
     query: MacroListQuery,
     response: z.array(Macro),
     list: true,
-    handler: ({ deps, query }) => listMacros(deps.db, query),
+    handler: ({ ctx, query }) => listMacros(ctx, query),
   }),
   defineRoute({
     method: 'GET',
@@ -34,7 +33,7 @@ export const macroRoutes = [
     summary: 'Get a macro',
     scope: 'any',
     response: Macro,
-    handler: async ({ deps, params }) => ({ data: await getMacro(deps.db, params.id ?? '') }),
+    handler: async ({ ctx, params }) => ({ data: await getMacro(ctx, params.id) }),
   }),
   defineRoute({
     method: 'POST',
@@ -48,8 +47,8 @@ export const macroRoutes = [
     body: MacroCreate,
     status: 201,
     response: Macro,
-    handler: async ({ deps, auth, body }) => ({
-      data: await createMacro(deps.db, deps.clock, apiKeyActor(auth), body),
+    handler: async ({ ctx, body }) => ({
+      data: await createMacro(ctx, body),
     }),
   }),
   defineRoute({
@@ -61,8 +60,8 @@ export const macroRoutes = [
     scope: 'admin',
     body: MacroPatch,
     response: Macro,
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await updateMacro(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await updateMacro(ctx, params.id, body),
     }),
   }),
   defineRoute({
@@ -73,8 +72,8 @@ export const macroRoutes = [
     description: 'Replies already posted with it stay as they are.',
     scope: 'admin',
     status: 204,
-    handler: async ({ deps, auth, params }) => {
-      await deleteMacro(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '');
+    handler: async ({ ctx, params }) => {
+      await deleteMacro(ctx, params.id);
       return { data: null };
     },
   }),
@@ -91,15 +90,8 @@ export const macroRoutes = [
     scope: 'tickets:write',
     body: ApplyMacro,
     response: Ticket,
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await applyMacro(
-        deps.db,
-        deps.clock,
-        apiKeyActor(auth),
-        auth.userId,
-        params.id ?? '',
-        body.macroId,
-      ),
+    handler: async ({ ctx, params, body }) => ({
+      data: await applyMacro(ctx, params.id, body.macroId),
     }),
   }),
 ];

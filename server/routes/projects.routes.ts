@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { defineRoute } from '../http/route.ts';
 import { Project, ProjectCreate, ProjectListQuery, ProjectPatch } from '../../common/contract/projects.ts';
 import { createProject, getProject, listProjects, updateProject } from '../domain/projects/projects.service.ts';
@@ -18,7 +17,7 @@ export const projectRoutes = [
     query: ProjectListQuery,
     response: z.array(Project),
     list: true,
-    handler: ({ deps, query }) => listProjects(deps.db, query),
+    handler: ({ ctx, query }) => listProjects(ctx, query),
   }),
   defineRoute({
     method: 'GET',
@@ -27,7 +26,7 @@ export const projectRoutes = [
     summary: 'Get a project',
     scope: 'any',
     response: Project,
-    handler: async ({ deps, params }) => ({ data: await getProject(deps.db, params.id ?? '') }),
+    handler: async ({ ctx, params }) => ({ data: await getProject(ctx, params.id) }),
   }),
   defineRoute({
     method: 'POST',
@@ -43,8 +42,8 @@ export const projectRoutes = [
     status: 201,
     response: Project,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, body }) => ({
-      data: await createProject(deps.db, deps.clock, apiKeyActor(auth), body),
+    handler: async ({ ctx, body }) => ({
+      data: await createProject(ctx, body),
     }),
   }),
   defineRoute({
@@ -59,8 +58,8 @@ export const projectRoutes = [
     body: ProjectPatch,
     response: Project,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await updateProject(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await updateProject(ctx, params.id, body),
     }),
   }),
 ];

@@ -21,9 +21,9 @@ export const searchRoutes = [
     scope: 'any',
     query: SearchQuery,
     response: SearchResults,
-    handler: async ({ deps, auth, query }) => {
-      const types = searchableTypes(auth.scopes, query.types);
-      return { data: await search(deps.db, { q: query.q, types, limit: query.limit }) };
+    handler: async ({ ctx, query }) => {
+      const types = searchableTypes(ctx.actor.scopes, query.types);
+      return { data: await search(ctx, { q: query.q, types, limit: query.limit }) };
     },
   }),
 ];

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { defineRoute } from '../http/route.ts';
 import { SlaPolicy, SlaPolicyPut } from '../../common/contract/sla.ts';
 import { getSlaPolicy, listSlaPolicies, putSlaPolicy } from '../domain/sla/sla.service.ts';
@@ -22,7 +21,7 @@ export const slaRoutes = [
       'Not paginated (there are always four), so the response has no `meta`.',
     scope: 'any',
     response: z.array(SlaPolicy),
-    handler: async ({ deps }) => ({ data: await listSlaPolicies(deps.db) }),
+    handler: async ({ ctx }) => ({ data: await listSlaPolicies(ctx) }),
   }),
   defineRoute({
     method: 'GET',
@@ -32,8 +31,8 @@ export const slaRoutes = [
     description: 'A path that is not one of `urgent`, `high`, `medium`, `low` is a 404.',
     scope: 'any',
     response: SlaPolicy,
-    handler: async ({ deps, params }) => ({
-      data: await getSlaPolicy(deps.db, params.priority ?? ''),
+    handler: async ({ ctx, params }) => ({
+      data: await getSlaPolicy(ctx, params.priority ?? ''),
     }),
   }),
   defineRoute({
@@ -50,8 +49,8 @@ export const slaRoutes = [
     scope: 'admin',
     body: SlaPolicyPut,
     response: SlaPolicy,
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await putSlaPolicy(deps.db, deps.clock, apiKeyActor(auth), params.priority ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await putSlaPolicy(ctx, params.priority ?? '', body),
     }),
   }),
 ];

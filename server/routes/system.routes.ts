@@ -7,9 +7,12 @@ import Router from '@koa/router';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
+import { requireScope } from '../domain/auth/principal.ts';
+import { sendData } from '../http/envelope.ts';
+import { isLoopbackHost } from '../http/middleware/hostCheck.ts';
+import { authenticate } from '../http/pipeline.ts';
 import { type PublicOperation, buildOpenApi } from '../http/openapi.ts';
 import type { RouteDef } from '../http/route.ts';
-import { metricsHandler } from '../metrics/metrics.ts';
 import { appName, appVersion } from '../core/version.ts';
 
 const Version = z.object({ version: z.string(), name: z.string() });
@@ -59,6 +62,14 @@ const docsAssets: Record<string, string> = {
 };
 
 /**
+ * On loopback only this machine can scrape, so no key is asked for (a local Prometheus or a
+ * curl just works); bound to a LAN interface (or every interface) an `admin` key is required.
+ */
+export function scrapeNeedsAdminKey(bindHost: string): boolean {
+  return !isLoopbackHost(bindHost);
+}
+
+/**
  * Liveness, readiness and metrics at the root (no key on loopback: load balancers, supervisors
  * and scrapers call them).
  */
@@ -67,7 +78,12 @@ export function rootRouter(deps: Deps, isShuttingDown: () => boolean): Router {
   router.get('/health', (ctx) => {
     ctx.body = { ok: true, version: appVersion };
   });
-  router.get('/metrics', metricsHandler(deps));
+  router.get('/metrics', async (ctx) => {
+    if (scrapeNeedsAdminKey(deps.config.host)) requireScope(await authenticate(ctx, deps), 'admin');
+    ctx.body = await deps.metrics.registry.metrics();
+    ctx.set('Content-Type', deps.metrics.registry.contentType);
+    ctx.set('Cache-Control', 'no-store');
+  });
   router.get('/ready', async (ctx) => {
     let usable = !isShuttingDown();
     if (usable) {
@@ -88,7 +104,7 @@ export function publicApiRouter(routes: readonly RouteDef[]): Router {
   const router = new Router({ prefix: '/api/v1' });
   let openapi: unknown;
   router.get('/version', (ctx) => {
-    ctx.body = { data: { version: appVersion, name: appName }, error: null };
+    sendData(ctx, 200, { version: appVersion, name: appName });
   });
   router.get('/openapi.json', (ctx) => {
     openapi ??= buildOpenApi(routes, publicOperations, { version: appVersion });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { defineRoute } from '../http/route.ts';
 import { Tag, TagCreate, TagListQuery, TagPatch } from '../../common/contract/tags.ts';
 import { createTag, deleteTag, getTag, listTags, updateTag } from '../domain/tags/tags.service.ts';
@@ -17,7 +16,7 @@ export const tagRoutes = [
     query: TagListQuery,
     response: z.array(Tag),
     list: true,
-    handler: ({ deps, query }) => listTags(deps.db, query),
+    handler: ({ ctx, query }) => listTags(ctx, query),
   }),
   defineRoute({
     method: 'GET',
@@ -26,7 +25,7 @@ export const tagRoutes = [
     summary: 'Get a tag',
     scope: 'any',
     response: Tag,
-    handler: async ({ deps, params }) => ({ data: await getTag(deps.db, params.id ?? '') }),
+    handler: async ({ ctx, params }) => ({ data: await getTag(ctx, params.id) }),
   }),
   defineRoute({
     method: 'POST',
@@ -41,8 +40,8 @@ export const tagRoutes = [
     status: 201,
     response: Tag,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, body }) => ({
-      data: await createTag(deps.db, deps.clock, apiKeyActor(auth), body),
+    handler: async ({ ctx, body }) => ({
+      data: await createTag(ctx, body),
     }),
   }),
   defineRoute({
@@ -57,8 +56,8 @@ export const tagRoutes = [
     body: TagPatch,
     response: Tag,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await updateTag(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await updateTag(ctx, params.id, body),
     }),
   }),
   defineRoute({
@@ -69,8 +68,8 @@ export const tagRoutes = [
     description: 'Takes the tag off every ticket carrying it; the tickets themselves stay.',
     scope: 'admin',
     status: 204,
-    handler: async ({ deps, auth, params }) => {
-      await deleteTag(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '');
+    handler: async ({ ctx, params }) => {
+      await deleteTag(ctx, params.id);
       return { data: null };
     },
   }),

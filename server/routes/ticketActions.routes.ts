@@ -1,4 +1,3 @@
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { defineRoute } from '../http/route.ts';
 import { TicketBulkResult, TicketBulkUpdate, TicketMerge } from '../../common/contract/ticketActions.ts';
 import { bulkUpdateTickets, deleteTicket, mergeTickets } from '../domain/tickets/tickets.actions.ts';
@@ -22,8 +21,8 @@ export const ticketActionRoutes = [
     scope: 'tickets:write',
     body: TicketBulkUpdate,
     response: TicketBulkResult,
-    handler: async ({ deps, auth, body }) => ({
-      data: await bulkUpdateTickets(deps.db, deps.clock, apiKeyActor(auth), body),
+    handler: async ({ ctx, body }) => ({
+      data: await bulkUpdateTickets(ctx, body),
     }),
   }),
   defineRoute({
@@ -44,8 +43,8 @@ export const ticketActionRoutes = [
     body: TicketMerge,
     response: TicketWithMessages,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await mergeTickets(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await mergeTickets(ctx, params.id, body),
     }),
   }),
   defineRoute({
@@ -58,8 +57,8 @@ export const ticketActionRoutes = [
       'was turned into it stays, with `ticketId` null. Cannot be undone.',
     scope: 'admin',
     status: 204,
-    handler: async ({ deps, auth, params }) => {
-      await deleteTicket(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '');
+    handler: async ({ ctx, params }) => {
+      await deleteTicket(ctx, params.id);
       return { data: null };
     },
   }),

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { defineRoute } from '../http/route.ts';
 import {
   Message,
@@ -11,14 +10,9 @@ import {
   TicketPatch,
   TicketWithMessages,
 } from '../../common/contract/tickets.ts';
-import {
-  addTicketMessage,
-  createTicket,
-  listMessages,
-  listTickets,
-  updateTicket,
-} from '../domain/tickets/tickets.service.ts';
-import { getTicketWithMessages } from '../domain/tickets/tickets.presenter.ts';
+import { listTickets } from '../domain/tickets/tickets.list.ts';
+import { getTicketWithMessages } from '../domain/tickets/tickets.read.ts';
+import { addTicketMessage, createTicket, listMessages, updateTicket } from '../domain/tickets/tickets.service.ts';
 
 const tag = 'Tickets';
 
@@ -32,7 +26,7 @@ export const ticketRoutes = [
     query: TicketListQuery,
     response: z.array(Ticket),
     list: true,
-    handler: ({ deps, query }) => listTickets(deps.db, deps.clock, query),
+    handler: ({ ctx, query }) => listTickets(ctx, query),
   }),
   defineRoute({
     method: 'GET',
@@ -41,8 +35,8 @@ export const ticketRoutes = [
     summary: 'Get a ticket with its messages (oldest first)',
     scope: 'tickets:read',
     response: TicketWithMessages,
-    handler: async ({ deps, params }) => ({
-      data: await getTicketWithMessages(deps.db, deps.clock, params.id ?? ''),
+    handler: async ({ ctx, params }) => ({
+      data: await getTicketWithMessages(ctx, params.id),
     }),
   }),
   defineRoute({
@@ -57,8 +51,8 @@ export const ticketRoutes = [
     body: TicketCreate,
     status: 201,
     response: Ticket,
-    handler: async ({ deps, auth, body }) => ({
-      data: await createTicket(deps.db, deps.clock, apiKeyActor(auth), body),
+    handler: async ({ ctx, body }) => ({
+      data: await createTicket(ctx, body),
     }),
   }),
   defineRoute({
@@ -72,8 +66,8 @@ export const ticketRoutes = [
     scope: 'tickets:write',
     body: TicketPatch,
     response: Ticket,
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await updateTicket(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await updateTicket(ctx, params.id, body),
     }),
   }),
   defineRoute({
@@ -85,7 +79,7 @@ export const ticketRoutes = [
     query: MessageListQuery,
     response: z.array(Message),
     list: true,
-    handler: ({ deps, params, query }) => listMessages(deps.db, params.id ?? '', query),
+    handler: ({ ctx, params, query }) => listMessages(ctx, params.id, query),
   }),
   defineRoute({
     method: 'POST',
@@ -99,8 +93,8 @@ export const ticketRoutes = [
     body: MessageCreate,
     status: 201,
     response: Message,
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await addTicketMessage(deps.db, deps.clock, auth, params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await addTicketMessage(ctx, params.id, body),
     }),
   }),
 ];

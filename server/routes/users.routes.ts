@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { apiKeyActor } from '../domain/events/events.record.ts';
 import { defineRoute } from '../http/route.ts';
 import { User, UserCreate, UserListQuery, UserPatch } from '../../common/contract/users.ts';
-import { createUser, getUser, listUsers, updateUser } from '../domain/users/users.service.ts';
+import { createUser, getCurrentUser, getUser, listUsers, updateUser } from '../domain/users/users.service.ts';
 
 const tag = 'Users';
 
@@ -19,7 +18,7 @@ export const userRoutes = [
     query: UserListQuery,
     response: z.array(User),
     list: true,
-    handler: ({ deps, query }) => listUsers(deps.db, query),
+    handler: ({ ctx, query }) => listUsers(ctx, query),
   }),
   defineRoute({
     method: 'GET',
@@ -28,7 +27,7 @@ export const userRoutes = [
     summary: 'The user the calling key belongs to',
     scope: 'any',
     response: User,
-    handler: async ({ deps, auth }) => ({ data: await getUser(deps.db, auth.userId) }),
+    handler: async ({ ctx }) => ({ data: await getCurrentUser(ctx) }),
   }),
   defineRoute({
     method: 'GET',
@@ -37,7 +36,7 @@ export const userRoutes = [
     summary: 'Get a user',
     scope: 'any',
     response: User,
-    handler: async ({ deps, params }) => ({ data: await getUser(deps.db, params.id ?? '') }),
+    handler: async ({ ctx, params }) => ({ data: await getUser(ctx, params.id) }),
   }),
   defineRoute({
     method: 'POST',
@@ -50,8 +49,8 @@ export const userRoutes = [
     status: 201,
     response: User,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, body }) => ({
-      data: await createUser(deps.db, deps.clock, apiKeyActor(auth), body),
+    handler: async ({ ctx, body }) => ({
+      data: await createUser(ctx, body),
     }),
   }),
   defineRoute({
@@ -69,8 +68,8 @@ export const userRoutes = [
     body: UserPatch,
     response: User,
     errors: ['CONFLICT'],
-    handler: async ({ deps, auth, params, body }) => ({
-      data: await updateUser(deps.db, deps.clock, apiKeyActor(auth), params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await updateUser(ctx, params.id, body),
     }),
   }),
 ];

@@ -38,7 +38,7 @@ export const webhookRoutes = [
     query: WebhookListQuery,
     response: z.array(Webhook),
     list: true,
-    handler: ({ deps, query }) => listWebhooks(deps.db, query),
+    handler: ({ ctx, query }) => listWebhooks(ctx, query),
   }),
   defineRoute({
     method: 'POST',
@@ -51,7 +51,7 @@ export const webhookRoutes = [
     status: 201,
     response: WebhookWithSecret,
     secretFields: ['secret'],
-    handler: async ({ deps, body }) => ({ data: await createWebhook(deps.db, deps.clock, body) }),
+    handler: async ({ ctx, body }) => ({ data: await createWebhook(ctx, body) }),
   }),
   defineRoute({
     method: 'GET',
@@ -60,7 +60,7 @@ export const webhookRoutes = [
     summary: 'Get a webhook (without its secret)',
     scope: 'admin',
     response: Webhook,
-    handler: async ({ deps, params }) => ({ data: await getWebhook(deps.db, params.id ?? '') }),
+    handler: async ({ ctx, params }) => ({ data: await getWebhook(ctx, params.id) }),
   }),
   defineRoute({
     method: 'PATCH',
@@ -73,8 +73,8 @@ export const webhookRoutes = [
     scope: 'admin',
     body: WebhookPatch,
     response: Webhook,
-    handler: async ({ deps, params, body }) => ({
-      data: await updateWebhook(deps.db, deps.clock, params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await updateWebhook(ctx, params.id, body),
     }),
   }),
   defineRoute({
@@ -84,8 +84,8 @@ export const webhookRoutes = [
     summary: 'Delete a webhook and its delivery history',
     scope: 'admin',
     status: 204,
-    handler: async ({ deps, params }) => {
-      await deleteWebhook(deps.db, params.id ?? '');
+    handler: async ({ ctx, params }) => {
+      await deleteWebhook(ctx, params.id);
       return { data: null };
     },
   }),
@@ -99,6 +99,6 @@ export const webhookRoutes = [
     query: DeliveryListQuery,
     response: z.array(Delivery),
     list: true,
-    handler: ({ deps, params, query }) => listDeliveries(deps.db, params.id ?? '', query),
+    handler: ({ ctx, params, query }) => listDeliveries(ctx, params.id, query),
   }),
 ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route.ts';
-import { MAX_WORKFLOW_DEPTH } from '../background/workflows.ts';
+import { MAX_WORKFLOW_DEPTH } from '../domain/workflows/workflows.run.ts';
 import { Workflow, WorkflowCreate, WorkflowListQuery, WorkflowPatch } from '../../common/contract/workflows.ts';
 import {
   createWorkflow,
@@ -22,7 +22,7 @@ export const workflowRoutes = [
     query: WorkflowListQuery,
     response: z.array(Workflow),
     list: true,
-    handler: ({ deps, query }) => listWorkflows(deps.db, query),
+    handler: ({ ctx, query }) => listWorkflows(ctx, query),
   }),
   defineRoute({
     method: 'GET',
@@ -31,7 +31,7 @@ export const workflowRoutes = [
     summary: 'Get a workflow',
     scope: 'admin',
     response: Workflow,
-    handler: async ({ deps, params }) => ({ data: await getWorkflow(deps.db, params.id ?? '') }),
+    handler: async ({ ctx, params }) => ({ data: await getWorkflow(ctx, params.id) }),
   }),
   defineRoute({
     method: 'POST',
@@ -50,7 +50,7 @@ export const workflowRoutes = [
     body: WorkflowCreate,
     status: 201,
     response: Workflow,
-    handler: async ({ deps, body }) => ({ data: await createWorkflow(deps.db, deps.clock, body) }),
+    handler: async ({ ctx, body }) => ({ data: await createWorkflow(ctx, body) }),
   }),
   defineRoute({
     method: 'PATCH',
@@ -61,8 +61,8 @@ export const workflowRoutes = [
     scope: 'admin',
     body: WorkflowPatch,
     response: Workflow,
-    handler: async ({ deps, params, body }) => ({
-      data: await updateWorkflow(deps.db, deps.clock, params.id ?? '', body),
+    handler: async ({ ctx, params, body }) => ({
+      data: await updateWorkflow(ctx, params.id, body),
     }),
   }),
   defineRoute({
@@ -73,8 +73,8 @@ export const workflowRoutes = [
     description: 'Changes it already made stay; a run in progress finishes.',
     scope: 'admin',
     status: 204,
-    handler: async ({ deps, params }) => {
-      await deleteWorkflow(deps.db, params.id ?? '');
+    handler: async ({ ctx, params }) => {
+      await deleteWorkflow(ctx, params.id);
       return { data: null };
     },
   }),

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { systemContext } from '../../server/domain/context.ts';
 import { insertApiKey } from '../../server/domain/apiKeys/apiKeys.service.ts';
 import { buildTicket } from '../helpers/factories.ts';
 import { type ApiResponse, type TestServer, startTestServer } from '../helpers/server.ts';
@@ -154,7 +155,7 @@ describe('contacts CRUD', () => {
   it('needs contacts:read / contacts:write', async () => {
     const admin = await s.db.selectFrom('users').select('id').where('role', '=', 'admin').executeTakeFirstOrThrow();
     const mk = async (scope: 'contacts:read' | 'tickets:read') =>
-      (await insertApiKey(s.db, s.clock, { name: scope, scopes: [scope], userId: admin.id, rateLimitPerMinute: null })).key;
+      (await insertApiKey(systemContext(s.db, s.clock), { name: scope, scopes: [scope], userId: admin.id, rateLimitPerMinute: null })).key;
     const reader = await mk('contacts:read');
     expect((await s.api.get('/contacts', { key: reader })).status).toBe(200);
     const denied = await s.api.post('/contacts', { email: email() }, { key: reader });

@@ -19,6 +19,7 @@ const local: Record<string, string[]> = {
   tickets: ['seq', 'status_rank', 'priority_rank'],
   conversations: ['seq'],
   events: ['seq'],
+  webhooks: ['since_seq'],
   webhook_deliveries: ['seq'],
   webhook_attempts: ['id'],
 };

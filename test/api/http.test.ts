@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../server/domain/apiKeys/keys.ts';
+import { systemContext } from '../../server/domain/context.ts';
 import { insertApiKey } from '../../server/domain/apiKeys/apiKeys.service.ts';
 import { apiRoutes } from '../../server/routes/index.ts';
 import { TestClock } from '../helpers/clock.ts';
@@ -18,7 +19,7 @@ afterAll(async () => {
 
 async function keyWithScopes(server: TestServer, scopes: string[]): Promise<string> {
   const admin = await server.db.selectFrom('users').select('id').executeTakeFirstOrThrow();
-  const { key } = await insertApiKey(server.db, new TestClock(), {
+  const { key } = await insertApiKey(systemContext(server.db, new TestClock()), {
     name: 'test',
     scopes: scopes as never,
     userId: admin.id,

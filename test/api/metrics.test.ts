@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../server/app.ts';
 import { makeConfig } from '../../server/core/config.ts';
-import { scrapeNeedsAdminKey } from '../../server/metrics/metrics.ts';
+import { scrapeNeedsAdminKey } from '../../server/routes/system.routes.ts';
 import { buildKey, buildTicket } from '../helpers/factories.ts';
 import { type TestServer, apiClient, startTestServer } from '../helpers/server.ts';
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemContext } from '../../server/domain/context.ts';
 import { search } from '../../server/domain/search/search.service.ts';
 import { buildKey, buildTicket } from '../helpers/factories.ts';
 import { type ApiResponse, type TestServer, startTestServer } from '../helpers/server.ts';
@@ -240,12 +241,12 @@ describe('GET /api/v1/search', () => {
       newer.push(await buildTicket(s.api, { subject: `Report ${i}`, description: 'a dugong?' }));
     }
     const input = { q: 'dugong', types: ['tickets'] as const, limit: 10 };
-    const exact = await search(s.db, input);
+    const exact = await search(systemContext(s.db, s.clock), input);
     expect(exact.tickets?.total).toBe(4);
     expect(exact.tickets?.hits[0]?.id).toBe(oldest.id);
 
     // With a pool of two, only the newest two matches are ranked.
-    const bounded = await search(s.db, input, { rankPool: 2 });
+    const bounded = await search(systemContext(s.db, s.clock), input, { rankPool: 2 });
     expect(bounded.tickets?.total).toBe(4);
     const newest = [newer[1]!.id, newer[2]!.id];
     expect(bounded.tickets?.hits.map((h) => h.id).sort()).toEqual(newest.sort());

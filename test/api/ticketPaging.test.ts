@@ -1,4 +1,4 @@
-// Pages past the first few hundred rows are read seqs-first (server/routes/tickets): they
+// Pages past the first few hundred rows are read seqs-first (server/domain/tickets/tickets.list.ts): they
 // must be exactly the rows the one-query path gives at the same positions, for every sort.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDatabase } from '../../db/seed.ts';

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection.ts';
-import { recordEvent, systemActor } from '../../server/domain/events/events.record.ts';
-import { MAX_WORKFLOW_DEPTH } from '../../server/background/workflows.ts';
+import { systemContext } from '../../server/domain/context.ts';
+import { recordEvent } from '../../server/domain/events/events.record.ts';
+import { MAX_WORKFLOW_DEPTH } from '../../server/domain/workflows/workflows.run.ts';
 import { buildKey, buildTicket, buildUser, type TicketData } from '../helpers/factories.ts';
 import { type ApiResponse, type TestServer, startTestServer } from '../helpers/server.ts';
 
@@ -314,7 +315,7 @@ describe('the durable cursor', () => {
     const offline = async (ticketId: string, forgetCursor = false) => {
       const handle = openDatabase(join(dir, 'localdesk.db'));
       if (forgetCursor) await handle.db.deleteFrom('event_cursors').where('name', '=', 'workflows').execute();
-      await recordEvent(handle.db, s.clock, systemActor, { type: 'custom.late', resourceType: 'custom', resourceId: null, data: { ticketId } });
+      await recordEvent(systemContext(handle.db, s.clock), { type: 'custom.late', resourceType: 'custom', resourceId: null, data: { ticketId } });
       await handle.close();
     };
     let server = await startTestServer({ dataDir: dir });

@@ -9,7 +9,8 @@ import type { Database } from '../../db/schema.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { ConversationListQuery } from '../../common/contract/conversations.ts';
 import { listConversations } from '../../server/domain/conversations/conversations.service.ts';
-import { listTickets } from '../../server/domain/tickets/tickets.service.ts';
+import { listTickets } from '../../server/domain/tickets/tickets.list.ts';
+import { systemContext } from '../../server/domain/context.ts';
 import { TicketListQuery } from '../../common/contract/tickets.ts';
 import { TestClock } from '../helpers/clock.ts';
 
@@ -137,7 +138,7 @@ describe('list query plans', () => {
       { search: 'printer', status: 'open', sortOrder: 'asc' },
     ];
     for (const query of queries) {
-      const plan = await planOf((db) => listTickets(db, new TestClock(), TicketListQuery.parse(query)));
+      const plan = await planOf((db) => listTickets(systemContext(db, new TestClock()), TicketListQuery.parse(query)));
       indexed(plan, JSON.stringify(query));
     }
   });
@@ -153,7 +154,7 @@ describe('list query plans', () => {
       { contactId: 'ctc_01ARZ3NDEKTSV4RRFFQ69G5FAV' },
     ];
     for (const query of queries) {
-      const plan = await planOf((db) => listConversations(db, ConversationListQuery.parse(query)));
+      const plan = await planOf((db) => listConversations(systemContext(db, new TestClock()), ConversationListQuery.parse(query)));
       indexed(plan, JSON.stringify(query));
     }
   });

@@ -1,11 +1,15 @@
 // Macro bodies: the placeholders the server fills in, inserting one at the cursor, a preview
-// with sample values, and the comma-separated tag list of the actions form. Pure.
+// with sample values (rendered by the server's own rule), and the comma-separated tag list of
+// the actions form. Pure.
+import { type MacroPlaceholder, macroPlaceholders, renderTemplate } from '../../../common/rules/macros.ts';
 
-export const placeholders = [
-  { token: '{{contact.name}}', help: 'The customer’s name (their email when they have none)' },
-  { token: '{{ticket.id}}', help: 'The ticket’s id, e.g. tkt_01J…' },
-  { token: '{{agent.name}}', help: 'The name of the agent applying the macro' },
-] as const;
+const help: Record<MacroPlaceholder, string> = {
+  'contact.name': 'The customer’s name (their email when they have none)',
+  'ticket.id': 'The ticket’s id, e.g. tkt_01J…',
+  'agent.name': 'The name of the agent applying the macro',
+};
+
+export const placeholders = macroPlaceholders.map((name) => ({ token: `{{${name}}}`, help: help[name] }));
 
 /** Replaces the selection [start, end) with `insert`; returns the text and the new caret. */
 export function insertAt(text: string, start: number, end: number, insert: string): { text: string; caret: number } {
@@ -14,11 +18,14 @@ export function insertAt(text: string, start: number, end: number, insert: strin
   return { text: text.slice(0, from) + insert + text.slice(to), caret: from + insert.length };
 }
 
-/** Fills the known placeholders (spaces inside the braces allowed, as on the server). */
+/** Fills the known placeholders with sample values, exactly as the server fills real ones. */
 export function renderPreview(body: string, values: { contact: string; ticket: string; agent: string }): string {
-  return body.replace(/\{\{\s*(contact\.name|ticket\.id|agent\.name)\s*\}\}/g, (_match, name: string) =>
-    name === 'contact.name' ? values.contact : name === 'ticket.id' ? values.ticket : values.agent,
-  );
+  const sample = new Map<MacroPlaceholder, string>([
+    ['contact.name', values.contact],
+    ['ticket.id', values.ticket],
+    ['agent.name', values.agent],
+  ]);
+  return renderTemplate(body, sample);
 }
 
 /** "billing, Refund ,, vip" → ["billing", "refund", "vip"]: trimmed, lower-cased, no repeats. */

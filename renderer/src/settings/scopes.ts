@@ -1,18 +1,9 @@
 // Scope sets for API keys: the checkboxes' rules (admin implies everything; write needs read),
 // presets, and a short human description. Pure, so it is unit-tested.
 import type { Scope } from '../api/types.ts';
+import { scopes } from '../../../common/rules/scopes.ts';
 
-export const scopeOrder: readonly Scope[] = [
-  'tickets:read',
-  'tickets:write',
-  'conversations:read',
-  'conversations:write',
-  'contacts:read',
-  'contacts:write',
-  'analytics:read',
-  'events:read',
-  'admin',
-];
+export const scopeOrder: readonly Scope[] = scopes;
 
 export interface ScopeGroup {
   label: string;

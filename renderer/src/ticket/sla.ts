@@ -1,34 +1,15 @@
 // What a ticket's SLA means to an agent right now. The server's `sla.breached` is the truth
 // (it judges with its own clock); the due times say what is next and how soon.
 import type { Ticket } from '../api/types.ts';
+import { dueSoonMinutes, slaTargets } from '../../../common/rules/sla.ts';
 import { formatDuration } from './time.ts';
 
 export type SlaTone = 'breached' | 'soon' | 'ok' | 'met';
 
-export interface SlaTarget {
-  name: 'First response' | 'Resolution';
-  dueAt: string;
-  /** When it was met (or, for a first response, when the ticket closed without one). */
-  doneAt: string | null;
-  state: 'met' | 'missed' | 'overdue' | 'due';
-}
+export { type SlaTarget, slaTargets } from '../../../common/rules/sla.ts';
 
-/** Due within this long counts as "due soon". */
-export const dueSoonMs = 2 * 60 * 60_000;
-
-function target(name: SlaTarget['name'], dueAt: string, doneAt: string | null, now: number): SlaTarget {
-  const due = Date.parse(dueAt);
-  if (doneAt) return { name, dueAt, doneAt, state: Date.parse(doneAt) > due ? 'missed' : 'met' };
-  return { name, dueAt, doneAt, state: now > due ? 'overdue' : 'due' };
-}
-
-/** Both targets, with the same rules as the server (a resolved ticket stops both clocks). */
-export function slaTargets(ticket: Ticket, now: number): SlaTarget[] {
-  return [
-    target('First response', ticket.sla.firstResponseDueAt, ticket.firstResponseAt ?? ticket.resolvedAt, now),
-    target('Resolution', ticket.sla.resolutionDueAt, ticket.resolvedAt, now),
-  ];
-}
+/** Due within this long counts as "due soon" (the same window as the API's `sla=due-soon`). */
+export const dueSoonMs = dueSoonMinutes * 60_000;
 
 export interface SlaSummary {
   tone: SlaTone;

@@ -1,15 +1,12 @@
 // The analytics summary, computed by SQL aggregates over the window's tickets (served by the
 // tickets_created index); only the grouped rows, never the tickets, come back to JS.
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
 import { slaBreachedSql } from '../sla/sla.sql.ts';
-import type { Database } from '../../../db/schema.ts';
-import type { Clock } from '../../core/clock.ts';
-import { priorities, ticketStatuses } from '../../../common/contract/tickets.ts';
+import type { Db } from '../../../db/schema.ts';
+import { type Ctx, inTransaction } from '../context.ts';
+import { priorities, ticketStatuses } from '../../../common/rules/tickets.ts';
 import type { AnalyticsSummaryParams, AnalyticsSummaryT, DayRollupT } from '../../../common/contract/analytics.ts';
-import { transact } from '../../../db/transact.ts';
-
-type Db = Kysely<Database>;
 
 const dayMs = 86_400_000;
 
@@ -72,13 +69,13 @@ async function medianFirstResponseMinutes(db: Db, w: SummaryWindow): Promise<num
 }
 
 export async function analyticsSummary(
-  db: Db,
-  clock: Clock,
+  ctx: Ctx,
   params: AnalyticsSummaryParams,
 ): Promise<AnalyticsSummaryT> {
-  const w = summaryWindow(clock.now(), params.days);
+  const w = summaryWindow(ctx.clock.now(), params.days);
   // One read transaction: every figure comes from the same snapshot, so they add up.
-  return transact(db, async (trx) => {
+  return inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     const day = sql<string>`substr(t.created_at, 1, 10)`;
     const perDay = await windowTickets(trx, w)
       .select([

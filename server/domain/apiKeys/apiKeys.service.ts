@@ -1,18 +1,15 @@
+import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import type { Kysely } from 'kysely';
-import type { ApiKeyRow, Database } from '../../../db/schema.ts';
-import type { Auth } from '../auth/principal.ts';
+import type { ApiKeyRow, Db } from '../../../db/schema.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from './keys.ts';
 import { type Scope, hasScope } from '../../../common/rules/scopes.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
+import { nowIso } from '../../core/clock.ts';
 import { invalidField, notFound } from '../../core/errors.ts';
-import type { ListMeta } from '../../http/route.ts';
+import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
-import { type Actor, recordEvent, systemActor } from '../events/events.record.ts';
+import { recordEvent } from '../events/events.record.ts';
+import { type Ctx, inTransaction } from '../context.ts';
 import type { ApiKeyCreateInput, ApiKeyListParams, ApiKeyT } from '../../../common/contract/apiKeys.ts';
-import { transact } from '../../../db/transact.ts';
-
-type Db = Kysely<Database>;
 
 export function presentApiKey(row: ApiKeyRow): ApiKeyT {
   return {
@@ -42,15 +39,11 @@ export interface NewApiKey {
  * hash is stored. A key with the admin scope must belong to an admin user. The user checks and
  * the insert share a transaction (the caller's, or one of its own), so they still hold when the
  * key lands, and so does its api_key.created event (which carries the key without its secret).
- * `actor` defaults to the system for the callers at the machine (bootstrap, `localdesk keys`).
+ * The callers at the machine (bootstrap, `localdesk keys`) act as the system.
  */
-export async function insertApiKey(
-  db: Db,
-  clock: Clock,
-  input: NewApiKey,
-  actor: Actor = systemActor,
-): Promise<{ apiKey: ApiKeyT; key: string }> {
-  if (!db.isTransaction) return transact(db, (trx) => insertApiKey(trx, clock, input, actor));
+export async function insertApiKey(ctx: Ctx, input: NewApiKey): Promise<{ apiKey: ApiKeyT; key: string }> {
+  const { db } = ctx;
+  if (!db.isTransaction) return inTransaction(ctx, (tx) => insertApiKey(tx, input));
   const user = await db
     .selectFrom('users')
     .select(['id', 'role', 'active'])
@@ -63,7 +56,7 @@ export async function insertApiKey(
   }
   const key = input.key ?? generateApiKey();
   const row: ApiKeyRow = {
-    id: newId('apiKey', clock),
+    id: newId('apiKey', ctx.clock),
     name: input.name,
     prefix: keyPrefix(key),
     key_hash: hashApiKey(key),
@@ -71,12 +64,12 @@ export async function insertApiKey(
     user_id: input.userId,
     rate_limit_per_minute: input.rateLimitPerMinute,
     last_used_at: null,
-    created_at: nowIso(clock),
+    created_at: nowIso(ctx.clock),
     revoked_at: null,
   };
   await db.insertInto('api_keys').values(row).execute();
   const apiKey = presentApiKey(row);
-  await recordEvent(db, clock, actor, {
+  await recordEvent(ctx, {
     type: 'api_key.created',
     resourceType: 'api_key',
     resourceId: apiKey.id,
@@ -89,9 +82,11 @@ export async function insertApiKey(
  * Keys an admin-scoped caller may see: all of them. Any other caller sees only its own user's
  * keys; names and prefixes of other people's keys are not everyone's business.
  */
-function visibleKeys(db: Db, auth: Auth) {
-  const query = db.selectFrom('api_keys');
-  return hasScope(auth.scopes, 'admin') ? query : query.where('user_id', '=', auth.userId);
+function visibleKeys(ctx: Ctx) {
+  const query = ctx.db.selectFrom('api_keys');
+  const { scopes, userId } = ctx.actor;
+  if (hasScope(scopes, 'admin')) return query;
+  return userId ? query.where('user_id', '=', userId) : query.where(sql<boolean>`0`);
 }
 
 /** Every key, oldest first: for the operator at the machine (`localdesk keys list`). */
@@ -100,12 +95,8 @@ export async function listApiKeys(db: Db): Promise<ApiKeyT[]> {
   return rows.map(presentApiKey);
 }
 
-export async function listVisibleApiKeys(
-  db: Db,
-  auth: Auth,
-  params: ApiKeyListParams,
-): Promise<{ data: ApiKeyT[]; meta: ListMeta }> {
-  let where = visibleKeys(db, auth);
+export async function listVisibleApiKeys(ctx: Ctx, params: ApiKeyListParams): Promise<ListPage<ApiKeyT>> {
+  let where = visibleKeys(ctx);
   if (params.userId) where = where.where('user_id', '=', params.userId);
   if (params.revoked !== undefined) {
     where = where.where('revoked_at', params.revoked ? 'is not' : 'is', null);
@@ -125,49 +116,36 @@ export async function listVisibleApiKeys(
 }
 
 /** A key the caller may not see is reported as absent (404), not forbidden: no existence leak. */
-export async function getApiKey(db: Db, auth: Auth, id: string): Promise<ApiKeyT> {
-  const row = await visibleKeys(db, auth).selectAll().where('id', '=', id).executeTakeFirst();
+export async function getApiKey(ctx: Ctx, id: string): Promise<ApiKeyT> {
+  const row = await visibleKeys(ctx).selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('API key', id);
   return presentApiKey(row);
 }
 
 /** Creates a key for `userId`, or for the caller's own user when none is given. */
-export async function createApiKey(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
-  auth: Auth,
-  input: ApiKeyCreateInput,
-): Promise<ApiKeyT & { key: string }> {
-  const { apiKey, key } = await insertApiKey(
-    db,
-    clock,
-    {
-      name: input.name,
-      scopes: input.scopes,
-      userId: input.userId ?? auth.userId,
-      rateLimitPerMinute: input.rateLimitPerMinute ?? null,
-    },
-    actor,
-  );
+export async function createApiKey(ctx: Ctx, input: ApiKeyCreateInput): Promise<ApiKeyT & { key: string }> {
+  const userId = input.userId ?? ctx.actor.userId;
+  if (!userId) throw invalidField('userId', 'give the user the key is for');
+  const { apiKey, key } = await insertApiKey(ctx, {
+    name: input.name,
+    scopes: input.scopes,
+    userId,
+    rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+  });
   return { ...apiKey, key };
 }
 
 /**
  * Revokes a key: it stops authenticating at once. Revoking a revoked key changes nothing (the
  * first revokedAt stays, and no second api_key.revoked is recorded), so a retried DELETE is
- * harmless. Returns the key as it now is. `actor` defaults to the system (`localdesk keys`).
+ * harmless. Returns the key as it now is.
  */
-export async function revokeApiKey(
-  db: Db,
-  clock: Clock,
-  id: string,
-  actor: Actor = systemActor,
-): Promise<ApiKeyT> {
-  return transact(db, async (trx) => {
+export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyT> {
+  return inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     const result = await trx
       .updateTable('api_keys')
-      .set({ revoked_at: nowIso(clock) })
+      .set({ revoked_at: nowIso(ctx.clock) })
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
@@ -175,7 +153,7 @@ export async function revokeApiKey(
     if (!row) throw notFound('API key', id);
     const apiKey = presentApiKey(row);
     if (result.numUpdatedRows > 0n) {
-      await recordEvent(trx, clock, actor, {
+      await recordEvent(tx, {
         type: 'api_key.revoked',
         resourceType: 'api_key',
         resourceId: id,

@@ -1,15 +1,16 @@
-import type { Context } from 'koa';
-import { nowIso } from '../../core/clock.ts';
+// Who is calling: an API key resolved to its grant, and the actor the domain sees. The HTTP
+// pipeline calls this once per request (server/http/pipeline.ts); so does the metrics scrape.
+import { nowIso, type Clock } from '../../core/clock.ts';
 import { apiKeyPattern } from '../../core/config.ts';
-import type { Deps } from '../../deps.ts';
 import { AppError } from '../../core/errors.ts';
 import { hashApiKey } from '../apiKeys/keys.ts';
-import type { Kysely } from 'kysely';
 import { prepared } from '../../../db/prepared.ts';
-import type { Database, Role } from '../../../db/schema.ts';
+import type { Db, Role } from '../../../db/schema.ts';
 import { type Scope, hasScope } from '../../../common/rules/scopes.ts';
+import type { Actor } from '../context.ts';
 
-export interface Auth {
+/** A presented credential after it checked out. */
+export interface Principal {
   keyId: string;
   userId: string;
   role: Role;
@@ -17,16 +18,19 @@ export interface Auth {
   rateLimitPerMinute: number | null;
 }
 
-/** The key from `X-API-Key` or `Authorization: Bearer`, or null when neither is sent. */
-export function presentedKey(ctx: Context): string | null {
-  const header = ctx.get('x-api-key').trim();
-  if (header) return header;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'));
-  return match?.[1] ?? null;
+export function actorOf(principal: Principal): Actor {
+  return {
+    type: 'apiKey',
+    id: principal.keyId,
+    userId: principal.userId,
+    role: principal.role,
+    scopes: principal.scopes,
+    workflowDepth: 0,
+  };
 }
 
 // Runs on every request: compiled once (db/prepared.ts).
-const keyByHash = prepared((db: Kysely<Database>, keyHash: string) =>
+const keyByHash = prepared((db: Db, keyHash: string) =>
   db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
@@ -42,54 +46,48 @@ const keyByHash = prepared((db: Kysely<Database>, keyHash: string) =>
     .where('k.key_hash', '=', keyHash),
 );
 
-const lastUsedWrites = new WeakMap<Deps, Map<string, number>>();
+export type Authenticator = (key: string | null) => Promise<Principal>;
 
-/** Resolves the presented key to its grant, or throws 401. */
-export async function authenticate(deps: Deps, key: string | null): Promise<Auth> {
-  if (!key) {
-    throw new AppError(
-      'UNAUTHORIZED',
-      'missing API key: send it as X-API-Key or Authorization: Bearer',
-    );
-  }
-  if (!apiKeyPattern.test(key)) throw new AppError('UNAUTHORIZED', 'invalid API key');
-  const [row] = await keyByHash(deps.db, hashApiKey(key));
-  if (!row) throw new AppError('UNAUTHORIZED', 'invalid API key');
-  if (row.revoked_at) throw new AppError('UNAUTHORIZED', 'this API key has been revoked');
-  if (!row.active) throw new AppError('UNAUTHORIZED', "this API key's user is deactivated");
-  await touchLastUsed(deps, row.id);
-  // The admin scope follows the user's role: a key made while its user was an admin grants
-  // nothing through `admin` once the user is demoted (and again if promoted back).
-  const granted = JSON.parse(row.scopes) as Scope[];
-  return {
-    keyId: row.id,
-    userId: row.user_id,
-    role: row.role,
-    scopes: row.role === 'admin' ? granted : granted.filter((scope) => scope !== 'admin'),
-    rateLimitPerMinute: row.rate_limit_per_minute,
+/**
+ * Resolves a presented API key to its grant, or throws 401. `lastUsedAt` is written at most
+ * once a minute per key (this authenticator remembers when), not on every request.
+ */
+export function apiKeyAuthenticator(db: Db, clock: Clock): Authenticator {
+  const lastUsedWrites = new Map<string, number>();
+  return async (key) => {
+    if (!key) {
+      throw new AppError('UNAUTHORIZED', 'missing API key: send it as X-API-Key or Authorization: Bearer');
+    }
+    if (!apiKeyPattern.test(key)) throw new AppError('UNAUTHORIZED', 'invalid API key');
+    const [row] = await keyByHash(db, hashApiKey(key));
+    if (!row) throw new AppError('UNAUTHORIZED', 'invalid API key');
+    if (row.revoked_at) throw new AppError('UNAUTHORIZED', 'this API key has been revoked');
+    if (!row.active) throw new AppError('UNAUTHORIZED', "this API key's user is deactivated");
+    const now = clock.now().getTime();
+    const last = lastUsedWrites.get(row.id);
+    if (last === undefined || now - last >= 60_000) {
+      lastUsedWrites.set(row.id, now);
+      await db.updateTable('api_keys').set({ last_used_at: nowIso(clock) }).where('id', '=', row.id).execute();
+    }
+    // The admin scope follows the user's role: a key made while its user was an admin grants
+    // nothing through `admin` once the user is demoted (and again if promoted back).
+    const granted = JSON.parse(row.scopes) as Scope[];
+    return {
+      keyId: row.id,
+      userId: row.user_id,
+      role: row.role,
+      scopes: row.role === 'admin' ? granted : granted.filter((scope) => scope !== 'admin'),
+      rateLimitPerMinute: row.rate_limit_per_minute,
+    };
   };
 }
 
-/** `lastUsedAt` is written at most once a minute per key, not on every request. */
-async function touchLastUsed(deps: Deps, keyId: string): Promise<void> {
-  let writes = lastUsedWrites.get(deps);
-  if (!writes) lastUsedWrites.set(deps, (writes = new Map()));
-  const now = deps.clock.now().getTime();
-  const last = writes.get(keyId);
-  if (last !== undefined && now - last < 60_000) return;
-  writes.set(keyId, now);
-  await deps.db
-    .updateTable('api_keys')
-    .set({ last_used_at: nowIso(deps.clock) })
-    .where('id', '=', keyId)
-    .execute();
-}
-
-export function requireScope(auth: Auth, required: Scope): void {
-  if (!hasScope(auth.scopes, required)) {
+/** 403 unless the actor holds `required` (or `admin`). */
+export function requireScope(actor: Pick<Actor, 'scopes'>, required: Scope): void {
+  if (!hasScope(actor.scopes, required)) {
     throw new AppError('FORBIDDEN', `this API key lacks the ${required} scope`, {
       required,
-      granted: auth.scopes,
+      granted: actor.scopes,
     });
   }
 }

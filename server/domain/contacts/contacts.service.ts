@@ -1,15 +1,16 @@
+// Contacts: the people tickets and conversations come from. Tickets and conversations link to
+// theirs through findOrCreateContact / markContactSeen, inside their own transactions.
+import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import { type Kysely, sql } from 'kysely';
-import { transact } from '../../../db/transact.ts';
-import { type Actor, recordEvent, recordUpdated } from '../events/events.record.ts';
 import { escapeLike } from '../../../db/queries/like.ts';
-import { type HealthTier, healthTierSql } from './contacts.health.ts';
-import type { ContactRow, Database } from '../../../db/schema.ts';
-import type { Clock } from '../../core/clock.ts';
+import type { ContactRow, Db } from '../../../db/schema.ts';
+import type { ListPage } from '../../../common/contract/base.ts';
 import { conflict, invalidField, notFound } from '../../core/errors.ts';
-import type { ListMeta } from '../../http/route.ts';
 import { newId } from '../../core/ids.ts';
-import { indexContact, reindexContact, unindexContact } from './contacts.links.ts';
+import { type Ctx, inTransaction } from '../context.ts';
+import { recordEvent, recordUpdated } from '../events/events.record.ts';
+import { type HealthTier, healthTierSql } from './contacts.health.ts';
+import { indexContact, reindexContact, unindexContact } from './contacts.search.ts';
 import type {
   ContactCreateInput,
   ContactListParams,
@@ -18,7 +19,6 @@ import type {
   ContactWithActivityT,
 } from '../../../common/contract/contacts.ts';
 
-type Db = Kysely<Database>;
 type ContactReadRow = ContactRow & { health_tier: HealthTier; open_ticket_count: number };
 
 const recentLimit = 10;
@@ -59,13 +59,9 @@ const sortColumns = {
   email: sql`c.email`,
 } as const;
 
-export async function listContacts(
-  db: Db,
-  clock: Clock,
-  params: ContactListParams,
-): Promise<{ data: ContactT[]; meta: ListMeta }> {
-  const now = clock.now();
-  let where = db.selectFrom('contacts as c');
+export async function listContacts(ctx: Ctx, params: ContactListParams): Promise<ListPage<ContactT>> {
+  const now = ctx.clock.now();
+  let where = ctx.db.selectFrom('contacts as c');
   if (params.company) {
     // Written exactly as the contacts_company index expression so the index serves it.
     where = where.where(sql<boolean>`lower(c.company) = lower(${params.company})`);
@@ -97,23 +93,20 @@ export async function listContacts(
   };
 }
 
-export async function getContact(db: Db, clock: Clock, id: string): Promise<ContactT> {
-  const row = await db
+export async function getContact(ctx: Ctx, id: string): Promise<ContactT> {
+  const row = await ctx.db
     .selectFrom('contacts as c')
     .selectAll('c')
-    .select(computedColumns(clock.now()))
+    .select(computedColumns(ctx.clock.now()))
     .where('c.id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('contact', id);
   return presentContact(row);
 }
 
-export async function getContactWithActivity(
-  db: Db,
-  clock: Clock,
-  id: string,
-): Promise<ContactWithActivityT> {
-  const contact = await getContact(db, clock, id);
+export async function getContactWithActivity(ctx: Ctx, id: string): Promise<ContactWithActivityT> {
+  const { db } = ctx;
+  const contact = await getContact(ctx, id);
   const tickets = await db
     .selectFrom('tickets')
     .select(['id', 'subject', 'status', 'priority', 'created_at'])
@@ -150,8 +143,8 @@ export async function getContactWithActivity(
 }
 
 /** 409 when another contact already has this (lower-cased) email. */
-async function assertEmailFree(trx: Db, email: string, exceptId?: string): Promise<void> {
-  let query = trx.selectFrom('contacts').select('id').where('email', '=', email);
+async function assertEmailFree(db: Db, email: string, exceptId?: string): Promise<void> {
+  let query = db.selectFrom('contacts').select('id').where('email', '=', email);
   if (exceptId) query = query.where('id', '!=', exceptId);
   const taken = await query.executeTakeFirst();
   if (taken) {
@@ -159,63 +152,54 @@ async function assertEmailFree(trx: Db, email: string, exceptId?: string): Promi
   }
 }
 
-export async function createContact(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
-  input: ContactCreateInput,
-): Promise<ContactT> {
-  const nowDate = clock.now();
+export async function createContact(ctx: Ctx, input: ContactCreateInput): Promise<ContactT> {
+  const nowDate = ctx.clock.now();
   const now = nowDate.toISOString();
   // Stored in the one fixed-width form, so text comparison stays time comparison.
   const lastSeenAt = input.lastSeenAt ? new Date(input.lastSeenAt).toISOString() : null;
   if (lastSeenAt && lastSeenAt > now) {
     throw invalidField('lastSeenAt', 'must not be in the future');
   }
-  const id = newId('contact', clock);
-  await transact(db, async (trx) => {
+  const id = newId('contact', ctx.clock);
+  await inTransaction(ctx, async (tx) => {
+    const { db } = tx;
     // Checked first to name the existing contact; the UNIQUE constraint still backs it (409).
-    await assertEmailFree(trx, input.email);
+    await assertEmailFree(db, input.email);
     const fields = {
       id,
       name: input.name ?? null,
       email: input.email,
       company: input.company ?? null,
     };
-    await trx
+    await db
       .insertInto('contacts')
       .values({ ...fields, last_seen_at: lastSeenAt, created_at: now, updated_at: now })
       .execute();
-    await indexContact(trx, fields);
-    await recordEvent(trx, clock, actor, {
+    await indexContact(db, fields);
+    await recordEvent(tx, {
       type: 'contact.created',
       resourceType: 'contact',
       resourceId: id,
-      data: { contact: await getContact(trx, clock, id) },
+      data: { contact: await getContact(tx, id) },
     });
   });
-  return getContact(db, clock, id);
+  return getContact(ctx, id);
 }
 
-export async function updateContact(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
-  id: string,
-  patch: ContactPatchInput,
-): Promise<ContactT> {
-  const now = clock.now().toISOString();
-  await transact(db, async (trx) => {
-    const current = await trx
+export async function updateContact(ctx: Ctx, id: string, patch: ContactPatchInput): Promise<ContactT> {
+  const now = ctx.clock.now().toISOString();
+  await inTransaction(ctx, async (tx) => {
+    const { db } = tx;
+    const current = await db
       .selectFrom('contacts')
       .select(['id', 'email', 'name', 'company'])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!current) throw notFound('contact', id);
     if (patch.email !== undefined && patch.email !== current.email) {
-      await assertEmailFree(trx, patch.email, id);
+      await assertEmailFree(db, patch.email, id);
     }
-    await trx
+    await db
       .updateTable('contacts')
       .set({
         updated_at: now,
@@ -225,8 +209,8 @@ export async function updateContact(
       })
       .where('id', '=', id)
       .execute();
-    const after = await getContact(trx, clock, id);
-    const changes = await recordUpdated(trx, clock, actor, {
+    const after = await getContact(tx, id);
+    const changes = await recordUpdated(tx, {
       resourceType: 'contact',
       resourceId: id,
       key: 'contact',
@@ -234,18 +218,19 @@ export async function updateContact(
       after,
       fields: ['email', 'name', 'company'],
     });
-    if (changes.length > 0) await reindexContact(trx, after);
+    if (changes.length > 0) await reindexContact(db, after);
   });
-  return getContact(db, clock, id);
+  return getContact(ctx, id);
 }
 
 /**
  * Deletes a contact that nothing references. Tickets and conversations keep their contact, so
  * while any exist the delete is a 409 saying how many (delete or merge them away first).
  */
-export async function deleteContact(db: Db, clock: Clock, actor: Actor, id: string): Promise<void> {
-  await transact(db, async (trx) => {
-    const row = await trx
+export async function deleteContact(ctx: Ctx, id: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const { db } = tx;
+    const row = await db
       .selectFrom('contacts as c')
       .select([
         sql<number>`(select count(*) from tickets t where t.contact_id = c.id)`.as('tickets'),
@@ -263,13 +248,47 @@ export async function deleteContact(db: Db, clock: Clock, actor: Actor, id: stri
         { tickets: row.tickets, conversations: row.conversations },
       );
     }
-    await trx.deleteFrom('contacts').where('id', '=', id).execute();
-    await unindexContact(trx, id);
-    await recordEvent(trx, clock, actor, {
+    await db.deleteFrom('contacts').where('id', '=', id).execute();
+    await unindexContact(db, id);
+    await recordEvent(tx, {
       type: 'contact.deleted',
       resourceType: 'contact',
       resourceId: id,
       data: { contactId: id },
     });
   });
+}
+
+/** Links to the contact with this (lower-cased) email, creating it if there is none. */
+export async function findOrCreateContact(ctx: Ctx, email: string, now: string): Promise<ContactRow> {
+  const existing = await ctx.db.selectFrom('contacts').selectAll().where('email', '=', email).executeTakeFirst();
+  if (existing) return existing;
+  const row: ContactRow = {
+    id: newId('contact', ctx.clock),
+    name: null,
+    email,
+    company: null,
+    last_seen_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await ctx.db.insertInto('contacts').values(row).execute();
+  await indexContact(ctx.db, row);
+  await recordEvent(ctx, {
+    type: 'contact.created',
+    resourceType: 'contact',
+    resourceId: row.id,
+    data: { contact: { id: row.id, name: null, email, company: null, createdAt: now } },
+  });
+  return row;
+}
+
+/** Every customer message, ticket or conversation from a contact moves its lastSeenAt. */
+export async function markContactSeen(db: Db, contactId: string, now: string): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set({ last_seen_at: now })
+    .where('id', '=', contactId)
+    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', now)]))
+    .execute();
 }

@@ -1,25 +1,21 @@
-import { assertProjectUsable } from '../projects/projects.usable.ts';
+// Conversations: cross-channel threads that integrations push in, and their conversion into a
+// ticket.
+import { type Updateable, sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import { type Kysely, type Updateable, sql } from 'kysely';
 import { toFtsQuery } from '../../../db/fts.ts';
-import type {
-  ConversationRow,
-  ConversationsTable,
-  Database,
-  MessageRow,
-} from '../../../db/schema.ts';
-import type { Auth } from '../auth/principal.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
-import { conflict, notFound } from '../../core/errors.ts';
-import type { ListMeta } from '../../http/route.ts';
-import { newId } from '../../core/ids.ts';
-import { findOrCreateContact, markContactSeen } from '../contacts/contacts.links.ts';
-import { presentMessage } from '../tickets/messages.presenter.ts';
+import type { ConversationRow, ConversationsTable, Db, MessageRow } from '../../../db/schema.ts';
+import type { ListPage } from '../../../common/contract/base.ts';
 import type { MessageT, TicketT } from '../../../common/contract/tickets.ts';
-import { appendToSearch, recordTicketCreated } from '../tickets/tickets.changes.ts';
-import { type Actor, apiKeyActor, recordEvent } from '../events/events.record.ts';
-import { getTicket } from '../tickets/tickets.presenter.ts';
-import { insertTicket } from '../tickets/tickets.service.ts';
+import { nowIso } from '../../core/clock.ts';
+import { conflict, notFound } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { type Ctx, inTransaction } from '../context.ts';
+import { findOrCreateContact, markContactSeen } from '../contacts/contacts.service.ts';
+import { recordEvent } from '../events/events.record.ts';
+import { assertProjectUsable } from '../projects/projects.service.ts';
+import { appendToSearch, insertTicket, recordTicketCreated } from '../tickets/tickets.changes.ts';
+import { presentMessage } from '../tickets/tickets.presenter.ts';
+import { getTicket } from '../tickets/tickets.read.ts';
 import type {
   ConversationConvertInput,
   ConversationCreateInput,
@@ -29,9 +25,7 @@ import type {
   ConversationT,
   ConversationWithMessagesT,
 } from '../../../common/contract/conversations.ts';
-import { transact } from '../../../db/transact.ts';
 
-type Db = Kysely<Database>;
 type ConversationUpdate = Updateable<ConversationsTable>;
 
 /** Messages copied per INSERT when a conversation becomes a ticket (8 parameters each). */
@@ -59,9 +53,10 @@ const sortColumns = {
 } as const;
 
 export async function listConversations(
-  db: Db,
+  ctx: Ctx,
   params: ConversationListParams,
-): Promise<{ data: ConversationT[]; meta: ListMeta }> {
+): Promise<ListPage<ConversationT>> {
+  const { db } = ctx;
   let where = db.selectFrom('conversations');
   if (params.channel) where = where.where('channel', 'in', params.channel);
   if (params.status) where = where.where('status', 'in', params.status);
@@ -103,7 +98,8 @@ async function findConversation(db: Db, id: string): Promise<ConversationRow> {
   return row;
 }
 
-export async function getConversation(db: Db, id: string): Promise<ConversationT> {
+export async function getConversation(ctx: Ctx, id: string): Promise<ConversationT> {
+  const { db } = ctx;
   return presentConversation(await findConversation(db, id));
 }
 
@@ -118,25 +114,24 @@ function threadOf(db: Db, conversationId: string): Promise<MessageRow[]> {
 }
 
 export async function getConversationWithMessages(
-  db: Db,
+  ctx: Ctx,
   id: string,
 ): Promise<ConversationWithMessagesT> {
-  const conversation = await getConversation(db, id);
+  const { db } = ctx;
+  const conversation = await getConversation(ctx, id);
   const messages = await threadOf(db, id);
   return { ...conversation, messages: messages.map(presentMessage) };
 }
 
 /** Records conversation.created/updated with the conversation as it is now. */
 async function recordConversationEvent(
-  trx: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   type: 'conversation.created' | 'conversation.updated',
   id: string,
   changes?: string[],
 ): Promise<void> {
-  const conversation = await getConversation(trx, id);
-  await recordEvent(trx, clock, actor, {
+  const conversation = await getConversation(ctx, id);
+  await recordEvent(ctx, {
     type,
     resourceType: 'conversation',
     resourceId: id,
@@ -144,8 +139,8 @@ async function recordConversationEvent(
   });
 }
 
-function recordMessageCreated(trx: Db, clock: Clock, actor: Actor, row: MessageRow) {
-  return recordEvent(trx, clock, actor, {
+function recordMessageCreated(ctx: Ctx, row: MessageRow) {
+  return recordEvent(ctx, {
     type: 'message.created',
     resourceType: 'message',
     resourceId: row.id,
@@ -155,15 +150,14 @@ function recordMessageCreated(trx: Db, clock: Clock, actor: Actor, row: MessageR
 
 /** Creates the conversation, its first inbound message and its search entry together. */
 export async function createConversation(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   input: ConversationCreateInput,
 ): Promise<ConversationT> {
-  const now = nowIso(clock);
-  const id = newId('conversation', clock);
-  await transact(db, async (trx) => {
-    const contact = await findOrCreateContact(trx, clock, actor, input.participantEmail, now);
+  const now = nowIso(ctx.clock);
+  const id = newId('conversation', ctx.clock);
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
+    const contact = await findOrCreateContact(tx, input.participantEmail, now);
     await markContactSeen(trx, contact.id, now);
     const { seq } = await trx
       .insertInto('conversations')
@@ -183,7 +177,7 @@ export async function createConversation(
       .returning('seq')
       .executeTakeFirstOrThrow();
     const first: MessageRow = {
-      id: newId('message', clock),
+      id: newId('message', ctx.clock),
       ticket_id: null,
       conversation_id: id,
       body: input.body,
@@ -197,21 +191,20 @@ export async function createConversation(
       .insertInto('conversation_fts')
       .values({ rowid: seq, subject: input.subject, messages: input.body })
       .execute();
-    await recordConversationEvent(trx, clock, actor, 'conversation.created', id);
-    await recordMessageCreated(trx, clock, actor, first);
+    await recordConversationEvent(tx, 'conversation.created', id);
+    await recordMessageCreated(tx, first);
   });
-  return getConversation(db, id);
+  return getConversation(ctx, id);
 }
 
 export async function updateConversation(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   id: string,
   patch: ConversationPatchInput,
 ): Promise<ConversationT> {
-  const now = nowIso(clock);
-  await transact(db, async (trx) => {
+  const now = nowIso(ctx.clock);
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     const current = await findConversation(trx, id);
     const changes: ConversationUpdate = { updated_at: now };
     if (patch.status !== undefined) changes.status = patch.status;
@@ -229,10 +222,10 @@ export async function updateConversation(
       ...(patch.subject !== undefined && patch.subject !== current.subject ? ['subject'] : []),
     ];
     if (changed.length > 0) {
-      await recordConversationEvent(trx, clock, actor, 'conversation.updated', id, changed);
+      await recordConversationEvent(tx, 'conversation.updated', id, changed);
     }
   });
-  return getConversation(db, id);
+  return getConversation(ctx, id);
 }
 
 /**
@@ -240,23 +233,21 @@ export async function updateConversation(
  * archived conversation and moves the contact's lastSeenAt; an agent message changes neither.
  */
 export async function addConversationMessage(
-  db: Db,
-  clock: Clock,
-  auth: Auth,
+  ctx: Ctx,
   conversationId: string,
   input: ConversationMessageInput,
 ): Promise<MessageT> {
-  const now = nowIso(clock);
-  const actor = apiKeyActor(auth);
-  const message = await transact(db, async (trx) => {
+  const now = nowIso(ctx.clock);
+  const message = await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     const conversation = await findConversation(trx, conversationId);
     const row: MessageRow = {
-      id: newId('message', clock),
+      id: newId('message', ctx.clock),
       ticket_id: null,
       conversation_id: conversationId,
       body: input.body,
       sender: input.sender,
-      author_id: input.sender === 'agent' ? auth.userId : conversation.contact_id,
+      author_id: input.sender === 'agent' ? ctx.actor.userId : conversation.contact_id,
       internal: 0,
       created_at: now,
     };
@@ -275,9 +266,9 @@ export async function addConversationMessage(
       .set((eb) => ({ message_count: eb('message_count', '+', 1) }))
       .where('id', '=', conversationId)
       .execute();
-    await recordMessageCreated(trx, clock, actor, row);
+    await recordMessageCreated(tx, row);
     if (conversation.status === 'archived' && changes.status === 'active') {
-      await recordConversationEvent(trx, clock, actor, 'conversation.updated', conversationId, [
+      await recordConversationEvent(tx, 'conversation.updated', conversationId, [
         'status',
       ]);
     }
@@ -293,14 +284,13 @@ export async function addConversationMessage(
  * reply already in the conversation counts as the first response.
  */
 export async function convertToTicket(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   conversationId: string,
   input: ConversationConvertInput,
 ): Promise<TicketT> {
-  const now = nowIso(clock);
-  const ticketId = await transact(db, async (trx) => {
+  const now = nowIso(ctx.clock);
+  const ticketId = await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     const conversation = await findConversation(trx, conversationId);
     if (conversation.ticket_id !== null) {
       throw conflict(
@@ -313,8 +303,7 @@ export async function convertToTicket(
     const [first, ...rest] = thread;
     const firstResponse = thread.find((m) => m.sender === 'agent' && m.internal === 0);
     const id = await insertTicket(
-      trx,
-      clock,
+      tx,
       {
         subject: conversation.subject,
         description: first?.body ?? conversation.subject,
@@ -328,7 +317,7 @@ export async function convertToTicket(
       now,
     );
     const copies: MessageRow[] = thread.map((m) => ({
-      id: newId('message', clock),
+      id: newId('message', ctx.clock),
       ticket_id: id,
       conversation_id: null,
       body: m.body,
@@ -348,11 +337,11 @@ export async function convertToTicket(
       .set({ ticket_id: id, updated_at: now })
       .where('id', '=', conversationId)
       .execute();
-    await recordTicketCreated(trx, clock, actor, id, copies);
-    await recordConversationEvent(trx, clock, actor, 'conversation.updated', conversationId, [
+    await recordTicketCreated(tx, id, copies);
+    await recordConversationEvent(tx, 'conversation.updated', conversationId, [
       'ticketId',
     ]);
     return id;
   });
-  return getTicket(db, clock, ticketId);
+  return getTicket(ctx, ticketId);
 }

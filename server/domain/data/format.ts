@@ -44,6 +44,7 @@ const localKeys: Partial<Record<ExportTable, readonly string[]>> = {
   tickets: ['seq'],
   conversations: ['seq'],
   events: ['seq'],
+  webhooks: ['since_seq'],
   webhook_deliveries: ['seq'],
   webhook_attempts: ['id'],
 };

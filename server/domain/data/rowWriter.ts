@@ -38,7 +38,7 @@ const references: Partial<Record<ExportTable, readonly string[]>> = {
   conversations: ['contact_id'],
   messages: ['author_id'],
   ticket_tags: ['tag_id'],
-  events: ['actor_id', 'resource_id'],
+  events: ['actor_id', 'actor_user_id', 'resource_id'],
 };
 
 const constraintReasons: Record<string, string> = {

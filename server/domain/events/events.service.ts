@@ -1,14 +1,12 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import type { Database } from '../../../db/schema.ts';
-import type { Clock } from '../../core/clock.ts';
+import type { Db } from '../../../db/schema.ts';
 import { invalidField, notFound } from '../../core/errors.ts';
-import type { ListMeta } from '../../http/route.ts';
-import { type Actor, type EventT, presentEvent, recordEvent } from './events.record.ts';
-import type { EventListParams } from '../../../common/contract/events.ts';
-import { transact } from '../../../db/transact.ts';
-
-type Db = Kysely<Database>;
+import type { CustomEventInput, EventListParams, EventT } from '../../../common/contract/events.ts';
+import type { ListPage } from '../../../common/contract/base.ts';
+import { type Ctx, inTransaction } from '../context.ts';
+import { presentEvent } from './events.presenter.ts';
+import { recordEvent } from './events.record.ts';
 
 /** The seq of an event id, or a 400 naming `field` when there is no such event. */
 export async function seqOf(db: Db, eventId: string, field: string): Promise<number> {
@@ -26,10 +24,8 @@ export function typeCondition(patterns: readonly string[]) {
   return sql<boolean>`(${sql.join(parts, sql` or `)})`;
 }
 
-export async function listEvents(
-  db: Db,
-  params: EventListParams,
-): Promise<{ data: EventT[]; meta: ListMeta }> {
+export async function listEvents(ctx: Ctx, params: EventListParams): Promise<ListPage<EventT>> {
+  const { db } = ctx;
   let where = db.selectFrom('events');
   if (params.type) where = where.where(typeCondition(params.type));
   if (params.resourceId) where = where.where('resource_id', '=', params.resourceId);
@@ -44,23 +40,18 @@ export async function listEvents(
   return { data: rows.map(presentEvent), meta: { total, limit: params.limit, offset: params.offset } };
 }
 
-export async function getEvent(db: Db, id: string): Promise<EventT> {
-  const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+export async function getEvent(ctx: Ctx, id: string): Promise<EventT> {
+  const row = await ctx.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('event', id);
   return presentEvent(row);
 }
 
 /** `custom.*` events let integrations trigger workflows and webhooks. */
-export async function createCustomEvent(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
-  input: { type: string; data: Record<string, unknown> },
-): Promise<EventT> {
+export async function createCustomEvent(ctx: Ctx, input: CustomEventInput): Promise<EventT> {
   const size = Buffer.byteLength(JSON.stringify(input.data));
   if (size > 64 * 1024) throw invalidField('data', `must be at most 64 KiB of JSON (got ${size} bytes)`);
-  const id = await transact(db, (trx) =>
-    recordEvent(trx, clock, actor, { type: input.type, resourceType: 'custom', resourceId: null, data: input.data }),
+  const id = await inTransaction(ctx, (tx) =>
+    recordEvent(tx, { type: input.type, resourceType: 'custom', resourceId: null, data: input.data }),
   );
-  return getEvent(db, id);
+  return getEvent(ctx, id);
 }

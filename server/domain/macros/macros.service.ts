@@ -1,15 +1,15 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import type { Database, MacroRow } from '../../../db/schema.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
+import type { Db, MacroRow } from '../../../db/schema.ts';
+import { nowIso } from '../../core/clock.ts';
 import { AppError, invalidField, notFound } from '../../core/errors.ts';
-import type { ListMeta } from '../../http/route.ts';
+import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
 import { escapeLike } from '../../../db/queries/like.ts';
-import { getTicket } from '../tickets/tickets.presenter.ts';
-import { applyTicketChanges, insertTicketMessage, loadTicket } from '../tickets/tickets.changes.ts';
+import { applyTicketChanges, insertTicketMessage } from '../tickets/tickets.changes.ts';
+import { getTicket, loadTicket } from '../tickets/tickets.read.ts';
 import type { TicketT } from '../../../common/contract/tickets.ts';
-import { assertAssignable } from '../users/users.assignable.ts';
+import { assertAssignable } from '../users/users.service.ts';
 import type {
   MacroActionsT,
   MacroCreateInput,
@@ -18,10 +18,8 @@ import type {
   MacroT,
 } from '../../../common/contract/macros.ts';
 import { macroValues, renderTemplate } from '../../../common/rules/macros.ts';
-import { type Actor, recordEvent, recordUpdated } from '../events/events.record.ts';
-import { transact } from '../../../db/transact.ts';
-
-type Db = Kysely<Database>;
+import { recordEvent, recordUpdated } from '../events/events.record.ts';
+import { type Ctx, inTransaction } from '../context.ts';
 
 export function presentMacro(row: MacroRow): MacroT {
   return {
@@ -55,9 +53,10 @@ const sortColumns = {
 } as const;
 
 export async function listMacros(
-  db: Db,
+  ctx: Ctx,
   params: MacroListParams,
-): Promise<{ data: MacroT[]; meta: ListMeta }> {
+): Promise<ListPage<MacroT>> {
+  const { db } = ctx;
   let where = db.selectFrom('macros');
   if (params.search) {
     where = where.where(sql<boolean>`name like ${`%${escapeLike(params.search)}%`} escape '\\'`);
@@ -79,31 +78,31 @@ async function findMacro(db: Db, id: string): Promise<MacroRow | undefined> {
   return db.selectFrom('macros').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function getMacro(db: Db, id: string): Promise<MacroT> {
+export async function getMacro(ctx: Ctx, id: string): Promise<MacroT> {
+  const { db } = ctx;
   const row = await findMacro(db, id);
   if (!row) throw notFound('macro', id);
   return presentMacro(row);
 }
 
 export async function createMacro(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   input: MacroCreateInput,
 ): Promise<MacroT> {
-  const now = nowIso(clock);
+  const now = nowIso(ctx.clock);
   const row: MacroRow = {
-    id: newId('macro', clock),
+    id: newId('macro', ctx.clock),
     name: input.name,
     body: input.body,
     actions: serializeActions(input.actions),
     created_at: now,
     updated_at: now,
   };
-  await transact(db, async (trx) => {
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     await assertActionsUsable(trx, input.actions);
     await trx.insertInto('macros').values(row).execute();
-    await recordEvent(trx, clock, actor, {
+    await recordEvent(tx, {
       type: 'macro.created',
       resourceType: 'macro',
       resourceId: row.id,
@@ -118,20 +117,19 @@ export async function createMacro(
  * whole, as stored); a patch that changes nothing records no event.
  */
 export async function updateMacro(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   id: string,
   patch: MacroPatchInput,
 ): Promise<MacroT> {
-  return transact(db, async (trx) => {
+  return inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     const current = await findMacro(trx, id);
     if (!current) throw notFound('macro', id);
     if (patch.actions) await assertActionsUsable(trx, patch.actions);
     await trx
       .updateTable('macros')
       .set({
-        updated_at: nowIso(clock),
+        updated_at: nowIso(ctx.clock),
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(patch.body !== undefined ? { body: patch.body } : {}),
         ...(patch.actions !== undefined ? { actions: serializeActions(patch.actions) } : {}),
@@ -141,7 +139,7 @@ export async function updateMacro(
     const updated = await findMacro(trx, id);
     if (!updated) throw notFound('macro', id);
     const macro = presentMacro(updated);
-    await recordUpdated(trx, clock, actor, {
+    await recordUpdated(tx, {
       resourceType: 'macro',
       resourceId: id,
       key: 'macro',
@@ -154,11 +152,12 @@ export async function updateMacro(
 }
 
 /** Deletes a macro; macro.deleted carries it as it was (replies posted with it stay). */
-export async function deleteMacro(db: Db, clock: Clock, actor: Actor, id: string): Promise<void> {
-  await transact(db, async (trx) => {
-    const macro = await getMacro(trx, id);
+export async function deleteMacro(ctx: Ctx, id: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
+    const macro = await getMacro(tx, id);
     await trx.deleteFrom('macros').where('id', '=', id).execute();
-    await recordEvent(trx, clock, actor, {
+    await recordEvent(tx, {
       type: 'macro.deleted',
       resourceType: 'macro',
       resourceId: id,
@@ -168,78 +167,48 @@ export async function deleteMacro(db: Db, clock: Clock, actor: Actor, id: string
 }
 
 /**
- * Runs a macro on a ticket in one transaction: posts the rendered body as the calling agent's
- * reply (with the reply rules of insertTicketMessage), then applies its actions (with the rules
- * of applyTicketChanges). Any failure, such as an assignee deactivated since the macro was
- * saved, rolls back both: the ticket gets no reply and no change.
+ * Runs a macro on a ticket: posts the rendered body as the acting agent's reply (with the reply
+ * rules of insertTicketMessage), then applies its actions (with the rules of
+ * applyTicketChanges), in one transaction (the caller's, when it has one: a workflow's). Any
+ * failure, such as an assignee deactivated since the macro was saved, rolls back both: the
+ * ticket gets no reply and no change. An actor with no user (a workflow) writes a reply authored
+ * by no one, signed "LocalDesk", and `assignTo: "me"` is skipped. `field` names the input a
+ * rejected macro is reported against.
  */
-export async function applyMacro(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
-  agentUserId: string,
-  ticketId: string,
-  macroId: string,
-): Promise<TicketT> {
-  await transact(db, (trx) =>
-    applyMacroIn(trx, clock, actor, agentUserId, ticketId, macroId, 'macroId'),
-  );
-  return getTicket(db, clock, ticketId);
-}
+export async function applyMacro(ctx: Ctx, ticketId: string, macroId: string, field = 'macroId'): Promise<TicketT> {
+  const agentUserId = ctx.actor.userId;
+  const now = nowIso(ctx.clock);
+  await inTransaction(ctx, async (tx) => {
+    const { db } = tx;
+    const ticket = await loadTicket(db, ticketId);
+    const macro = await findMacro(db, macroId);
+    if (!macro) throw invalidField(field, `no macro ${macroId}`);
+    const actions = presentMacro(macro).actions;
+    const assignedTo = actions.assignTo === 'me' ? (agentUserId ?? undefined) : actions.assignTo;
 
-/**
- * The macro run inside the caller's transaction (the route's, or a workflow's). `agentUserId`
- * is the agent it runs for; a workflow has none: its reply is authored by no user, signed
- * "LocalDesk", and `assignTo: "me"` is skipped. `field` names the input a rejected action is
- * reported against.
- */
-export async function applyMacroIn(
-  trx: Db,
-  clock: Clock,
-  actor: Actor,
-  agentUserId: string | null,
-  ticketId: string,
-  macroId: string,
-  field: string,
-): Promise<void> {
-  const now = nowIso(clock);
-  const ticket = await loadTicket(trx, ticketId);
-  const macro = await findMacro(trx, macroId);
-  if (!macro) throw invalidField(field, `no macro ${macroId}`);
-  const actions = presentMacro(macro).actions;
-  const assignedTo = actions.assignTo === 'me' ? (agentUserId ?? undefined) : actions.assignTo;
-
-  const contact = await trx
-    .selectFrom('contacts')
-    .select(['name', 'email'])
-    .where('id', '=', ticket.contact_id)
-    .executeTakeFirstOrThrow();
-  const agent = agentUserId
-    ? await trx.selectFrom('users').select('name').where('id', '=', agentUserId).executeTakeFirstOrThrow()
-    : { name: 'LocalDesk' };
-  const body = renderTemplate(macro.body, macroValues({ contact, ticket: { id: ticket.id }, agent }));
-  await insertTicketMessage(
-    trx,
-    clock,
-    actor,
-    ticket,
-    { body, sender: 'agent', internal: false, authorId: agentUserId },
-    now,
-  );
-  // Reloaded: the reply has just moved firstResponseAt and updatedAt.
-  await applyTicketChanges(
-    trx,
-    clock,
-    actor,
-    await loadTicket(trx, ticketId),
-    { status: actions.status, priority: actions.priority, addTags: actions.addTags, assignedTo },
-    now,
-  ).catch((err: unknown) => {
-    // The caller named only the macro: a rejected action is a problem of that macro.
-    if (err instanceof AppError && err.code === 'BAD_REQUEST') {
-      throw invalidField(field, `macro ${macroId} could not be applied: ${err.message}`);
-    }
-    throw err;
+    const contact = await db
+      .selectFrom('contacts')
+      .select(['name', 'email'])
+      .where('id', '=', ticket.contact_id)
+      .executeTakeFirstOrThrow();
+    const agent = agentUserId
+      ? await db.selectFrom('users').select('name').where('id', '=', agentUserId).executeTakeFirstOrThrow()
+      : { name: 'LocalDesk' };
+    const body = renderTemplate(macro.body, macroValues({ contact, ticket: { id: ticket.id }, agent }));
+    await insertTicketMessage(tx, ticket, { body, sender: 'agent', internal: false, authorId: agentUserId }, now);
+    // Reloaded: the reply has just moved firstResponseAt and updatedAt.
+    await applyTicketChanges(
+      tx,
+      await loadTicket(db, ticketId),
+      { status: actions.status, priority: actions.priority, addTags: actions.addTags, assignedTo },
+      now,
+    ).catch((err: unknown) => {
+      // The caller named only the macro: a rejected action is a problem of that macro.
+      if (err instanceof AppError && err.code === 'BAD_REQUEST') {
+        throw invalidField(field, `macro ${macroId} could not be applied: ${err.message}`);
+      }
+      throw err;
+    });
   });
+  return getTicket(ctx, ticketId);
 }
-

@@ -1,11 +1,12 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import type { Database, ProjectRow, ProjectsTable } from '../../../db/schema.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
+import type { Db, ProjectRow, ProjectsTable } from '../../../db/schema.ts';
+import { nowIso } from '../../core/clock.ts';
 import { conflict, invalidField, notFound } from '../../core/errors.ts';
-import type { ListMeta } from '../../http/route.ts';
+import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
-import { type Actor, recordEvent, recordUpdated } from '../events/events.record.ts';
+import { recordEvent, recordUpdated } from '../events/events.record.ts';
+import { type Ctx, inTransaction } from '../context.ts';
 import {
   type ProjectCreateInput,
   type ProjectListParams,
@@ -13,9 +14,6 @@ import {
   type ProjectT,
   slugMaxLength,
 } from '../../../common/contract/projects.ts';
-import { transact } from '../../../db/transact.ts';
-
-type Db = Kysely<Database>;
 
 export function presentProject(row: ProjectRow): ProjectT {
   return {
@@ -45,9 +43,10 @@ export function slugify(name: string): string {
 }
 
 export async function listProjects(
-  db: Db,
+  ctx: Ctx,
   params: ProjectListParams,
-): Promise<{ data: ProjectT[]; meta: ListMeta }> {
+): Promise<ListPage<ProjectT>> {
+  const { db } = ctx;
   let where = db.selectFrom('projects');
   if (params.active !== undefined) where = where.where('active', '=', params.active ? 1 : 0);
   const total = await countRows(where);
@@ -65,7 +64,8 @@ export async function listProjects(
   return { data: rows.map(presentProject), meta: { total, limit: params.limit, offset: params.offset } };
 }
 
-export async function getProject(db: Db, id: string): Promise<ProjectT> {
+export async function getProject(ctx: Ctx, id: string): Promise<ProjectT> {
+  const { db } = ctx;
   const row = await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('project', id);
   return presentProject(row);
@@ -84,9 +84,7 @@ async function assertSlugFree(trx: Db, slug: string, derived: boolean, exceptId?
 }
 
 export async function createProject(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   input: ProjectCreateInput,
 ): Promise<ProjectT> {
   const derived = input.slug === undefined;
@@ -94,19 +92,20 @@ export async function createProject(
   if (slug === '') {
     throw invalidField('slug', 'the name has no ASCII letter or digit to derive a slug from: give a slug');
   }
-  const now = nowIso(clock);
+  const now = nowIso(ctx.clock);
   const row: ProjectRow = {
-    id: newId('project', clock),
+    id: newId('project', ctx.clock),
     name: input.name,
     slug,
     active: input.active ? 1 : 0,
     created_at: now,
     updated_at: now,
   };
-  await transact(db, async (trx) => {
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     await assertSlugFree(trx, slug, derived);
     await trx.insertInto('projects').values(row).execute();
-    await recordEvent(trx, clock, actor, {
+    await recordEvent(tx, {
       type: 'project.created',
       resourceType: 'project',
       resourceId: row.id,
@@ -122,26 +121,32 @@ export async function createProject(
  * the fields whose value changed; a patch that changes nothing records no event.
  */
 export async function updateProject(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   id: string,
   patch: ProjectPatchInput,
 ): Promise<ProjectT> {
-  await transact(db, async (trx) => {
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     const current = await trx.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
     if (!current) throw notFound('project', id);
     if (patch.slug !== undefined) await assertSlugFree(trx, patch.slug, false, id);
 
-    const changes: Partial<ProjectsTable> = { updated_at: nowIso(clock) };
+    const changes: Partial<ProjectsTable> = { updated_at: nowIso(ctx.clock) };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.slug !== undefined) changes.slug = patch.slug;
     if (patch.active !== undefined) changes.active = patch.active ? 1 : 0;
     await trx.updateTable('projects').set(changes).where('id', '=', id).execute();
 
     const before = presentProject(current);
-    const after = await getProject(trx, id);
-    await recordUpdated(trx, clock, actor, { resourceType: 'project', resourceId: id, key: 'project', before, after });
+    const after = await getProject(tx, id);
+    await recordUpdated(tx, { resourceType: 'project', resourceId: id, key: 'project', before, after });
   });
-  return getProject(db, id);
+  return getProject(ctx, id);
+}
+
+/** Tickets can be filed only under an existing, active project; `field` names the input. */
+export async function assertProjectUsable(db: Db, projectId: string, field = 'projectId'): Promise<void> {
+  const project = await db.selectFrom('projects').select(['id', 'active']).where('id', '=', projectId).executeTakeFirst();
+  if (!project) throw invalidField(field, `no project ${projectId}`);
+  if (!project.active) throw invalidField(field, `project ${projectId} is archived (inactive)`);
 }

@@ -1,9 +1,10 @@
 // Ranked full-text search over the FTS5 indexes of tickets, conversations and contacts.
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { searchWords, toFtsQuery } from '../../../db/fts.ts';
 import { countFtsMatches } from '../../../db/queries/ftsCount.ts';
 import { bestSnippet, foldWord, snippetHtml } from './snippet.ts';
-import type { Database } from '../../../db/schema.ts';
+import type { Db } from '../../../db/schema.ts';
+import type { Ctx } from '../context.ts';
 import { type Scope, hasScope } from '../../../common/rules/scopes.ts';
 import { AppError } from '../../core/errors.ts';
 import {
@@ -15,8 +16,6 @@ import {
   searchTypeScopes,
   searchTypes,
 } from '../../../common/contract/search.ts';
-
-type Db = Kysely<Database>;
 
 /**
  * Ranking cost grows with the number of matches (bm25 reads each match's size: ~20 ms for a
@@ -80,7 +79,7 @@ async function rankedMatches<K extends string | number>(
       order by rowid desc limit ${tuning.rankPool})
     order by score, id desc limit ${limit}`.execute(db);
 
-  // Snippets only for the hits shown, from their text read in one query (server/search/snippet.ts).
+  // Snippets only for the hits shown, from their text read in one query (snippet.ts).
   const ids = rows.map((row) => row.id);
   const texts = await sql<Record<string, string> & { id: number; owner: K }>`select rowid as id,
       ${sql.ref(index.owner)} as owner, ${sql.join(index.columns.map((c) => sql.ref(c)))}
@@ -230,10 +229,11 @@ export interface SearchInput {
 
 /** Ranked hits per type; text with no searchable word finds nothing (it is not an error). */
 export async function search(
-  db: Db,
+  ctx: Ctx,
   input: SearchInput,
   tuning: RankTuning = defaultTuning,
 ): Promise<SearchResultsT> {
+  const { db } = ctx;
   const match = toFtsQuery(input.q);
   const query = match ? { match, terms: new Set(searchWords(input.q).map(foldWord)) } : null;
   const { limit, types } = input;

@@ -1,12 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { Database, Priority, SlaPolicyRow } from '../../../db/schema.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
+import type { Db, Priority, SlaPolicyRow } from '../../../db/schema.ts';
+import { addMinutes, nowIso } from '../../core/clock.ts';
 import { notFound } from '../../core/errors.ts';
-import { type Actor, recordUpdated } from '../events/events.record.ts';
-import { transact } from '../../../db/transact.ts';
+import { recordUpdated } from '../events/events.record.ts';
+import { type Ctx, inTransaction } from '../context.ts';
 import { policyOrder, type SlaPolicyPutInput, type SlaPolicyT } from '../../../common/contract/sla.ts';
-
-type Db = Kysely<Database>;
 
 export function presentSlaPolicy(row: SlaPolicyRow): SlaPolicyT {
   return {
@@ -24,13 +21,14 @@ function asPriority(raw: string): Priority {
   return found;
 }
 
-export async function listSlaPolicies(db: Db): Promise<SlaPolicyT[]> {
-  const rows = await db.selectFrom('sla_policies').selectAll().execute();
+export async function listSlaPolicies(ctx: Ctx): Promise<SlaPolicyT[]> {
+  const rows = await ctx.db.selectFrom('sla_policies').selectAll().execute();
   const rank = (p: Priority) => policyOrder.indexOf(p);
   return rows.sort((a, b) => rank(a.priority) - rank(b.priority)).map(presentSlaPolicy);
 }
 
-export async function getSlaPolicy(db: Db, rawPriority: string): Promise<SlaPolicyT> {
+export async function getSlaPolicy(ctx: Ctx, rawPriority: string): Promise<SlaPolicyT> {
+  const { db } = ctx;
   const priority = asPriority(rawPriority);
   const row = await db
     .selectFrom('sla_policies')
@@ -49,26 +47,25 @@ export async function getSlaPolicy(db: Db, rawPriority: string): Promise<SlaPoli
  * again records no event.
  */
 export async function putSlaPolicy(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   rawPriority: string,
   input: SlaPolicyPutInput,
 ): Promise<SlaPolicyT> {
   const priority = asPriority(rawPriority);
-  return transact(db, async (trx) => {
-    const before = await getSlaPolicy(trx, priority);
+  return inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
+    const before = await getSlaPolicy(tx, priority);
     await trx
       .updateTable('sla_policies')
       .set({
         first_response_minutes: input.firstResponseMinutes,
         resolution_minutes: input.resolutionMinutes,
-        updated_at: nowIso(clock),
+        updated_at: nowIso(ctx.clock),
       })
       .where('priority', '=', priority)
       .execute();
-    const after = await getSlaPolicy(trx, priority);
-    await recordUpdated(trx, clock, actor, {
+    const after = await getSlaPolicy(tx, priority);
+    await recordUpdated(tx, {
       resourceType: 'sla_policy',
       resourceId: priority,
       key: 'slaPolicy',
@@ -78,4 +75,21 @@ export async function putSlaPolicy(
     });
     return after;
   });
+}
+
+/**
+ * Due times from the current policy of this priority, always counted from the ticket's
+ * creation (also after a priority change). Editing a policy applies to tickets created or
+ * re-prioritised afterwards; existing due times are not rewritten.
+ */
+export async function slaDueTimes(db: Db, priority: Priority, createdAt: string) {
+  const policy = await db
+    .selectFrom('sla_policies')
+    .select(['first_response_minutes', 'resolution_minutes'])
+    .where('priority', '=', priority)
+    .executeTakeFirstOrThrow();
+  return {
+    first_response_due_at: addMinutes(createdAt, policy.first_response_minutes),
+    resolution_due_at: addMinutes(createdAt, policy.resolution_minutes),
+  };
 }

@@ -1,16 +1,58 @@
+// The SLA rules of common/rules/sla.ts as SQL, for reads that judge many tickets at once (the
+// ticket list and its `sla` filter, the contact health tier, the desktop's warnings).
+// test/unit/slaRules.test.ts checks both definitions agree case by case. Timestamps are
+// fixed-width ISO strings, so text comparison is time comparison.
 import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../../../db/schema.ts';
+import { dueSoonMinutes } from '../../../common/rules/sla.ts';
+import { addMinutes } from '../../core/clock.ts';
+
+const col = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
 
 /**
- * Whether a ticket (table alias `alias`) has breached its SLA as of `now` — the one definition,
- * used by ticket reads and by the contact health tier alike, and evaluated at read time so it
- * turns true as time passes without any write.
+ * Whether ticket `alias` has breached its SLA as of `now`, evaluated at read time so it turns
+ * true as time passes without any write:
  * - first response: due time passed before the first agent reply (or, with no reply, before the
  *   ticket was resolved, or before now while it is still waiting);
  * - resolution: due time passed before the ticket was resolved (or before now while unresolved).
- * Timestamps are fixed-width ISO strings, so text comparison is time comparison.
  */
 export function slaBreachedSql(alias: string, now: string): RawBuilder<number> {
-  const col = (name: string) => sql.ref(`${alias}.${name}`);
-  return sql<number>`(coalesce(${col('first_response_at')}, ${col('resolved_at')}, ${now}) > ${col('first_response_due_at')}
-    or coalesce(${col('resolved_at')}, ${now}) > ${col('resolution_due_at')})`;
+  return sql<number>`(coalesce(${col(alias, 'first_response_at')}, ${col(alias, 'resolved_at')}, ${now}) > ${col(alias, 'first_response_due_at')}
+    or coalesce(${col(alias, 'resolved_at')}, ${now}) > ${col(alias, 'resolution_due_at')})`;
+}
+
+/** The next unmet due time of an open or pending ticket: its first response, then resolution. */
+export function nextDueSql(alias: string): RawBuilder<string> {
+  return sql<string>`(case when ${col(alias, 'first_response_at')} is null
+    then ${col(alias, 'first_response_due_at')} else ${col(alias, 'resolution_due_at')} end)`;
+}
+
+/** Open or pending, not breached, and the next due time within `dueSoonMinutes` of `now`. */
+export function slaDueSoonSql(alias: string, now: string): RawBuilder<number> {
+  return sql<number>`(${col(alias, 'status')} in ('open', 'pending') and not ${slaBreachedSql(alias, now)}
+    and ${nextDueSql(alias)} <= ${addMinutes(now, dueSoonMinutes)})`;
+}
+
+export interface DueTicket {
+  id: string;
+  subject: string;
+  target: 'First response' | 'Resolution';
+  dueAt: string;
+}
+
+/** Open and pending tickets whose next due time falls in (from, to]: about to breach. */
+export async function ticketsFallingDue(db: Db, from: string, to: string): Promise<DueTicket[]> {
+  const rows = await db
+    .selectFrom('tickets as t')
+    .select(['t.id', 't.subject', 't.first_response_at', nextDueSql('t').as('due_at')])
+    .where('t.status', 'in', ['open', 'pending'])
+    .where(nextDueSql('t'), '>', from)
+    .where(nextDueSql('t'), '<=', to)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    subject: r.subject,
+    target: r.first_response_at === null ? 'First response' : 'Resolution',
+    dueAt: r.due_at,
+  }));
 }

@@ -1,15 +1,14 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import type { Database, TagRow, TagsTable } from '../../../db/schema.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
+import type { Db, TagRow, TagsTable } from '../../../db/schema.ts';
+import { nowIso } from '../../core/clock.ts';
 import { conflict, notFound } from '../../core/errors.ts';
-import type { ListMeta } from '../../http/route.ts';
+import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
-import { type Actor, recordEvent, recordUpdated } from '../events/events.record.ts';
+import { recordEvent, recordUpdated } from '../events/events.record.ts';
+import { type Ctx, inTransaction } from '../context.ts';
 import type { TagCreateInput, TagListParams, TagPatchInput, TagT } from '../../../common/contract/tags.ts';
-import { transact } from '../../../db/transact.ts';
 
-type Db = Kysely<Database>;
 type TagReadRow = TagRow & { ticket_count: number };
 
 /** Tickets carrying tag `g`: served by the ticket_tags_tag index (tag_id first). */
@@ -32,7 +31,8 @@ const sortColumns = {
   ticketCount: sql`ticket_count`,
 } as const;
 
-export async function listTags(db: Db, params: TagListParams): Promise<{ data: TagT[]; meta: ListMeta }> {
+export async function listTags(ctx: Ctx, params: TagListParams): Promise<ListPage<TagT>> {
+  const { db } = ctx;
   let where = db.selectFrom('tags as g');
   // Names are stored lower-case and the search is lower-cased, so instr matches any case and
   // needs no LIKE escaping for `%` or `_`.
@@ -52,7 +52,8 @@ export async function listTags(db: Db, params: TagListParams): Promise<{ data: T
   return { data: rows.map(presentTag), meta: { total, limit: params.limit, offset: params.offset } };
 }
 
-export async function getTag(db: Db, id: string): Promise<TagT> {
+export async function getTag(ctx: Ctx, id: string): Promise<TagT> {
+  const { db } = ctx;
   const row = await db
     .selectFrom('tags as g')
     .selectAll('g')
@@ -75,8 +76,8 @@ async function assertNameFree(trx: Db, name: string, exceptId?: string): Promise
  * Records tag.created for a tag just inserted, in the caller's transaction: by POST /tags, or
  * implicitly when a ticket is tagged with a name no tag has yet (a new tag is on no ticket).
  */
-export async function recordTagCreated(trx: Db, clock: Clock, actor: Actor, row: TagRow): Promise<void> {
-  await recordEvent(trx, clock, actor, {
+export async function recordTagCreated(ctx: Ctx, row: TagRow): Promise<void> {
+  await recordEvent(ctx, {
     type: 'tag.created',
     resourceType: 'tag',
     resourceId: row.id,
@@ -84,19 +85,20 @@ export async function recordTagCreated(trx: Db, clock: Clock, actor: Actor, row:
   });
 }
 
-export async function createTag(db: Db, clock: Clock, actor: Actor, input: TagCreateInput): Promise<TagT> {
-  const now = nowIso(clock);
+export async function createTag(ctx: Ctx, input: TagCreateInput): Promise<TagT> {
+  const now = nowIso(ctx.clock);
   const row: TagRow = {
-    id: newId('tag', clock),
+    id: newId('tag', ctx.clock),
     name: input.name,
     color: input.color ?? null,
     created_at: now,
     updated_at: now,
   };
-  await transact(db, async (trx) => {
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     await assertNameFree(trx, input.name);
     await trx.insertInto('tags').values(row).execute();
-    await recordTagCreated(trx, clock, actor, row);
+    await recordTagCreated(tx, row);
   });
   return presentTag({ ...row, ticket_count: 0 });
 }
@@ -106,23 +108,22 @@ export async function createTag(db: Db, clock: Clock, actor: Actor, input: TagCr
  * tag.updated names the fields whose value changed; a patch that changes nothing records none.
  */
 export async function updateTag(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   id: string,
   patch: TagPatchInput,
 ): Promise<TagT> {
-  await transact(db, async (trx) => {
-    const before = await getTag(trx, id);
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
+    const before = await getTag(tx, id);
     if (patch.name !== undefined) await assertNameFree(trx, patch.name, id);
 
-    const changes: Partial<TagsTable> = { updated_at: nowIso(clock) };
+    const changes: Partial<TagsTable> = { updated_at: nowIso(ctx.clock) };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.color !== undefined) changes.color = patch.color;
     await trx.updateTable('tags').set(changes).where('id', '=', id).execute();
 
-    const after = await getTag(trx, id);
-    await recordUpdated(trx, clock, actor, {
+    const after = await getTag(tx, id);
+    await recordUpdated(tx, {
       resourceType: 'tag',
       resourceId: id,
       key: 'tag',
@@ -131,7 +132,7 @@ export async function updateTag(
       fields: ['name', 'color'],
     });
   });
-  return getTag(db, id);
+  return getTag(ctx, id);
 }
 
 /**
@@ -139,11 +140,12 @@ export async function updateTag(
  * tag.deleted carries the tag as it was (its name, and on how many tickets it was): once it is
  * gone, its id alone tells a listener nothing.
  */
-export async function deleteTag(db: Db, clock: Clock, actor: Actor, id: string): Promise<void> {
-  await transact(db, async (trx) => {
-    const tag = await getTag(trx, id);
+export async function deleteTag(ctx: Ctx, id: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
+    const tag = await getTag(tx, id);
     await trx.deleteFrom('tags').where('id', '=', id).execute();
-    await recordEvent(trx, clock, actor, {
+    await recordEvent(tx, {
       type: 'tag.deleted',
       resourceType: 'tag',
       resourceId: id,

@@ -1,29 +1,27 @@
 // Actions that touch many tickets in one transaction: bulk edit, merge and delete. Every ticket
 // change goes through applyTicketChanges, so these follow the same rules as PATCH.
-import type { Kysely } from 'kysely';
-import type { Database, MessageRow, TicketRow } from '../../../db/schema.ts';
-import { type Actor, recordEvent } from '../events/events.record.ts';
-import { presentMessage } from './messages.presenter.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
-import { type FieldError, badRequest, conflict, invalidField, notFound } from '../../core/errors.ts';
-import { newId } from '../../core/ids.ts';
-import { assertProjectUsable } from '../projects/projects.usable.ts';
-import { assertAssignable } from '../users/users.assignable.ts';
+import type { Db, MessageRow, TicketRow } from '../../../db/schema.ts';
 import type {
   TicketBulkResultT,
   TicketBulkUpdateInput,
   TicketMergeInput,
 } from '../../../common/contract/ticketActions.ts';
-import { appendToSearch, applyTicketChanges, loadTicket } from './tickets.changes.ts';
-import { getTicket, getTicketWithMessages } from './tickets.presenter.ts';
-import { transact } from '../../../db/transact.ts';
-
-type Db = Kysely<Database>;
+import type { TicketWithMessagesT } from '../../../common/contract/tickets.ts';
+import { nowIso } from '../../core/clock.ts';
+import { type FieldError, badRequest, conflict, invalidField, notFound } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { type Ctx, inTransaction } from '../context.ts';
+import { recordEvent } from '../events/events.record.ts';
+import { assertProjectUsable } from '../projects/projects.service.ts';
+import { tagNamesOf } from '../tags/ticketTags.ts';
+import { assertAssignable } from '../users/users.service.ts';
+import { appendToSearch, applyTicketChanges, recordMessageCreated } from './tickets.changes.ts';
+import { getTicket, getTicketWithMessages, loadTicket } from './tickets.read.ts';
 
 /** The tickets with these ids, keyed by id (ids that match none are simply absent). */
-async function ticketsById(trx: Db, ids: readonly string[]): Promise<Map<string, TicketRow>> {
+async function ticketsById(db: Db, ids: readonly string[]): Promise<Map<string, TicketRow>> {
   if (ids.length === 0) return new Map();
-  const rows = await trx.selectFrom('tickets').selectAll().where('id', 'in', ids).execute();
+  const rows = await db.selectFrom('tickets').selectAll().where('id', 'in', ids).execute();
   return new Map(rows.map((row) => [row.id, row]));
 }
 
@@ -32,23 +30,18 @@ async function ticketsById(trx: Db, ids: readonly string[]): Promise<Map<string,
  * inactive assignee, an archived project) rolls back every other. Unknown ids are reported,
  * not treated as a failure.
  */
-export async function bulkUpdateTickets(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
-  input: TicketBulkUpdateInput,
-): Promise<TicketBulkResultT> {
-  const now = nowIso(clock);
+export async function bulkUpdateTickets(ctx: Ctx, input: TicketBulkUpdateInput): Promise<TicketBulkResultT> {
+  const now = nowIso(ctx.clock);
   const ids = [...new Set(input.ids)];
   const { set } = input;
-  return transact(db, async (trx) => {
+  return inTransaction(ctx, async (tx) => {
     // Checked once up front so the error names the field as the client sent it.
-    if (set.assignedTo) await assertAssignable(trx, set.assignedTo, 'set.assignedTo');
-    if (set.projectId) await assertProjectUsable(trx, set.projectId, 'set.projectId');
-    const found = await ticketsById(trx, ids);
+    if (set.assignedTo) await assertAssignable(tx.db, set.assignedTo, 'set.assignedTo');
+    if (set.projectId) await assertProjectUsable(tx.db, set.projectId, 'set.projectId');
+    const found = await ticketsById(tx.db, ids);
     for (const id of ids) {
       const current = found.get(id);
-      if (current) await applyTicketChanges(trx, clock, actor, current, set, now);
+      if (current) await applyTicketChanges(tx, current, set, now);
     }
     return { updated: found.size, notFound: ids.filter((id) => !found.has(id)) };
   });
@@ -69,50 +62,32 @@ function assertSourcesFound(requested: readonly string[], found: Map<string, Tic
   }
 }
 
-/** Names of the tags carried by any of these tickets. */
-async function tagNamesOf(trx: Db, ticketIds: readonly string[]): Promise<string[]> {
-  const rows = await trx
-    .selectFrom('ticket_tags as tt')
-    .innerJoin('tags as g', 'g.id', 'tt.tag_id')
-    .select('g.name')
-    .distinct()
-    .where('tt.ticket_id', 'in', ticketIds)
-    .execute();
-  return rows.map((row) => row.name);
-}
-
 /**
  * Moves every message of one source into the target (ids and times kept), makes them
  * searchable there, and leaves the source closed with a system note pointing at the target.
  * Returns the moved rows' earliest visible agent reply time, if any.
  */
-async function absorbSource(
-  trx: Db,
-  clock: Clock,
-  actor: Actor,
-  target: TicketRow,
-  source: TicketRow,
-  now: string,
-): Promise<string | null> {
-  const moved = await trx
+async function absorbSource(ctx: Ctx, target: TicketRow, source: TicketRow, now: string): Promise<string | null> {
+  const { db } = ctx;
+  const moved = await db
     .selectFrom('messages')
     .select(['body', 'sender', 'internal', 'created_at'])
     .where('ticket_id', '=', source.id)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  await trx
+  await db
     .updateTable('messages')
     .set({ ticket_id: target.id })
     .where('ticket_id', '=', source.id)
     .execute();
   // One append, newline-separated: the same search text as one append per message.
-  if (moved.length > 0) await appendToSearch(trx, target.id, moved.map((m) => m.body).join('\n'));
+  if (moved.length > 0) await appendToSearch(db, target.id, moved.map((m) => m.body).join('\n'));
 
   // The source's search entry no longer holds those messages; only its note is left.
-  await trx.updateTable('ticket_fts').set({ messages: '' }).where('rowid', '=', source.seq).execute();
+  await db.updateTable('ticket_fts').set({ messages: '' }).where('rowid', '=', source.seq).execute();
   const note: MessageRow = {
-    id: newId('message', clock),
+    id: newId('message', ctx.clock),
     ticket_id: source.id,
     conversation_id: null,
     body: `Merged into ${target.id}`,
@@ -121,15 +96,10 @@ async function absorbSource(
     internal: 0,
     created_at: now,
   };
-  await trx.insertInto('messages').values(note).execute();
-  await appendToSearch(trx, source.id, note.body);
-  await recordEvent(trx, clock, actor, {
-    type: 'message.created',
-    resourceType: 'message',
-    resourceId: note.id,
-    data: { message: presentMessage(note), ticketId: source.id },
-  });
-  await applyTicketChanges(trx, clock, actor, source, { status: 'closed' }, now);
+  await db.insertInto('messages').values(note).execute();
+  await appendToSearch(db, source.id, note.body);
+  await recordMessageCreated(ctx, note, source.id);
+  await applyTicketChanges(ctx, source, { status: 'closed' }, now);
 
   const reply = moved.find((m) => m.sender === 'agent' && m.internal === 0);
   return reply?.created_at ?? null;
@@ -140,21 +110,16 @@ async function absorbSource(
  * their tags are added, and each source is closed with a system note. A closed source may be
  * merged; a closed target may not (409). The target keeps its status.
  */
-export async function mergeTickets(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
-  targetId: string,
-  input: TicketMergeInput,
-) {
+export async function mergeTickets(ctx: Ctx, targetId: string, input: TicketMergeInput): Promise<TicketWithMessagesT> {
   const sourceIds = [...new Set(input.sourceIds)];
   if (sourceIds.includes(targetId)) {
     throw invalidField('sourceIds', 'cannot merge a ticket into itself');
   }
-  const now = nowIso(clock);
-  await transact(db, async (trx) => {
-    const target = await loadTicket(trx, targetId);
-    const sources = await ticketsById(trx, sourceIds);
+  const now = nowIso(ctx.clock);
+  await inTransaction(ctx, async (tx) => {
+    const { db } = tx;
+    const target = await loadTicket(db, targetId);
+    const sources = await ticketsById(db, sourceIds);
     assertSourcesFound(input.sourceIds, sources);
     if (target.status === 'closed') {
       throw conflict(`ticket ${targetId} is closed; reopen it before merging into it`, {
@@ -164,42 +129,42 @@ export async function mergeTickets(
 
     let firstResponseAt = target.first_response_at;
     for (const source of sourceIds.flatMap((id) => sources.get(id) ?? [])) {
-      const replyAt = await absorbSource(trx, clock, actor, target, source, now);
+      const replyAt = await absorbSource(tx, target, source, now);
       if (replyAt !== null && (firstResponseAt === null || replyAt < firstResponseAt)) {
         firstResponseAt = replyAt;
       }
     }
 
     if (firstResponseAt !== target.first_response_at) {
-      await trx
+      await db
         .updateTable('tickets')
         .set({ first_response_at: firstResponseAt })
         .where('id', '=', target.id)
         .execute();
     }
-    const addTags = await tagNamesOf(trx, sourceIds);
-    await applyTicketChanges(trx, clock, actor, await loadTicket(trx, targetId), { addTags }, now);
-    await recordEvent(trx, clock, actor, {
+    const addTags = await tagNamesOf(db, sourceIds);
+    await applyTicketChanges(tx, await loadTicket(db, targetId), { addTags }, now);
+    await recordEvent(tx, {
       type: 'ticket.merged',
       resourceType: 'ticket',
       resourceId: targetId,
-      data: { ticket: await getTicket(trx, clock, targetId), sourceIds },
+      data: { ticket: await getTicket(tx, targetId), sourceIds },
     });
   });
-  return getTicketWithMessages(db, clock, targetId);
+  return getTicketWithMessages(ctx, targetId);
 }
 
 /**
  * Deletes a ticket with its messages and tag links (foreign-key cascades) and its search entry
  * (kept by hand); a conversation it was made from keeps existing with ticketId null.
  */
-export async function deleteTicket(db: Db, clock: Clock, actor: Actor, id: string): Promise<void> {
-  await transact(db, async (trx) => {
-    const row = await trx.selectFrom('tickets').select('seq').where('id', '=', id).executeTakeFirst();
+export async function deleteTicket(ctx: Ctx, id: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const row = await tx.db.selectFrom('tickets').select('seq').where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('ticket', id);
-    await trx.deleteFrom('ticket_fts').where('rowid', '=', row.seq).execute();
-    await trx.deleteFrom('tickets').where('id', '=', id).execute();
-    await recordEvent(trx, clock, actor, {
+    await tx.db.deleteFrom('ticket_fts').where('rowid', '=', row.seq).execute();
+    await tx.db.deleteFrom('tickets').where('id', '=', id).execute();
+    await recordEvent(tx, {
       type: 'ticket.deleted',
       resourceType: 'ticket',
       resourceId: id,

@@ -1,16 +1,9 @@
-// Reading tickets the way the API presents them: used by every route, and by the write rules
-// to put the ticket into event payloads.
-import { type Kysely, sql } from 'kysely';
-import { prepared } from '../../../db/prepared.ts';
+// Rows into the API's shapes: a ticket (joined with what its presentation needs) and a message.
+import type { MessageRow, TicketRow } from '../../../db/schema.ts';
+import type { MessageT, TicketT } from '../../../common/contract/tickets.ts';
 import { slaBreachedSql } from '../sla/sla.sql.ts';
-import type { Database, TicketRow } from '../../../db/schema.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
-import { notFound } from '../../core/errors.ts';
-import { presentMessage } from './messages.presenter.ts';
 import { tagNamesSql } from '../tags/ticketTags.ts';
-import type { TicketT } from '../../../common/contract/tickets.ts';
 
-type Db = Kysely<Database>;
 export type TicketReadRow = TicketRow & { contact_email: string; sla_breached: number; tag_names: string };
 
 export function presentTicket(row: TicketReadRow): TicketT {
@@ -47,46 +40,16 @@ export function presentationColumns(now: string) {
   ] as const;
 }
 
-/** Tickets joined with what their presentation needs, with the SLA judged as of `now`. */
-function selectTickets(db: Db, now: string) {
-  return db
-    .selectFrom('tickets as t')
-    .innerJoin('contacts as c', 'c.id', 't.contact_id')
-    .selectAll('t')
-    .select(presentationColumns(now));
-}
-
-// The hot reads, compiled once (db/prepared.ts).
-const ticketById = prepared((db: Db, id: string, now: string) =>
-  selectTickets(db, now).where('t.id', '=', id),
-);
-/** `seqs` is a JSON array: one statement serves every page size. */
-const ticketsBySeqJson = prepared((db: Db, seqs: string, now: string) =>
-  selectTickets(db, now).where('t.seq', 'in', sql<number>`(select value from json_each(${seqs}))`),
-);
-const threadOf = prepared((db: Db, ticketId: string) =>
-  db.selectFrom('messages').selectAll().where('ticket_id', '=', ticketId).orderBy('created_at').orderBy('id'),
-);
-
-/** The tickets with these seqs, presented, in the order given (missing ones are skipped). */
-export async function ticketsBySeq(db: Db, now: string, seqs: readonly number[]): Promise<TicketT[]> {
-  if (seqs.length === 0) return [];
-  const rows = await ticketsBySeqJson(db, JSON.stringify(seqs), now);
-  const bySeq = new Map(rows.map((row) => [row.seq, row]));
-  return seqs.flatMap((seq) => {
-    const row = bySeq.get(seq);
-    return row ? [presentTicket(row)] : [];
-  });
-}
-
-export async function getTicket(db: Db, clock: Clock, id: string): Promise<TicketT> {
-  const [row] = await ticketById(db, id, nowIso(clock));
-  if (!row) throw notFound('ticket', id);
-  return presentTicket(row);
-}
-
-export async function getTicketWithMessages(db: Db, clock: Clock, id: string) {
-  const ticket = await getTicket(db, clock, id);
-  const messages = await threadOf(db, id);
-  return { ...ticket, messages: messages.map(presentMessage) };
+/** Messages belong to a ticket or a conversation; the presenter names whichever it is. */
+export function presentMessage(row: MessageRow): MessageT {
+  return {
+    id: row.id,
+    ...(row.ticket_id ? { ticketId: row.ticket_id } : {}),
+    ...(row.conversation_id ? { conversationId: row.conversation_id } : {}),
+    body: row.body,
+    sender: row.sender,
+    authorId: row.author_id,
+    internal: row.internal === 1,
+    createdAt: row.created_at,
+  };
 }

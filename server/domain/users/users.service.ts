@@ -1,15 +1,13 @@
 import { countRows } from '../../../db/queries/count.ts';
-import { type Kysely, sql } from 'kysely';
-import type { Database, UserRow, UsersTable } from '../../../db/schema.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
-import { conflict, notFound } from '../../core/errors.ts';
-import type { ListMeta } from '../../http/route.ts';
+import { sql } from 'kysely';
+import type { Db, UserRow, UsersTable } from '../../../db/schema.ts';
+import { nowIso } from '../../core/clock.ts';
+import { conflict, invalidField, notFound } from '../../core/errors.ts';
+import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
-import { type Actor, recordEvent, recordUpdated } from '../events/events.record.ts';
+import { recordEvent, recordUpdated } from '../events/events.record.ts';
+import { type Ctx, inTransaction } from '../context.ts';
 import type { UserCreateInput, UserListParams, UserPatchInput, UserT } from '../../../common/contract/users.ts';
-import { transact } from '../../../db/transact.ts';
-
-type Db = Kysely<Database>;
 
 export function presentUser(row: UserRow): UserT {
   return {
@@ -24,10 +22,10 @@ export function presentUser(row: UserRow): UserT {
 }
 
 export async function listUsers(
-  db: Db,
+  ctx: Ctx,
   params: UserListParams,
-): Promise<{ data: UserT[]; meta: ListMeta }> {
-  let where = db.selectFrom('users');
+): Promise<ListPage<UserT>> {
+  let where = ctx.db.selectFrom('users');
   if (params.role) where = where.where('role', 'in', params.role);
   if (params.active !== undefined) where = where.where('active', '=', params.active ? 1 : 0);
   const total = await countRows(where);
@@ -48,10 +46,16 @@ export async function listUsers(
   return { data: rows.map(presentUser), meta: { total, limit: params.limit, offset: params.offset } };
 }
 
-export async function getUser(db: Db, id: string): Promise<UserT> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+export async function getUser(ctx: Ctx, id: string): Promise<UserT> {
+  const row = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('user', id);
   return presentUser(row);
+}
+
+/** The user the actor acts for (the calling key's user). */
+export async function getCurrentUser(ctx: Ctx): Promise<UserT> {
+  if (!ctx.actor.userId) throw notFound('user');
+  return getUser(ctx, ctx.actor.userId);
 }
 
 /** Emails are unique (stored lower-case): a clear 409 rather than the constraint's generic one. */
@@ -65,14 +69,12 @@ async function assertEmailFree(trx: Db, email: string, exceptId?: string): Promi
 }
 
 export async function createUser(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   input: UserCreateInput,
 ): Promise<UserT> {
-  const now = nowIso(clock);
+  const now = nowIso(ctx.clock);
   const row: UserRow = {
-    id: newId('user', clock),
+    id: newId('user', ctx.clock),
     name: input.name,
     email: input.email,
     role: input.role,
@@ -80,10 +82,11 @@ export async function createUser(
     created_at: now,
     updated_at: now,
   };
-  await transact(db, async (trx) => {
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     await assertEmailFree(trx, input.email);
     await trx.insertInto('users').values(row).execute();
-    await recordEvent(trx, clock, actor, {
+    await recordEvent(tx, {
       type: 'user.created',
       resourceType: 'user',
       resourceId: row.id,
@@ -101,13 +104,12 @@ export async function createUser(
  * names the fields whose value changed; a patch that changes nothing records no event.
  */
 export async function updateUser(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   id: string,
   patch: UserPatchInput,
 ): Promise<UserT> {
-  await transact(db, async (trx) => {
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     const current = await trx
       .selectFrom('users')
       .selectAll()
@@ -137,7 +139,7 @@ export async function updateUser(
     }
     if (patch.email !== undefined) await assertEmailFree(trx, patch.email, id);
 
-    const changes: Partial<UsersTable> = { updated_at: nowIso(clock) };
+    const changes: Partial<UsersTable> = { updated_at: nowIso(ctx.clock) };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.email !== undefined) changes.email = patch.email;
     if (patch.role !== undefined) changes.role = patch.role;
@@ -145,8 +147,15 @@ export async function updateUser(
     await trx.updateTable('users').set(changes).where('id', '=', id).execute();
 
     const before = presentUser(current);
-    const after = await getUser(trx, id);
-    await recordUpdated(trx, clock, actor, { resourceType: 'user', resourceId: id, key: 'user', before, after });
+    const after = await getUser(tx, id);
+    await recordUpdated(tx, { resourceType: 'user', resourceId: id, key: 'user', before, after });
   });
-  return getUser(db, id);
+  return getUser(ctx, id);
+}
+
+/** Tickets can be assigned only to an existing, active user; `field` names the input. */
+export async function assertAssignable(db: Db, userId: string, field = 'assignedTo'): Promise<void> {
+  const user = await db.selectFrom('users').select(['id', 'active']).where('id', '=', userId).executeTakeFirst();
+  if (!user) throw invalidField(field, `no user ${userId}`);
+  if (!user.active) throw invalidField(field, `user ${userId} is deactivated`);
 }

@@ -1,11 +1,13 @@
 import { randomInt } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Updateable } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import type { Database, WebhookRow, WebhooksTable } from '../../../db/schema.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
+import type { Db, WebhookRow, WebhooksTable } from '../../../db/schema.ts';
+import { nowIso } from '../../core/clock.ts';
 import { notFound } from '../../core/errors.ts';
-import type { ListMeta } from '../../http/route.ts';
+import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
+import { type Ctx, inTransaction } from '../context.ts';
+import { newestSeq } from '../events/events.feed.ts';
 import type {
   DeliveryListParams,
   DeliveryT,
@@ -16,7 +18,7 @@ import type {
   WebhookWithSecretT,
 } from '../../../common/contract/webhooks.ts';
 
-type Db = Kysely<Database>;
+type WebhookUpdate = Updateable<WebhooksTable>;
 
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -28,7 +30,7 @@ export function generateWebhookSecret(): string {
 }
 
 /** The secret is never part of this: only the create response carries it. */
-export function presentWebhook(row: WebhookRow): WebhookT {
+export function presentWebhook(row: Omit<WebhookRow, 'since_seq'>): WebhookT {
   return {
     id: row.id,
     url: row.url,
@@ -46,9 +48,10 @@ async function findWebhook(db: Db, id: string): Promise<WebhookRow> {
 }
 
 export async function listWebhooks(
-  db: Db,
+  ctx: Ctx,
   params: WebhookListParams,
-): Promise<{ data: WebhookT[]; meta: ListMeta }> {
+): Promise<ListPage<WebhookT>> {
+  const { db } = ctx;
   const where = db.selectFrom('webhooks');
   const total = await countRows(where);
   const rows = await where
@@ -61,18 +64,18 @@ export async function listWebhooks(
   return { data: rows.map(presentWebhook), meta: { total, limit: params.limit, offset: params.offset } };
 }
 
-export async function getWebhook(db: Db, id: string): Promise<WebhookT> {
+export async function getWebhook(ctx: Ctx, id: string): Promise<WebhookT> {
+  const { db } = ctx;
   return presentWebhook(await findWebhook(db, id));
 }
 
 export async function createWebhook(
-  db: Db,
-  clock: Clock,
+  ctx: Ctx,
   input: WebhookCreateInput,
 ): Promise<WebhookWithSecretT> {
-  const now = nowIso(clock);
-  const row: WebhookRow = {
-    id: newId('webhook', clock),
+  const now = nowIso(ctx.clock);
+  const row = {
+    id: newId('webhook', ctx.clock),
     url: input.url,
     events: JSON.stringify(input.events),
     secret: generateWebhookSecret(),
@@ -80,37 +83,43 @@ export async function createWebhook(
     created_at: now,
     updated_at: now,
   };
-  await db.insertInto('webhooks').values(row).execute();
+  // It receives the events committed after it exists: those after the newest seq right now
+  // (read in the insert's transaction, so no commit falls between).
+  await inTransaction(ctx, async (tx) => {
+    await tx.db.insertInto('webhooks').values({ ...row, since_seq: await newestSeq(tx.db) }).execute();
+  });
   return { ...presentWebhook(row), secret: row.secret };
 }
 
 export async function updateWebhook(
-  db: Db,
-  clock: Clock,
+  ctx: Ctx,
   id: string,
   patch: WebhookPatchInput,
 ): Promise<WebhookT> {
-  const changes: Partial<WebhooksTable> = { updated_at: nowIso(clock) };
+  const { db } = ctx;
+  const changes: WebhookUpdate = { updated_at: nowIso(ctx.clock) };
   if (patch.url !== undefined) changes.url = patch.url;
   if (patch.events !== undefined) changes.events = JSON.stringify(patch.events);
   if (patch.active !== undefined) changes.active = patch.active ? 1 : 0;
   const result = await db.updateTable('webhooks').set(changes).where('id', '=', id).executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw notFound('webhook', id);
-  return getWebhook(db, id);
+  return getWebhook(ctx, id);
 }
 
 /** Deletes the webhook; its deliveries and their attempts go with it (ON DELETE CASCADE). */
-export async function deleteWebhook(db: Db, id: string): Promise<void> {
+export async function deleteWebhook(ctx: Ctx, id: string): Promise<void> {
+  const { db } = ctx;
   const result = await db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw notFound('webhook', id);
 }
 
 /** A webhook's deliveries, newest first by default, each with every attempt made so far. */
 export async function listDeliveries(
-  db: Db,
+  ctx: Ctx,
   webhookId: string,
   params: DeliveryListParams,
-): Promise<{ data: DeliveryT[]; meta: ListMeta }> {
+): Promise<ListPage<DeliveryT>> {
+  const { db } = ctx;
   await findWebhook(db, webhookId);
   let where = db
     .selectFrom('webhook_deliveries as d')

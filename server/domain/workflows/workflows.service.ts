@@ -1,11 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import type { Database, WorkflowRow } from '../../../db/schema.ts';
-import { transact } from '../../../db/transact.ts';
-import { type Clock, nowIso } from '../../core/clock.ts';
+import type { Db, WorkflowRow } from '../../../db/schema.ts';
+import { nowIso } from '../../core/clock.ts';
 import { badRequest, type FieldError, notFound } from '../../core/errors.ts';
-import type { ListMeta } from '../../http/route.ts';
+import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
+import { type Ctx, inTransaction } from '../context.ts';
 import {
   type ActionT,
   type ConditionT,
@@ -15,8 +15,6 @@ import {
   type WorkflowPatchInput,
   type WorkflowT,
 } from '../../../common/contract/workflows.ts';
-
-type Db = Kysely<Database>;
 
 export function presentWorkflow(row: WorkflowRow): WorkflowT {
   return {
@@ -96,9 +94,10 @@ const sortColumns = {
 } as const;
 
 export async function listWorkflows(
-  db: Db,
+  ctx: Ctx,
   params: WorkflowListParams,
-): Promise<{ data: WorkflowT[]; meta: ListMeta }> {
+): Promise<ListPage<WorkflowT>> {
+  const { db } = ctx;
   let where = db.selectFrom('workflows');
   if (params.trigger) where = where.where('trigger', '=', params.trigger);
   if (params.active !== undefined) where = where.where('active', '=', params.active ? 1 : 0);
@@ -117,20 +116,20 @@ export async function listWorkflows(
   };
 }
 
-export async function getWorkflow(db: Db, id: string): Promise<WorkflowT> {
+export async function getWorkflow(ctx: Ctx, id: string): Promise<WorkflowT> {
+  const { db } = ctx;
   const row = await db.selectFrom('workflows').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('workflow', id);
   return presentWorkflow(row);
 }
 
 export async function createWorkflow(
-  db: Db,
-  clock: Clock,
+  ctx: Ctx,
   input: WorkflowCreateInput,
 ): Promise<WorkflowT> {
-  const now = nowIso(clock);
+  const now = nowIso(ctx.clock);
   const row: WorkflowRow = {
-    id: newId('workflow', clock),
+    id: newId('workflow', ctx.clock),
     name: input.name,
     trigger: input.trigger,
     conditions: JSON.stringify(input.conditions),
@@ -141,7 +140,8 @@ export async function createWorkflow(
     created_at: now,
     updated_at: now,
   };
-  await transact(db, async (trx) => {
+  await inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
     await assertWorkflowUsable(trx, input.trigger, input.actions);
     await trx.insertInto('workflows').values(row).execute();
   });
@@ -149,20 +149,20 @@ export async function createWorkflow(
 }
 
 export async function updateWorkflow(
-  db: Db,
-  clock: Clock,
+  ctx: Ctx,
   id: string,
   patch: WorkflowPatchInput,
 ): Promise<WorkflowT> {
-  return transact(db, async (trx) => {
-    const current = await getWorkflow(trx, id);
+  return inTransaction(ctx, async (tx) => {
+    const trx = tx.db;
+    const current = await getWorkflow(tx, id);
     if (patch.trigger !== undefined || patch.actions !== undefined) {
       await assertWorkflowUsable(trx, patch.trigger ?? current.trigger, patch.actions ?? null);
     }
     await trx
       .updateTable('workflows')
       .set({
-        updated_at: nowIso(clock),
+        updated_at: nowIso(ctx.clock),
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(patch.trigger !== undefined ? { trigger: patch.trigger } : {}),
         ...(patch.conditions !== undefined ? { conditions: JSON.stringify(patch.conditions) } : {}),
@@ -171,11 +171,12 @@ export async function updateWorkflow(
       })
       .where('id', '=', id)
       .execute();
-    return getWorkflow(trx, id);
+    return getWorkflow(tx, id);
   });
 }
 
-export async function deleteWorkflow(db: Db, id: string): Promise<void> {
+export async function deleteWorkflow(ctx: Ctx, id: string): Promise<void> {
+  const { db } = ctx;
   const result = await db.deleteFrom('workflows').where('id', '=', id).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw notFound('workflow', id);
 }

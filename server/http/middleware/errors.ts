@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../core/errors.ts';
+import { sendError } from '../envelope.ts';
 
 function isApiPath(path: string): boolean {
   return path === '/api/v1' || path.startsWith('/api/v1/');
@@ -11,7 +12,7 @@ function isApiPath(path: string): boolean {
  * an unknown route is a 404 and a known route with another method a 405, both as envelopes.
  * Unexpected errors are logged with their stack; the response only ever says "internal error".
  */
-export function envelope(logger: Logger): Middleware {
+export function errorEnvelope(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -32,15 +33,7 @@ export function envelope(logger: Logger): Middleware {
       if (appError.code === 'INTERNAL_ERROR') {
         logger.error({ err, reqId: ctx.state.reqId }, 'unhandled error');
       }
-      ctx.status = appError.status;
-      ctx.body = {
-        data: null,
-        error: {
-          code: appError.code,
-          message: appError.message,
-          ...(appError.details ? { details: appError.details } : {}),
-        },
-      };
+      sendError(ctx, appError);
     }
   };
 }

@@ -21,7 +21,7 @@ export function requestLog(logger: Logger): Middleware {
           path: ctx.path,
           status: ctx.status,
           ms: Math.round(ms * 100) / 100,
-          keyId: (ctx.state.auth as { keyId?: string } | undefined)?.keyId ?? null,
+          keyId: (ctx.state.principal as { keyId?: string } | undefined)?.keyId ?? null,
         },
         'request',
       );

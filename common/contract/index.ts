@@ -1,0 +1,63 @@
+// The wire types of /api/v1 for every client in this repository (the renderer, the desktop
+// shell): responses are the schemas' output side, request bodies their input side (defaults
+// optional). Type-only, so importing it adds nothing to a bundle. The schemas themselves are in
+// the files beside this one; the server validates with them and derives its OpenAPI from them.
+import type { z } from 'zod';
+import type * as analytics from './analytics.ts';
+import type * as apiKeys from './apiKeys.ts';
+import type * as base from './base.ts';
+import type * as contacts from './contacts.ts';
+import type * as conversations from './conversations.ts';
+import type * as events from './events.ts';
+import type * as macros from './macros.ts';
+import type * as projects from './projects.ts';
+import type * as search from './search.ts';
+import type * as sla from './sla.ts';
+import type * as tags from './tags.ts';
+import type * as ticketActions from './ticketActions.ts';
+import type * as tickets from './tickets.ts';
+import type * as users from './users.ts';
+import type * as webhooks from './webhooks.ts';
+import type * as workflows from './workflows.ts';
+
+export type { Scope } from '../rules/scopes.ts';
+export type ListMeta = base.ListMeta;
+
+export type Ticket = tickets.TicketT;
+export type TicketDetail = tickets.TicketWithMessagesT;
+export type Message = tickets.MessageT;
+export type TicketListParams = Partial<z.input<typeof tickets.TicketListQuery>>;
+export type TicketCreateBody = z.input<typeof tickets.TicketCreate>;
+export type TicketPatchBody = z.input<typeof tickets.TicketPatch>;
+export type MessageCreateBody = z.input<typeof tickets.MessageCreate>;
+export type BulkUpdateBody = z.input<typeof ticketActions.TicketBulkUpdate>;
+export type BulkUpdateResult = ticketActions.TicketBulkResultT;
+export type Conversation = conversations.ConversationT;
+export type ConversationDetail = conversations.ConversationWithMessagesT;
+export type ConversationCreateBody = z.input<typeof conversations.ConversationCreate>;
+export type Contact = contacts.ContactT;
+export type ContactDetail = contacts.ContactWithActivityT;
+export type ContactCreateBody = z.input<typeof contacts.ContactCreate>;
+export type ContactPatchBody = z.input<typeof contacts.ContactPatch>;
+export type User = users.UserT;
+export type UserCreateBody = z.input<typeof users.UserCreate>;
+export type ApiKeyInfo = apiKeys.ApiKeyT;
+export type ApiKeyCreated = z.output<typeof apiKeys.ApiKeyWithSecret>;
+export type ApiKeyCreateBody = z.input<typeof apiKeys.ApiKeyCreate>;
+export type Project = projects.ProjectT;
+export type ProjectCreateBody = z.input<typeof projects.ProjectCreate>;
+export type Tag = tags.TagT;
+export type TagCreateBody = z.input<typeof tags.TagCreate>;
+export type Macro = macros.MacroT;
+export type MacroCreateBody = z.input<typeof macros.MacroCreate>;
+export type SlaPolicy = sla.SlaPolicyT;
+export type AnalyticsSummary = analytics.AnalyticsSummaryT;
+export type LiveEvent = events.EventT;
+export type Webhook = webhooks.WebhookT;
+export type WebhookCreated = webhooks.WebhookWithSecretT;
+export type WebhookCreateBody = z.input<typeof webhooks.WebhookCreate>;
+export type WebhookDelivery = webhooks.DeliveryT;
+export type Workflow = workflows.WorkflowT;
+export type WorkflowCreateBody = z.input<typeof workflows.WorkflowCreate>;
+export type WorkflowPatchBody = z.input<typeof workflows.WorkflowPatch>;
+export type SearchResults = search.SearchResultsT;

@@ -1,0 +1,183 @@
+// What every /api/v1 request goes through, stage by stage, before and after its handler:
+//   authenticate → rate limit → authorize → parse → execute → publish → respond
+// `execute` is where the HTTP concurrency rules live: a PATCH/PUT/DELETE with If-Match is
+// checked against the ETag of the resource's GET in the same transaction as the change (412 if
+// it no longer matches); a POST with Idempotency-Key replays the first response for 24 h (409
+// if the key is reused for another request). GETs of single resources carry an ETag
+// (If-None-Match → 304).
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { AppError, badRequest } from '../core/errors.ts';
+import type { Deps } from '../deps.ts';
+import { type Principal, actorOf, requireScope } from '../domain/auth/principal.ts';
+import { type Ctx, inTransaction } from '../domain/context.ts';
+import { readJsonBody } from './body.ts';
+import { sendData, sendDataJson } from './envelope.ts';
+import { etagMatches, etagOf, etagOfJson } from './etag.ts';
+import { checkIdempotencyKey, recall, remember, requestHash } from './idempotency.ts';
+import type { Method, Reply, RouteDef, RouteInput } from './route.ts';
+import { parseOrThrow } from './validation.ts';
+
+const emptyQuery = z.strictObject({});
+type Input = RouteInput<string, z.ZodType<Record<string, unknown>>, z.ZodType>;
+
+/** The key from `X-API-Key` or `Authorization: Bearer`, or null when neither is sent. */
+export function presentedKey(http: Context): string | null {
+  const header = http.get('x-api-key').trim();
+  if (header) return header;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(http.get('authorization'));
+  return match?.[1] ?? null;
+}
+
+/** Stage 1: who is calling (401 otherwise). */
+export async function authenticate(http: Context, deps: Deps): Promise<Principal> {
+  const principal = await deps.authenticate(presentedKey(http));
+  http.state.principal = principal;
+  return principal;
+}
+
+/** Stage 2: the caller's requests this minute (429 with Retry-After over the limit). */
+function rateLimit(http: Context, deps: Deps, principal: Principal): void {
+  const limit = principal.rateLimitPerMinute ?? deps.config.rateLimitPerMinute;
+  const nowMs = deps.clock.now().getTime();
+  const decision = deps.limiter.hit(principal.keyId, limit, nowMs);
+  http.set('X-RateLimit-Limit', String(decision.limit));
+  http.set('X-RateLimit-Remaining', String(decision.remaining));
+  http.set('X-RateLimit-Reset', String(decision.resetAt));
+  if (!decision.allowed) {
+    const retryAfter = Math.max(1, decision.resetAt - Math.floor(nowMs / 1000));
+    http.set('Retry-After', String(retryAfter));
+    throw new AppError('RATE_LIMITED', `rate limit of ${limit} requests per minute exceeded`, {
+      limit,
+      retryAfterSeconds: retryAfter,
+    });
+  }
+}
+
+/** A query parameter given twice is ambiguous: reject it rather than pick one. */
+function singleValuedQuery(http: Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(http.query)) {
+    if (Array.isArray(value)) {
+      throw badRequest(`invalid query: ${key}: give this parameter once`, [
+        { path: key, message: 'give this parameter once' },
+      ]);
+    }
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+interface Parsed {
+  query: Record<string, unknown>;
+  body: unknown;
+  /** The body as sent (before defaults and trimming): what an Idempotency-Key is bound to. */
+  rawBody: unknown;
+}
+
+/** Stage 4: query and body validated against the route's schemas (400 listing every problem). */
+async function parse(http: Context, deps: Deps, route: RouteDef): Promise<Parsed> {
+  const query = parseOrThrow(route.query ?? emptyQuery, singleValuedQuery(http), 'query');
+  const rawBody = route.body ? await readJsonBody(http, deps.config.bodyLimitBytes) : undefined;
+  const body = route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
+  return { query, body, rawBody };
+}
+
+function withoutSecrets(data: unknown, fields: readonly string[] | undefined): unknown {
+  if (!fields || typeof data !== 'object' || data === null) return data;
+  return { ...data, ...Object.fromEntries(fields.map((field) => [field, null])) };
+}
+
+interface Outcome {
+  status: number;
+  reply: Reply<unknown>;
+}
+
+/** Stage 5: the handler, under If-Match or Idempotency-Key when the request carries one. */
+async function execute(
+  http: Context,
+  route: RouteDef,
+  getSibling: RouteDef | undefined,
+  input: (ctx: Ctx) => Input,
+  ctx: Ctx,
+  rawBody: unknown,
+): Promise<Outcome> {
+  const status: number = route.status ?? 200;
+  const ifMatch = http.get('if-match');
+  if (ifMatch && getSibling && route.method !== 'GET') {
+    const reply = await inTransaction(ctx, async (tx) => {
+      const current = await getSibling.handler({ ...input(tx), query: (getSibling.query ?? emptyQuery).parse({}), body: undefined });
+      const etag = etagOf(current.data);
+      if (!etagMatches(ifMatch, etag)) {
+        throw new AppError('PRECONDITION_FAILED', 'the resource has changed since you read it', {
+          currentETag: etag,
+        });
+      }
+      return route.handler(input(tx));
+    });
+    return { status, reply };
+  }
+  const idempotencyKey = route.method === 'POST' && route.idempotency !== false ? http.get('idempotency-key') : '';
+  if (!idempotencyKey) return { status, reply: await route.handler(input(ctx)) };
+
+  const key = checkIdempotencyKey(idempotencyKey);
+  const hash = requestHash(route.method, http.path, rawBody);
+  const keyId = ctx.actor.id ?? '';
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const earlier = await recall(tx.db, tx.clock, keyId, key, hash);
+    if (earlier) return { replayed: earlier };
+    const fresh = await route.handler(input(tx));
+    await remember(tx.db, tx.clock, keyId, key, hash, { status, body: withoutSecrets(fresh.data, route.secretFields) });
+    return { fresh };
+  });
+  if (outcome.replayed) {
+    http.set('Idempotent-Replayed', 'true');
+    return { status: outcome.replayed.status, reply: { data: outcome.replayed.body } };
+  }
+  return { status, reply: outcome.fresh as Reply<unknown> };
+}
+
+/** Stage 7: the envelope; a single GET is serialized once, for its ETag and its body alike. */
+function respond(http: Context, route: RouteDef, { status, reply }: Outcome): void {
+  for (const [name, value] of Object.entries(reply.headers ?? {})) http.set(name, value);
+  if (route.method === 'GET' && !route.list) {
+    const json = JSON.stringify(reply.data) ?? 'null';
+    const etag = etagOfJson(json);
+    http.set('ETag', etag);
+    const ifNoneMatch = http.get('if-none-match');
+    if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
+      http.status = 304;
+      return;
+    }
+    sendDataJson(http, status, json);
+    return;
+  }
+  sendData(http, status, reply.data, reply.meta);
+}
+
+/** Mounts every route, each through the stages above. */
+export function mountRoutes(router: Router, routes: readonly RouteDef[], deps: Deps): void {
+  for (const route of routes) {
+    const sibling = routes.find((r) => r.method === 'GET' && r.path === route.path && !r.list);
+    mountRoute(router, route, deps, sibling);
+  }
+}
+
+function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: RouteDef): void {
+  const method = route.method.toLowerCase() as Lowercase<Method>;
+  router[method](route.path, async (http) => {
+    const principal = await authenticate(http, deps);
+    rateLimit(http, deps, principal);
+    const actor = actorOf(principal);
+    if (route.scope !== 'any') requireScope(actor, route.scope);
+    const { query, body, rawBody } = await parse(http, deps, route);
+    const ctx: Ctx = { db: deps.db, clock: deps.clock, actor };
+    const input = (c: Ctx): Input => ({ ctx: c, params: http.params, query, body, deps, http });
+    const outcome = await execute(http, route, getSibling, input, ctx, rawBody);
+    // Stage 6: a write may have committed events: let streams, workflows and webhooks see them.
+    if (route.method !== 'GET') void deps.hub.notify();
+    if (route.stream) return;
+    respond(http, route, outcome);
+  });
+}
