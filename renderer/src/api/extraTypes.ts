@@ -69,3 +69,19 @@ export interface SavedView {
 
 /** An event as the feed serves it, with the user the change was made for (null: system). */
 export type FeedEvent = LiveEvent & { actor: LiveEvent['actor'] & { userId?: string | null } };
+
+/** GET /tickets parameters, as sent. Comma lists for status and priority. */
+export interface TicketQuery {
+  status?: string;
+  priority?: string;
+  assignedTo?: string;
+  projectId?: string;
+  tag?: string;
+  contactId?: string;
+  search?: string;
+  sla?: SlaFilter;
+  sortBy?: SortField;
+  sortOrder?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}

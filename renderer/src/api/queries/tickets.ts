@@ -5,27 +5,11 @@ import { useSession } from '../../app/context.tsx';
 import type { ApiClient } from '../client.ts';
 import { pause } from '../collection.ts';
 import { queryKeys } from '../queryKeys.ts';
-import type { SlaFilter, SortField } from '../extraTypes.ts';
+import type { TicketQuery } from '../extraTypes.ts';
 import type { BulkUpdateBody, BulkUpdateResult, Message, Ticket, TicketCreateBody, TicketDetail, TicketPatchBody } from '../types.ts';
 
 export { PAGE_SIZE } from '../collection.ts';
-export type { SortField as TicketSortField } from '../extraTypes.ts';
-
-/** GET /tickets parameters, as sent. Comma lists for status and priority. */
-export interface TicketQuery {
-  status?: string;
-  priority?: string;
-  assignedTo?: string;
-  projectId?: string;
-  tag?: string;
-  contactId?: string;
-  search?: string;
-  sla?: SlaFilter;
-  sortBy?: SortField;
-  sortOrder?: 'asc' | 'desc';
-  limit?: number;
-  offset?: number;
-}
+export type { SortField as TicketSortField, TicketQuery } from '../extraTypes.ts';
 
 export interface TicketPage {
   rows: Ticket[];
