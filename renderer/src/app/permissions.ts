@@ -1,6 +1,7 @@
 // What the signed-in key may do, so the UI hides or disables what the API would refuse instead
 // of failing after the agent acted. The server stays the judge; this only reads its rules:
 // `admin` implies every scope, and grants nothing while the key's user is not an admin.
+import { hasScope } from '../../../common/rules/scopes.ts';
 import type { Scope, User } from '../api/types.ts';
 import { useSession } from './context.tsx';
 
@@ -11,7 +12,7 @@ export function effectiveScopes(keyScopes: readonly Scope[] | null, user: Pick<U
 }
 
 export function allows(scopes: readonly Scope[] | null, scope: Scope): boolean {
-  return scopes === null || scopes.includes('admin') || scopes.includes(scope);
+  return scopes === null || hasScope(scopes, scope);
 }
 
 /** A sentence for a disabled control's title: why it cannot be used. */

@@ -90,7 +90,7 @@ export function TicketPage({ id }: { id: string }) {
   /** A macro becomes the reply draft, rendered for this ticket, to edit before sending. */
   function draftMacro(macro: Macro) {
     const current = getDraft(id, 'reply').text.trim();
-    const text = macroText(macro, { contact: contactName, ticket: id, agent: me.name });
+    const text = macroText(macro, { contact: { name: contact?.name ?? null, email: ticket?.contactEmail ?? '' }, ticket: { id }, agent: { name: me.name } });
     setDraft(id, 'reply', { text: current ? `${current}\n\n${text}` : text, macro: { id: macro.id, name: macro.name, changes: macroChange(macro, me.id) } });
     requestAnimationFrame(() => composer.current?.focus('reply'));
   }

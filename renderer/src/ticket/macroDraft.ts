@@ -2,7 +2,7 @@
 // sees and can edit exactly what the customer will read), and its actions as a ticket change
 // applied when the reply is sent.
 import type { Macro } from '../api/types.ts';
-import { renderPreview } from '../settings/macroText.ts';
+import { type MacroContext, macroValues, renderTemplate } from '../../../common/rules/macros.ts';
 import type { TicketChange } from './optimistic.ts';
 
 export function macroChange(macro: Macro, meId: string): TicketChange {
@@ -15,8 +15,9 @@ export function macroChange(macro: Macro, meId: string): TicketChange {
   return change;
 }
 
-export function macroText(macro: Macro, values: { contact: string; ticket: string; agent: string }): string {
-  return renderPreview(macro.body, values);
+/** The macro's body as the server would render it for this ticket (the shared rule). */
+export function macroText(macro: Macro, context: MacroContext): string {
+  return renderTemplate(macro.body, macroValues(context));
 }
 
 /** "status → pending · + needs-info · assign to you". */
