@@ -30,7 +30,11 @@ export const EventSchema = z
     resourceId: z.string().nullable(),
     actor: z.object({
       type: z.enum(['apiKey', 'user', 'workflow', 'system']),
-      id: z.string().nullable(),
+      id: z.string().nullable().meta({ description: 'The API key, user or workflow that acted' }),
+      userId: z
+        .string()
+        .nullable()
+        .meta({ description: 'The user the change was made for (an API key’s user); null for workflows and the system' }),
     }),
     data: z.unknown(),
     createdAt: Timestamp,

@@ -7,6 +7,7 @@ import {
   listQuery,
   text,
 } from './base.ts';
+import { dueSoonMinutes } from '../rules/sla.ts';
 import { priorities, ticketStatuses } from '../rules/tickets.ts';
 
 export const TicketStatus = z.enum(ticketStatuses);
@@ -87,6 +88,15 @@ export const TicketListQuery = listQuery(['createdAt', 'updatedAt', 'priority', 
     .optional()
     .meta({ description: 'A prj_ id, or `none` for tickets in no project' }),
   tag: TagName.optional().meta({ description: 'Only tickets carrying this tag name' }),
+  sla: z
+    .enum(['breached', 'due-soon'])
+    .optional()
+    .meta({
+      description:
+        '`breached`: tickets whose `sla.breached` is true now (a target missed or overdue). ' +
+        '`due-soon`: open or pending tickets, not breached, whose next target (first response ' +
+        `until an agent replies, then resolution) falls due within ${dueSoonMinutes} minutes.`,
+    }),
   search: SearchText.optional().meta({
     description: 'Full text over subject, description and message bodies; every word must match',
   }),

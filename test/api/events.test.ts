@@ -9,7 +9,7 @@ interface EventData {
   type: string;
   resourceType: string;
   resourceId: string | null;
-  actor: { type: string; id: string | null };
+  actor: { type: string; id: string | null; userId: string | null };
   data: Record<string, unknown>;
   createdAt: string;
 }
@@ -25,6 +25,20 @@ afterAll(async () => {
 const eventsOf = async (query: string) => (await s.api.get<EventData[]>(`/events${query}`)).body;
 
 describe('events are written with their change', () => {
+  it('name the user a change was made for: the key’s user, and nobody for the system', async () => {
+    const agent = await s.api.post<{ id: string }>('/users', { name: 'Eve Actor', email: 'eve-actor@example.com', role: 'agent' });
+    const key = await s.api.post<{ key: string }>('/api-keys', { name: 'eve', scopes: ['tickets:write'], userId: agent.body.data.id });
+    const t = await s.api.post<{ id: string }>(
+      '/tickets',
+      { subject: 'Made for Eve', description: 'x', contactEmail: 'eve-customer@example.com' },
+      { key: key.body.data.key },
+    );
+    const [created] = (await eventsOf(`?resourceId=${t.body.data.id}`)).data;
+    expect(created?.actor).toMatchObject({ type: 'apiKey', userId: agent.body.data.id });
+    const [boot] = (await eventsOf('?type=api_key.created&sortOrder=asc&limit=1')).data;
+    expect(boot?.actor).toEqual({ type: 'system', id: null, userId: null });
+  });
+
   it('records ticket.created, contact.created and message.created with the API key as actor', async () => {
     const me = await s.api.get<{ id: string }>('/users/me');
     const keyId = (await s.db.selectFrom('api_keys').select('id').where('user_id', '=', me.body.data.id).executeTakeFirstOrThrow()).id;

@@ -7,7 +7,7 @@ export function presentEvent(row: EventRow): EventT {
     type: row.type,
     resourceType: row.resource_type,
     resourceId: row.resource_id,
-    actor: { type: row.actor_type, id: row.actor_id },
+    actor: { type: row.actor_type, id: row.actor_id, userId: row.actor_user_id },
     data: JSON.parse(row.data) as unknown,
     createdAt: row.created_at,
   };

@@ -13,6 +13,7 @@ import type { TicketListParams, TicketT } from '../../../common/contract/tickets
 import { ticketStatuses } from '../../../common/rules/tickets.ts';
 import { nowIso } from '../../core/clock.ts';
 import type { Ctx } from '../context.ts';
+import { slaBreachedSql, slaDueSoonSql } from '../sla/sla.sql.ts';
 import { type TicketReadRow, presentTicket, presentationColumns } from './tickets.presenter.ts';
 import { ticketsBySeq } from './tickets.read.ts';
 
@@ -23,7 +24,7 @@ const sortColumns = {
   status: ['t.status_rank', 't.created_at'],
 } as const;
 
-const filterNames = ['status', 'priority', 'assignedTo', 'contactId', 'projectId', 'tag', 'search'] as const;
+const filterNames = ['status', 'priority', 'assignedTo', 'contactId', 'projectId', 'tag', 'sla', 'search'] as const;
 
 /** True when no filter but (optionally) `name` is set: its total has a cheaper source. */
 function onlyFilter(params: TicketListParams, name: (typeof filterNames)[number]): boolean {
@@ -53,7 +54,7 @@ async function seqIsCreatedOrder(db: Db): Promise<boolean> {
 }
 
 /** The status filter and the rest, all on tickets `t`; search is handled by the caller. */
-function filtered(db: Db, params: TicketListParams) {
+function filtered(db: Db, params: TicketListParams, now: string) {
   let where = db.selectFrom('tickets as t');
   if (params.status) where = where.where('t.status', 'in', params.status);
   if (params.priority) where = where.where('t.priority', 'in', params.priority);
@@ -70,6 +71,9 @@ function filtered(db: Db, params: TicketListParams) {
         where g.name = ${params.tag})`,
     );
   }
+  // Judged at the request's instant, with the same rule the presented `sla.breached` uses.
+  if (params.sla === 'breached') where = where.where(slaBreachedSql('t', now), '=', 1);
+  else if (params.sla === 'due-soon') where = where.where(slaDueSoonSql('t', now), '=', 1);
   return where;
 }
 
@@ -83,7 +87,8 @@ const seqsFirstFromOffset = 200;
 export async function listTickets(ctx: Ctx, params: TicketListParams): Promise<ListPage<TicketT>> {
   const { db } = ctx;
   const direction = params.sortOrder;
-  let where = filtered(db, params);
+  const now = nowIso(ctx.clock);
+  let where = filtered(db, params, now);
   let total: number | null = null;
   let pageSeqs: number[] | null = null;
 
@@ -123,7 +128,6 @@ export async function listTickets(ctx: Ctx, params: TicketListParams): Promise<L
   }
   total ??= onlyFilter(params, 'status') ? await countByStatus(db, params.status) : await countRows(where);
 
-  const now = nowIso(ctx.clock);
   if (pageSeqs) return page(await ticketsBySeq(db, now, pageSeqs), total, params);
   if (params.offset < seqsFirstFromOffset && onlyFilter(params, 'status')) {
     const statuses = params.status ?? [];
