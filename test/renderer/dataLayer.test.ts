@@ -29,12 +29,12 @@ describe('the query-key registry', () => {
   });
 
   it('is what live updates invalidate', () => {
-    const keys = keysForEvent({ id: 'evt_1', type: 'ticket.updated', resourceType: 'ticket', resourceId: 'tkt_1', actor: { type: 'apiKey', id: 'key_1' }, data: {}, createdAt: '' });
+    const keys = keysForEvent({ id: 'evt_1', type: 'ticket.updated', resourceType: 'ticket', resourceId: 'tkt_1', actor: { type: 'apiKey', id: 'key_1', userId: 'usr_1' }, data: {}, createdAt: '' });
     expect(keys).toContainEqual(queryKeys.tickets.lists);
     expect(keys).toContainEqual(queryKeys.tickets.detail('tkt_1'));
-    const message = keysForEvent({ id: 'evt_2', type: 'message.created', resourceType: 'message', resourceId: 'msg_1', actor: { type: 'apiKey', id: 'key_1' }, data: { conversationId: 'conv_1' }, createdAt: '' });
+    const message = keysForEvent({ id: 'evt_2', type: 'message.created', resourceType: 'message', resourceId: 'msg_1', actor: { type: 'apiKey', id: 'key_1', userId: 'usr_1' }, data: { conversationId: 'conv_1' }, createdAt: '' });
     expect(message).toEqual([queryKeys.conversations.detail('conv_1'), queryKeys.conversations.lists]);
-    expect(keysForEvent({ id: 'evt_3', type: 'user.updated', resourceType: 'user', resourceId: 'usr_1', actor: { type: 'apiKey', id: 'k' }, data: {}, createdAt: '' })).toEqual([queryKeys.users]);
+    expect(keysForEvent({ id: 'evt_3', type: 'user.updated', resourceType: 'user', resourceId: 'usr_1', actor: { type: 'apiKey', id: 'k', userId: 'usr_1' }, data: {}, createdAt: '' })).toEqual([queryKeys.users]);
   });
 });
 

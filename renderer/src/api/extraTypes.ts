@@ -67,8 +67,8 @@ export interface SavedView {
   updatedAt: string;
 }
 
-/** An event as the feed serves it, with the user the change was made for (null: system). */
-export type FeedEvent = LiveEvent & { actor: LiveEvent['actor'] & { userId?: string | null } };
+/** An event as the feed serves it; `actor.userId` is the user the change was made for (null: system, workflow). */
+export type FeedEvent = LiveEvent;
 
 /** GET /tickets parameters, as sent. Comma lists for status and priority. */
 export interface TicketQuery {

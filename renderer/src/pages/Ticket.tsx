@@ -2,7 +2,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError } from '../api/client.ts';
-import { useApiKeys } from '../api/queries/apiKeys.ts';
 import { queryKeys } from '../api/queryKeys.ts';
 import { useTicketActivity } from '../api/queries/activity.ts';
 import { useContact } from '../api/queries/contacts.ts';
@@ -39,21 +38,19 @@ import '../ticket/primitives.css';
 import '../ticket/ticket.css';
 import '../ticket/ticket-side.css';
 
-/** Names for the activity lines: agents, projects, workflows and (for admins) key owners. */
+/** Names for the activity lines: agents, projects and (for admins) workflows. */
 function useNames(): Names {
   const { can } = usePermissions();
   const users = useUserMap();
   const projects = useProjects().data;
   const workflows = useWorkflows(can('admin')).data;
-  const keys = useApiKeys().data;
   return useMemo(
     () => ({
       users,
       projects: new Map((projects ?? []).map((p) => [p.id, p])),
       workflows: new Map((workflows ?? []).map((w) => [w.id, w.name])),
-      keyOwners: new Map((keys ?? []).map((k) => [k.id, k.userId])),
     }),
-    [users, projects, workflows, keys],
+    [users, projects, workflows],
   );
 }
 

@@ -7,8 +7,6 @@ export interface Names {
   users: ReadonlyMap<string, User>;
   projects: ReadonlyMap<string, Project>;
   workflows: ReadonlyMap<string, string>;
-  /** key_ id → its user, when this key may list keys (admins). */
-  keyOwners: ReadonlyMap<string, string>;
 }
 
 export function actorName(actor: ActivityItem['actor'], names: Names): string {
@@ -16,8 +14,7 @@ export function actorName(actor: ActivityItem['actor'], names: Names): string {
   if (actor.type === 'workflow') return actor.id && names.workflows.has(actor.id) ? `Workflow “${names.workflows.get(actor.id)}”` : 'A workflow';
   if (actor.type === 'system') return 'LocalDesk';
   if (actor.type === 'user' && actor.id) return names.users.get(actor.id)?.name ?? 'An agent';
-  const owner = actor.id ? names.keyOwners.get(actor.id) : undefined;
-  return owner ? (names.users.get(owner)?.name ?? 'An agent') : 'An API key';
+  return 'An API key';
 }
 
 function describe(change: FieldChange, names: Names): string {
