@@ -150,6 +150,17 @@ export interface EventsTable {
   created_at: string;
 }
 
+export interface ViewsTable {
+  id: string;
+  user_id: string;
+  name: string;
+  filters: string; // JSON: the ticket list filters, as ViewFilters
+  sort_by: 'createdAt' | 'updatedAt' | 'priority' | 'status';
+  sort_order: 'asc' | 'desc';
+  created_at: string;
+  updated_at: string;
+}
+
 export interface IdempotencyKeysTable {
   api_key_id: string;
   key: string;
@@ -272,6 +283,7 @@ export interface Database {
   event_cursors: EventCursorsTable;
   ticket_counts: TicketCountsTable;
   ticket_order: TicketOrderTable;
+  views: ViewsTable;
 }
 
 /** The database, or a transaction on it: every query function takes one. */
@@ -293,3 +305,4 @@ export type EventRow = Selectable<EventsTable>;
 export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WorkflowRow = Selectable<WorkflowsTable>;
+export type ViewRow = Selectable<ViewsTable>;

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type * as analytics from './analytics.ts';
 import type * as apiKeys from './apiKeys.ts';
+import type * as auth from './auth.ts';
 import type * as base from './base.ts';
 import type * as contacts from './contacts.ts';
 import type * as conversations from './conversations.ts';
@@ -17,6 +18,7 @@ import type * as tags from './tags.ts';
 import type * as ticketActions from './ticketActions.ts';
 import type * as tickets from './tickets.ts';
 import type * as users from './users.ts';
+import type * as views from './views.ts';
 import type * as webhooks from './webhooks.ts';
 import type * as workflows from './workflows.ts';
 
@@ -61,3 +63,8 @@ export type Workflow = workflows.WorkflowT;
 export type WorkflowCreateBody = z.input<typeof workflows.WorkflowCreate>;
 export type WorkflowPatchBody = z.input<typeof workflows.WorkflowPatch>;
 export type SearchResults = search.SearchResultsT;
+export type Whoami = auth.WhoamiT;
+export type View = views.ViewT;
+export type ViewFilters = views.ViewFiltersT;
+export type ViewCreateBody = z.input<typeof views.ViewCreate>;
+export type ViewPatchBody = z.input<typeof views.ViewPatch>;

@@ -15,12 +15,16 @@ import { webhookRoutes } from './webhooks.routes.ts';
 import { workflowRoutes } from './workflows.routes.ts';
 import { dataRoutes } from './data.routes.ts';
 import { searchRoutes } from './search.routes.ts';
+import { viewRoutes } from './views.routes.ts';
+import { authRoutes } from './auth.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
+  ...authRoutes,
   ...eventRoutes,
   ...ticketRoutes,
   ...ticketActionRoutes,
+  ...viewRoutes,
   ...conversationRoutes,
   ...contactRoutes,
   ...userRoutes,

@@ -91,6 +91,7 @@ async function populate(s: TestServer): Promise<{ ticketId: string; convertedId:
   await post(`/conversations/${conversation.id}/messages`, { body: 'still failing axolotl', sender: 'customer' });
   const converted = await post(`/conversations/${conversation.id}/ticket`, { priority: 'high' });
   const open = await post('/conversations', { channel: 'email', participantEmail: 'mido@kokiri.example', subject: 'Narwhal question', body: 'where is my order' });
+  await post('/views', { name: 'Urgent and mine', filters: { priority: ['urgent'], assignedTo: 'me' } });
   const webhook = await post('/webhooks', { url: 'https://hooks.example/in', events: ['ticket.*'], active: false });
   const now = s.clock.now().toISOString();
   const event = s.sqlite.prepare('select id from events order by seq limit 1').get() as { id: string };

@@ -266,3 +266,27 @@ describe('the last active admin', () => {
     expect((await g.api.patch(`/users/${second.id}`, { active: false })).status).toBe(200);
   });
 });
+
+describe('GET /api/v1/auth/me', () => {
+  it('says who calls and with which scopes, for any valid key', async () => {
+    const res = await s.api.get<{ user: { email: string; role: string }; scopes: string[]; credential: { type: string; id: string } }>('/auth/me');
+    expect(res.status).toBe(200);
+    expect(res.body.data.user).toMatchObject({ role: 'admin' });
+    expect(res.body.data.scopes).toEqual(['admin']);
+    expect(res.body.data.credential).toEqual({ type: 'apiKey', id: expect.stringMatching(/^key_/) });
+
+    const agent = await s.api.post<{ id: string }>('/users', { name: 'Whoami Agent', email: 'whoami@example.com', role: 'agent' });
+    const key = await s.api.post<{ id: string; key: string }>('/api-keys', {
+      name: 'reader',
+      scopes: ['tickets:read', 'contacts:read'],
+      userId: agent.body.data.id,
+    });
+    const mine = await s.api.get<{ user: { id: string }; scopes: string[]; credential: { id: string } }>('/auth/me', { key: key.body.data.key });
+    expect(mine.body.data).toMatchObject({
+      user: { id: agent.body.data.id },
+      scopes: ['tickets:read', 'contacts:read'],
+      credential: { id: key.body.data.id },
+    });
+    expect((await s.api.get('/auth/me', { key: null })).status).toBe(401);
+  });
+});

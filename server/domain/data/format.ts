@@ -31,6 +31,7 @@ export const exportTables = [
   'webhook_deliveries',
   'webhook_attempts',
   'workflows',
+  'views',
 ] as const;
 export type ExportTable = (typeof exportTables)[number];
 

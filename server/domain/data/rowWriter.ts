@@ -39,6 +39,7 @@ const references: Partial<Record<ExportTable, readonly string[]>> = {
   messages: ['author_id'],
   ticket_tags: ['tag_id'],
   events: ['actor_id', 'actor_user_id', 'resource_id'],
+  views: ['user_id'],
 };
 
 const constraintReasons: Record<string, string> = {
