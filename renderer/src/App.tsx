@@ -2,9 +2,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiClient, ApiError } from './api/client.ts';
 import { connectLive } from './api/live.ts';
-import { findOwnKey } from './api/queries/apiKeys.ts';
+import type { Whoami } from './api/extraTypes.ts';
 import type { Scope, User } from './api/types.ts';
-import { effectiveScopes } from './app/permissions.ts';
 import { SessionContext } from './app/context.tsx';
 import { Layout } from './app/Layout.tsx';
 import { applyLiveEvent } from './app/liveSync.ts';
@@ -50,11 +49,16 @@ export function App() {
 
   const check = useCallback(async (key: string, source: KeySource) => {
     const probe = new ApiClient({ getKey: () => key });
-    const { data: me } = await probe.get<User>('/users/me');
-    // The key's own scopes decide which actions the UI offers; if they cannot be read, the
-    // UI offers everything and the API's answers say what is refused.
-    const own = await findOwnKey(probe, me.id).catch(() => null);
-    setState({ kind: 'signedIn', apiKey: key, source, me, scopes: effectiveScopes(own?.scopes ?? null, me) });
+    // The caller's user and the scopes in force decide which actions the UI offers. A server
+    // without /auth/me gets a UI that offers everything; its answers say what is refused.
+    const whoami = await probe.get<Whoami>('/auth/me').then(
+      (res) => res.data,
+      async (err: unknown) => {
+        if (!(err instanceof ApiError) || err.status !== 404) throw err;
+        return { user: (await probe.get<User>('/users/me')).data, scopes: null };
+      },
+    );
+    setState({ kind: 'signedIn', apiKey: key, source, me: whoami.user, scopes: whoami.scopes });
   }, []);
 
   useEffect(() => {

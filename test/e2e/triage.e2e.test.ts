@@ -173,13 +173,13 @@ describe('views', () => {
     const dialog = page.getByRole('dialog', { name: 'Save view' });
     await dialog.getByLabel('Name').fill('Fires');
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /Fires/ }).waitFor();
+    await page.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /^Fires/ }).waitFor();
     const views = (await s.api.get<{ name: string; filters: { priority?: string[] } }[]>('/views')).body.data;
     expect(views).toContainEqual(expect.objectContaining({ name: 'Fires', filters: expect.objectContaining({ priority: ['urgent'] }) }));
 
     // Another browser of the same user sees it.
     const other = await openSignedIn(browser, s);
-    await other.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /Fires/ }).click();
+    await other.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /^Fires/ }).click();
     await expect.poll(() => other.getByLabel('Priority').inputValue()).toBe('urgent');
     await other.close();
     await page.close();

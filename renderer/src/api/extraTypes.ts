@@ -1,6 +1,6 @@
 // Wire types the renderer needs beyond types.ts, written out by hand from the contract until
 // they join the shared contract module: workflows, saved views, and events' acting user.
-import type { LiveEvent, Ticket } from './types.ts';
+import type { LiveEvent, Scope, Ticket, User } from './types.ts';
 
 export type Status = Ticket['status'];
 export type Priority = Ticket['priority'];
@@ -84,4 +84,10 @@ export interface TicketQuery {
   sortOrder?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
+}
+
+/** GET /auth/me: the caller's user and the scopes in force (admin only while the user is an admin). */
+export interface Whoami {
+  user: User;
+  scopes: Scope[] | null;
 }
