@@ -18,6 +18,7 @@ import Koa from 'koa';
 
 interface TicketRow {
   id: string;
+  number: number;
   subject: string;
   description: string;
   status: string;
@@ -65,6 +66,7 @@ const messagesSql = `select * from "messages" where "ticket_id" = ? order by "cr
 function presentTicket(row: TicketRow) {
   return {
     id: row.id,
+    number: row.number,
     subject: row.subject,
     description: row.description,
     status: row.status,

@@ -50,6 +50,8 @@ export interface TicketsTable {
   /** Integer key the full-text index is bound to (stable across VACUUM). */
   seq: Generated<number>;
   id: string;
+  /** The short number people use ("#1042"); given by a trigger when an insert brings none. */
+  number: Generated<number>;
   subject: string;
   description: string;
   status: TicketStatus;

@@ -74,6 +74,9 @@ export const MacroPatch = z
 
 export const ApplyMacro = z.strictObject({
   macroId: z.string().trim().min(1).meta({ description: 'A mac_ id', example: 'mac_01JQ...' }),
+  body: text(100_000)
+    .optional()
+    .meta({ description: 'The reply as the agent edited it; without it, the macro body with its placeholders filled in' }),
 });
 
 export type MacroT = z.output<typeof Macro>;
@@ -81,3 +84,4 @@ export type MacroActionsT = z.output<typeof MacroActions>;
 export type MacroCreateInput = z.output<typeof MacroCreate>;
 export type MacroPatchInput = z.output<typeof MacroPatch>;
 export type MacroListParams = z.output<typeof MacroListQuery>;
+export type ApplyMacroInput = z.output<typeof ApplyMacro>;

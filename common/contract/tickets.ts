@@ -45,6 +45,10 @@ export const Message = z
 export const Ticket = z
   .object({
     id: z.string(),
+    number: z.number().int().meta({
+      description: 'The short number people use: shown as #1042, unique, counting up from 1',
+      example: 1042,
+    }),
     subject: z.string(),
     description: z.string(),
     status: TicketStatus,

@@ -1,8 +1,8 @@
-// Macro bodies are reply templates: `{{contact.name}}`, `{{ticket.id}}`, `{{agent.name}}`. Pure:
-// the server renders them when a macro runs, the renderer for its preview.
+// Macro bodies are reply templates: `{{contact.name}}`, `{{ticket.number}}`, `{{ticket.id}}`,
+// `{{agent.name}}`. Pure: the server renders them when a macro runs, the renderer for its preview.
 
-/** The placeholders a macro body can use. */
-export const macroPlaceholders = ['contact.name', 'ticket.id', 'agent.name'] as const;
+/** The placeholders a macro body can use, each named after the field it shows. */
+export const macroPlaceholders = ['contact.name', 'ticket.number', 'ticket.id', 'agent.name'] as const;
 export type MacroPlaceholder = (typeof macroPlaceholders)[number];
 
 /** A placeholder: a dotted name between double braces, spaces allowed inside the braces. */
@@ -20,7 +20,7 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, str
 
 export interface MacroContext {
   contact: { name: string | null; email: string };
-  ticket: { id: string };
+  ticket: { id: string; number: number };
   agent: { name: string };
 }
 
@@ -29,6 +29,7 @@ export function macroValues(context: MacroContext): Map<MacroPlaceholder, string
   const contactName = context.contact.name?.trim() || context.contact.email;
   return new Map<MacroPlaceholder, string>([
     ['contact.name', contactName],
+    ['ticket.number', String(context.ticket.number)],
     ['ticket.id', context.ticket.id],
     ['agent.name', context.agent.name],
   ]);

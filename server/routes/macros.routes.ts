@@ -83,7 +83,8 @@ export const macroRoutes = [
     tag: 'Tickets',
     summary: 'Apply a macro to a ticket',
     description:
-      "Posts the macro's body, with its placeholders filled in, as the calling agent's reply " +
+      "Posts the macro's body, with its placeholders filled in (or `body`: the reply as the " +
+      "agent edited it), as the calling agent's reply " +
       '(not internal; the first such reply sets `firstResponseAt`), then applies its actions. ' +
       'All or nothing: when any action fails (say the assignee has been deactivated since), the ' +
       'reply is not posted either. An unknown `macroId` is a 400; an unknown ticket a 404.',
@@ -91,7 +92,7 @@ export const macroRoutes = [
     body: ApplyMacro,
     response: Ticket,
     handler: async ({ ctx, params, body }) => ({
-      data: await applyMacro(ctx, params.id, body.macroId),
+      data: await applyMacro(ctx, params.id, body),
     }),
   }),
 ];

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTables } from '../../server/domain/data/format.ts';
-import { buildKey, buildUser } from '../helpers/factories.ts';
+import { buildKey, buildTicket, buildUser } from '../helpers/factories.ts';
 import { type ApiClient, type TestServer, rawRequest, startTestServer } from '../helpers/server.ts';
 
 type Rows = Record<string, string[]>;
@@ -213,6 +213,31 @@ describe('POST /api/v1/import', () => {
     expect(Object.values(res.body.data.skipped).reduce((a, b) => a + b, 0)).toBe(lines);
     expect(snapshot(dst.sqlite)).toEqual(before);
     expect(dst.sqlite.prepare('select count(*) n from ticket_fts').get()).toEqual(fts);
+  });
+});
+
+describe('POST /api/v1/import: ticket numbers', () => {
+  it('keeps each imported ticket’s number when it is free and gives the next free one otherwise', async () => {
+    const busy = await startTestServer();
+    try {
+      // This folder already has tickets #1 and #2: the file's #1, #2 and #3 cannot all stay.
+      const local = [await buildTicket(busy.api), await buildTicket(busy.api)];
+      expect(local.map((t) => t.number)).toEqual([1, 2]);
+      const res = await importText(busy.api, file);
+      expect(res.body.error).toBeNull();
+      expect(res.status).toBe(200);
+      const rows = busy.sqlite.prepare('select id, number from tickets order by number').all() as { id: string; number: number }[];
+      expect(rows.map((r) => r.number)).toEqual([1, 2, 3, 4, 5]);
+      expect(rows.slice(0, 2).map((r) => r.id)).toEqual(local.map((t) => t.id));
+      // The file's #3 was free and kept; the other two got the next numbers.
+      const fromFile = src.sqlite.prepare('select id, number from tickets').all() as { id: string; number: number }[];
+      const third = fromFile.find((t) => t.number === 3);
+      expect(rows.find((r) => r.id === third?.id)?.number).toBe(3);
+      const fresh = await buildTicket(busy.api);
+      expect(fresh.number).toBe(6);
+    } finally {
+      await busy.close();
+    }
   });
 });
 

@@ -207,6 +207,29 @@ describe('POST /api/v1/tickets/:id/apply-macro', () => {
     });
   });
 
+  it('posts the reply as the agent edited it, still applying the actions, and the ticket number', async () => {
+    const t = await buildTicket(s.api);
+    const m = await buildMacro({ body: 'Ticket #{{ticket.number}} is fixed.', actions: { status: 'resolved' } });
+    const edited = await s.api.post<TicketData>(`/tickets/${t.id}/apply-macro`, {
+      macroId: m.id,
+      body: `Ticket #${t.number} is fixed — and thanks for the screenshots!`,
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.data.status).toBe('resolved');
+    const thread = (await s.api.get<TicketData>(`/tickets/${t.id}`)).body.data.messages ?? [];
+    expect(thread.at(-1)?.body).toBe(`Ticket #${t.number} is fixed — and thanks for the screenshots!`);
+
+    const plain = await buildTicket(s.api);
+    await apply(plain.id, m.id);
+    const rendered = (await s.api.get<TicketData>(`/tickets/${plain.id}`)).body.data.messages ?? [];
+    expect(rendered.at(-1)?.body).toBe(`Ticket #${plain.number} is fixed.`);
+    expect(plain.number).toBeGreaterThan(t.number);
+
+    const empty = await s.api.post(`/tickets/${t.id}/apply-macro`, { macroId: m.id, body: '   ' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error?.details?.errors?.[0]?.path).toBe('body');
+  });
+
   it('addresses a contact without a name by email and keeps the first firstResponseAt', async () => {
     const t = await buildTicket(s.api, { contactEmail: 'no-name@example.com' });
     const m = await buildMacro({ body: 'Dear {{contact.name}}, {{agent.name}}' });

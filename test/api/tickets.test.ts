@@ -14,6 +14,21 @@ const paths = (res: { body: { error: { details?: { errors?: { path: string }[] }
   (res.body.error?.details?.errors ?? []).map((e) => e.path).sort();
 
 describe('POST /api/v1/tickets', () => {
+  it('numbers tickets one after another, whichever way they are made', async () => {
+    const a = await buildTicket(s.api);
+    const b = await buildTicket(s.api);
+    expect(b.number).toBe(a.number + 1);
+    const conv = await s.api.post<{ id: string }>('/conversations', {
+      channel: 'chat',
+      participantEmail: 'numbered@example.com',
+      subject: 'Numbered',
+      body: 'hello',
+    });
+    const converted = await s.api.post<TicketData>(`/conversations/${conv.body.data.id}/ticket`, {});
+    expect(converted.body.data.number).toBe(b.number + 1);
+    expect((await s.api.get<TicketData>(`/tickets/${a.id}`)).body.data.number).toBe(a.number);
+  });
+
   it('creates an open ticket whose description is the first customer message', async () => {
     const res = await s.api.post<TicketData>('/tickets', {
       subject: '  Cannot reset password ',

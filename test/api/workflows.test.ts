@@ -178,7 +178,7 @@ describe('the workflow engine', () => {
 
     const events = await updates(hit.id);
     expect(events).toHaveLength(1);
-    expect(events[0]?.actor).toEqual({ type: 'workflow', id: wf.id });
+    expect(events[0]?.actor).toEqual({ type: 'workflow', id: wf.id, userId: null });
     expect(events[0]?.data.changes).toEqual(expect.arrayContaining(['priority', 'tags', 'assignedTo']));
     expect(await workflow(wf.id)).toMatchObject({ runCount: 1, lastRunAt: s.clock.now().toISOString() });
   });
@@ -230,7 +230,7 @@ describe('the workflow engine', () => {
     await post({ ticketId: t.id, amount: 0 });
     await settled();
     expect((await workflow(wf.id)).runCount).toBe(1);
-    expect((await updates(t.id)).at(-1)?.actor).toEqual({ type: 'workflow', id: wf.id });
+    expect((await updates(t.id)).at(-1)?.actor).toEqual({ type: 'workflow', id: wf.id, userId: null });
   });
 
   it('matches `in` and `neq`, and runs on ticket messages only', async () => {

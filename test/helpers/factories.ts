@@ -13,6 +13,7 @@ export interface TicketBody {
 
 export interface TicketData {
   id: string;
+  number: number;
   subject: string;
   status: string;
   priority: string;

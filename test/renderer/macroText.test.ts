@@ -23,7 +23,7 @@ describe('renderPreview', () => {
   });
 
   it('documents exactly the placeholders the server fills', () => {
-    expect(placeholders.map((p) => p.token)).toEqual(['{{contact.name}}', '{{ticket.id}}', '{{agent.name}}']);
+    expect(placeholders.map((p) => p.token)).toEqual(['{{contact.name}}', '{{ticket.number}}', '{{ticket.id}}', '{{agent.name}}']);
   });
 });
 

@@ -6,6 +6,7 @@ const now = '2026-03-02T09:30:00.000Z';
 function ticket(patch: Partial<Ticket> = {}): Ticket {
   return {
     id: 'tkt_1',
+    number: 1,
     subject: 'Printer on fire',
     description: 'Smoke',
     status: 'open',

@@ -7,6 +7,7 @@ const at = (iso: string) => Date.parse(iso);
 function ticket(patch: Partial<Ticket> = {}): Ticket {
   return {
     id: 'tkt_1',
+    number: 1,
     subject: 's',
     description: 'd',
     status: 'open',

@@ -3,7 +3,7 @@ import { macroValues, renderTemplate } from '../../common/rules/macros.ts';
 
 const values = macroValues({
   contact: { name: 'Jane Doe', email: 'jane@acme.com' },
-  ticket: { id: 'tkt_01JQ0000000000000000000000' },
+  ticket: { id: 'tkt_01JQ0000000000000000000000', number: 1042 },
   agent: { name: 'Sam Agent' },
 });
 
@@ -12,6 +12,10 @@ describe('renderTemplate', () => {
     expect(
       renderTemplate('Hi {{contact.name}}, re {{ticket.id}}. {{agent.name}} / {{agent.name}}', values),
     ).toBe('Hi Jane Doe, re tkt_01JQ0000000000000000000000. Sam Agent / Sam Agent');
+  });
+
+  it('fills the ticket’s number, the short reference a customer can quote', () => {
+    expect(renderTemplate('Your ticket #{{ticket.number}} is resolved', values)).toBe('Your ticket #1042 is resolved');
   });
 
   it('allows whitespace inside the braces', () => {
@@ -52,7 +56,7 @@ describe('macroValues', () => {
   it("addresses a contact without a name by email", () => {
     const noName = macroValues({
       contact: { name: null, email: 'jane@acme.com' },
-      ticket: { id: 'tkt_1' },
+      ticket: { id: 'tkt_1', number: 1 },
       agent: { name: 'Sam' },
     });
     expect(renderTemplate('Hi {{contact.name}}', noName)).toBe('Hi jane@acme.com');
@@ -61,7 +65,7 @@ describe('macroValues', () => {
   it('treats a blank name as no name', () => {
     const blank = macroValues({
       contact: { name: '  ', email: 'jane@acme.com' },
-      ticket: { id: 'tkt_1' },
+      ticket: { id: 'tkt_1', number: 1 },
       agent: { name: 'Sam' },
     });
     expect(blank.get('contact.name')).toBe('jane@acme.com');

@@ -5,7 +5,8 @@ import { type MacroPlaceholder, macroPlaceholders, renderTemplate } from '../../
 
 const help: Record<MacroPlaceholder, string> = {
   'contact.name': 'The customer’s name (their email when they have none)',
-  'ticket.id': 'The ticket’s id, e.g. tkt_01J…',
+  'ticket.number': 'The ticket’s number, e.g. 1042 (write #{{ticket.number}} for “#1042”)',
+  'ticket.id': 'The ticket’s API id (tkt_01J…), for links into your own tools',
   'agent.name': 'The name of the agent applying the macro',
 };
 
@@ -19,9 +20,13 @@ export function insertAt(text: string, start: number, end: number, insert: strin
 }
 
 /** Fills the known placeholders with sample values, exactly as the server fills real ones. */
-export function renderPreview(body: string, values: { contact: string; ticket: string; agent: string }): string {
+export function renderPreview(
+  body: string,
+  values: { contact: string; ticket: string; ticketNumber?: number; agent: string },
+): string {
   const sample = new Map<MacroPlaceholder, string>([
     ['contact.name', values.contact],
+    ['ticket.number', String(values.ticketNumber ?? 1042)],
     ['ticket.id', values.ticket],
     ['agent.name', values.agent],
   ]);

@@ -145,6 +145,7 @@ function emptyTicket(id: string): Ticket {
   const epoch = new Date(0).toISOString();
   return {
     id,
+    number: 0,
     subject: '',
     description: '',
     status: 'open',

@@ -128,6 +128,7 @@ export class RowWriter {
     if (!batch) return;
     this.pending = null;
     const { table, names, rows } = batch;
+    if (table === 'tickets') await this.keepFreeNumbers(names, rows);
     let changed: number;
     try {
       changed = await this.run(this.insertSql(table, names, rows.length), rows.flatMap((r) => r.values));
@@ -145,6 +146,36 @@ export class RowWriter {
     this.result.skipped[table] += rows.length - changed;
     const natural = naturalKeys[table];
     if (natural && changed < rows.length) await this.merge(table, natural, rows);
+  }
+
+  /**
+   * A ticket keeps its number when no other ticket has it; a ticket whose number is taken (or
+   * that has none: an export from before numbers) gets the next free one, after every number
+   * already used or kept in this batch.
+   */
+  private async keepFreeNumbers(names: readonly string[], rows: Pending['rows']): Promise<void> {
+    const at = names.indexOf('number');
+    const idAt = names.indexOf('id');
+    if (at < 0) return;
+    const numbers = rows.map((r) => r.values[at]).filter((n): n is number => typeof n === 'number');
+    const { rows: taken } = numbers.length
+      ? await this.trx.executeQuery<{ id: string; number: number }>(
+          CompiledQuery.raw(`select id, number from tickets where number in (${numbers.map(() => '?').join(', ')})`, numbers),
+        )
+      : { rows: [] };
+    const owner = new Map(taken.map((t) => [t.number, t.id]));
+    const { rows: top } = await this.trx.executeQuery<{ n: number | null }>(CompiledQuery.raw('select max(number) n from tickets'));
+    let next = Math.max(top[0]?.n ?? 0, ...numbers) + 1;
+    const kept = new Set<number>();
+    for (const row of rows) {
+      const n = row.values[at];
+      const holder = typeof n === 'number' ? owner.get(n) : undefined;
+      if (typeof n === 'number' && (holder === undefined || holder === row.values[idAt]) && !kept.has(n)) {
+        kept.add(n);
+      } else {
+        row.values[at] = next++;
+      }
+    }
   }
 
   private async merge(table: ExportTable, natural: string, rows: Pending['rows']): Promise<void> {

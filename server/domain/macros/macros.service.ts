@@ -11,6 +11,7 @@ import { getTicket, loadTicket } from '../tickets/tickets.read.ts';
 import type { TicketT } from '../../../common/contract/tickets.ts';
 import { assertAssignable } from '../users/users.service.ts';
 import type {
+  ApplyMacroInput,
   MacroActionsT,
   MacroCreateInput,
   MacroListParams,
@@ -172,10 +173,16 @@ export async function deleteMacro(ctx: Ctx, id: string): Promise<void> {
  * applyTicketChanges), in one transaction (the caller's, when it has one: a workflow's). Any
  * failure, such as an assignee deactivated since the macro was saved, rolls back both: the
  * ticket gets no reply and no change. An actor with no user (a workflow) writes a reply authored
- * by no one, signed "LocalDesk", and `assignTo: "me"` is skipped. `field` names the input a
- * rejected macro is reported against.
+ * by no one, signed "LocalDesk", and `assignTo: "me"` is skipped. `edited` is the reply as the
+ * agent changed it before sending (the actions still apply). `field` names the input a rejected
+ * macro is reported against.
  */
-export async function applyMacro(ctx: Ctx, ticketId: string, macroId: string, field = 'macroId'): Promise<TicketT> {
+export async function applyMacro(
+  ctx: Ctx,
+  ticketId: string,
+  { macroId, body: edited }: ApplyMacroInput,
+  field = 'macroId',
+): Promise<TicketT> {
   const agentUserId = ctx.actor.userId;
   const now = nowIso(ctx.clock);
   await inTransaction(ctx, async (tx) => {
@@ -194,7 +201,8 @@ export async function applyMacro(ctx: Ctx, ticketId: string, macroId: string, fi
     const agent = agentUserId
       ? await db.selectFrom('users').select('name').where('id', '=', agentUserId).executeTakeFirstOrThrow()
       : { name: 'LocalDesk' };
-    const body = renderTemplate(macro.body, macroValues({ contact, ticket: { id: ticket.id }, agent }));
+    const body =
+      edited ?? renderTemplate(macro.body, macroValues({ contact, ticket: { id: ticket.id, number: ticket.number }, agent }));
     await insertTicketMessage(tx, ticket, { body, sender: 'agent', internal: false, authorId: agentUserId }, now);
     // Reloaded: the reply has just moved firstResponseAt and updatedAt.
     await applyTicketChanges(

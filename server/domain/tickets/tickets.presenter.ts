@@ -9,6 +9,7 @@ export type TicketReadRow = TicketRow & { contact_email: string; sla_breached: n
 export function presentTicket(row: TicketReadRow): TicketT {
   return {
     id: row.id,
+    number: row.number,
     subject: row.subject,
     description: row.description,
     status: row.status,

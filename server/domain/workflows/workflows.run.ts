@@ -112,7 +112,7 @@ export async function runWorkflow(ctx: Ctx, wf: WorkflowT, ticketId: string, now
         break;
       case 'apply_macro':
         await flush();
-        await applyMacro(ctx, ticketId, action.value, `actions.${i}.value`);
+        await applyMacro(ctx, ticketId, { macroId: action.value }, `actions.${i}.value`);
         break;
     }
   }
