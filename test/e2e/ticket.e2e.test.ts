@@ -127,7 +127,7 @@ describe('ticket page', () => {
     const after = await ticketOf(ticket.id);
     expect(after.tags).toContain('needs-info');
     expect(after.messages.some((m) => m.sender === 'agent' && m.body.startsWith('Hi sam@example.com, could you send'))).toBe(true);
-    await page.getByText('Applied “Waiting on customer”').waitFor();
+    await page.getByText('Reply sent and “Waiting on customer” applied').waitFor();
     await expect.poll(() => page.getByLabel('Status').inputValue()).toBe('pending');
   });
 

@@ -87,7 +87,7 @@ export function TicketPage({ id }: { id: string }) {
   /** A macro becomes the reply draft, rendered for this ticket, to edit before sending. */
   function draftMacro(macro: Macro) {
     const current = getDraft(id, 'reply').text.trim();
-    const text = macroText(macro, { contact: { name: contact?.name ?? null, email: ticket?.contactEmail ?? '' }, ticket: { id }, agent: { name: me.name } });
+    const text = macroText(macro, { contact: { name: contact?.name ?? null, email: ticket?.contactEmail ?? '' }, ticket: { id, number: ticket?.number ?? 0 }, agent: { name: me.name } });
     setDraft(id, 'reply', { text: current ? `${current}\n\n${text}` : text, macro: { id: macro.id, name: macro.name, changes: macroChange(macro, me.id) } });
     requestAnimationFrame(() => composer.current?.focus('reply'));
   }
@@ -159,7 +159,7 @@ export function TicketPage({ id }: { id: string }) {
             <span className={`badge ${ticket.priority}`}>{ticket.priority}</span>
             {ticket.sla.breached ? <span className="badge sla-breached">SLA breached</span> : null}
             <span className="muted small" title={formatFull(ticket.createdAt)}>
-              opened {formatStamp(ticket.createdAt, now)} by {ticket.contactEmail}
+              #{ticket.number} · opened {formatStamp(ticket.createdAt, now)} by {ticket.contactEmail}
             </span>
           </div>
         </div>

@@ -1,19 +1,19 @@
 // Sending replies and notes. A reply is held for the undo window (app/prefs.ts) with an Undo
 // toast; a note goes at once. Each ticket's messages leave in the order they were written, so
 // a note typed right after a held reply waits behind it. Until it is sent, a message shows in
-// the thread as "Sending…". A macro picked into the draft applies its ticket changes right
-// after its reply is posted. The outbox outlives the ticket page: leaving it does not cancel.
+// the thread as "Sending…". A draft filled from a macro goes through apply-macro with the
+// edited text, so the reply and the macro's actions land together or not at all. The outbox
+// outlives the ticket page: leaving it does not cancel.
 import type { QueryClient } from '@tanstack/react-query';
 import { ApiError, type ApiClient } from '../api/client.ts';
-import { addMessage } from '../api/queries/tickets.ts';
+import { addMessage, applyMacro } from '../api/queries/tickets.ts';
 import { queryKeys } from '../api/queryKeys.ts';
 import type { Message, TicketDetail } from '../api/types.ts';
 import { serverNow } from '../components/clock.ts';
 import { dismissToast, toast } from '../components/toast.tsx';
 import { undoSendSeconds } from '../app/prefs.ts';
 import { type Draft, getDraft, setDraft } from './drafts.ts';
-import type { TicketChange } from './optimistic.ts';
-import { changeTicket, refreshTicket } from './useTicketChanges.ts';
+import { refreshTicket } from './useTicketChanges.ts';
 
 /** Messages still on their way to the server carry an id with this prefix. */
 export const pendingPrefix = 'pending_';
@@ -86,11 +86,11 @@ export class Outbox {
     this.busy.add(ticketId);
     if (item.toastId !== null) dismissToast(item.toastId);
     try {
-      await addMessage(this.api, ticketId, { body: item.body, internal: item.internal });
+      if (item.macro) await applyMacro(this.api, ticketId, item.macro.id, item.body);
+      else await addMessage(this.api, ticketId, { body: item.body, internal: item.internal });
       await refreshTicket(this.qc, this.api, ticketId);
       void this.qc.invalidateQueries({ queryKey: queryKeys.tickets.lists });
-      toast(item.internal ? 'Note added' : 'Reply sent', 'success');
-      if (item.macro) await this.applyMacro(ticketId, item.macro);
+      toast(item.macro ? `Reply sent and “${item.macro.name}” applied` : item.internal ? 'Note added' : 'Reply sent', 'success');
     } catch (err) {
       this.removePending(item);
       this.restore(item);
@@ -102,11 +102,6 @@ export class Outbox {
       else this.queues.delete(ticketId);
       this.schedule(ticketId);
     }
-  }
-
-  private applyMacro(ticketId: string, macro: NonNullable<Draft['macro']>): Promise<boolean> {
-    const change: TicketChange = { ...macro.changes };
-    return changeTicket(this.qc, this.api, ticketId, change, `apply the changes of “${macro.name}”`, { done: `Applied “${macro.name}”` });
   }
 
   private showPending(item: Outgoing): void {

@@ -66,6 +66,11 @@ export async function bulkUpdate(api: ApiClient, ids: readonly string[], set: Bu
   return total;
 }
 
+/** Posts a macro's reply (as the agent edited it) and runs its actions, all or nothing. */
+export async function applyMacro(api: ApiClient, id: string, macroId: string, body: string): Promise<Ticket> {
+  return (await api.post<Ticket>(`${path(id)}/apply-macro`, { macroId, body })).data;
+}
+
 export async function mergeTickets(api: ApiClient, id: string, sourceIds: readonly string[]): Promise<TicketDetail> {
   return (await api.post<TicketDetail>(`${path(id)}/merge`, { sourceIds })).data;
 }
