@@ -40,6 +40,20 @@ Scopes: ${allScopes.join(', ')}.`;
 
 class UsageError extends Error {}
 
+/** A PostgreSQL that cannot be reached or refuses us, said in a line (not a stack trace). */
+function databaseUnreachable(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH') {
+    return `cannot reach the PostgreSQL server (${message}): check LOCALDESK_DATABASE_URL / --database`;
+  }
+  // SQLSTATE class 28 (invalid authorization), 3D000 (no such database), 42501 (no privilege).
+  if (typeof code === 'string' && (code.startsWith('28') || code === '3D000' || code === '42501')) {
+    return `PostgreSQL refused: ${message}`;
+  }
+  return null;
+}
+
 const rendererDir = join(packageRoot(), 'dist', 'renderer');
 
 function parsePort(value: string | undefined): number | undefined {
@@ -353,6 +367,15 @@ export async function main(argv: string[]): Promise<number> {
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       process.stderr.write(`localdesk: ${(err as Error).message}\n\n${usage}\n`);
       return 2;
+    }
+    if (err instanceof Error && err.name === 'NewerSchemaError') {
+      process.stderr.write(`localdesk: ${err.message}\n`);
+      return 1;
+    }
+    const unreachable = databaseUnreachable(err);
+    if (unreachable) {
+      process.stderr.write(`localdesk: ${unreachable}\n`);
+      return 1;
     }
     if (err instanceof Error && err.name === 'AppError') {
       process.stderr.write(`localdesk: ${err.message}\n`);
