@@ -18,6 +18,7 @@ import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKey
 import { systemContext } from './domain/context.ts';
 import { packageRoot } from './core/paths.ts';
 import { appVersion } from './core/version.ts';
+import { migrateCommand, migrateUsage } from './cliMigrate.ts';
 
 const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN API
 
@@ -30,6 +31,7 @@ Usage:
   localdesk backup --out FILE [--data DIR]      consistent copy of the database, also while serving
   localdesk export [--out FILE] [--data DIR]    every record as NDJSON (to stdout without --out)
   localdesk import FILE [--data DIR]            an export back in: idempotent by id, all or nothing
+  ${migrateUsage}
   localdesk --version
 
 Environment: LOCALDESK_DATA, LOCALDESK_DATABASE_URL, LOCALDESK_DATABASE_POOL_SIZE, LOCALDESK_HOST,
@@ -345,6 +347,8 @@ export async function main(argv: string[]): Promise<number> {
         return await exportData(args);
       case 'import':
         return await importData(args);
+      case 'migrate':
+        return await migrateCommand(args, (message) => new UsageError(message));
       case '--version':
       case 'version':
         process.stdout.write(`${appVersion}\n`);
