@@ -82,9 +82,23 @@ export function startSharedFollower(deps: Deps, follower: SharedFollower): Backg
     });
   }
 
+  /**
+   * One read, no transaction: whether the feed holds anything after the cursor. Every commit on
+   * any node wakes every node's followers, and most wake-ups find that another node (or an
+   * earlier round) has handled everything: they stop here instead of claiming.
+   */
+  async function behind(): Promise<boolean> {
+    const { rows } = await sql<{ cursor: number | null; newest: number }>`select
+      (select seq from event_cursors where name = ${follower.name}) as cursor,
+      (select coalesce(max(seq), 0) from events) as newest`.execute(db);
+    const row = rows[0];
+    return !row || row.cursor === null || row.cursor < row.newest;
+  }
+
   /** Rounds until nothing is left or another server holds the cursor. */
   async function drain(): Promise<void> {
     await ready;
+    if (!(await behind())) return;
     for (;;) {
       const result = await round();
       if (result.kind === 'busy') return;
