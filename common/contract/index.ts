@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type * as analytics from './analytics.ts';
 import type * as apiKeys from './apiKeys.ts';
+import type * as attachments from './attachments.ts';
 import type * as base from './base.ts';
 import type * as contacts from './contacts.ts';
 import type * as conversations from './conversations.ts';
@@ -26,6 +27,7 @@ export type ListMeta = base.ListMeta;
 export type Ticket = tickets.TicketT;
 export type TicketDetail = tickets.TicketWithMessagesT;
 export type Message = tickets.MessageT;
+export type Attachment = attachments.AttachmentT;
 export type TicketListParams = Partial<z.input<typeof tickets.TicketListQuery>>;
 export type TicketCreateBody = z.input<typeof tickets.TicketCreate>;
 export type TicketPatchBody = z.input<typeof tickets.TicketPatch>;

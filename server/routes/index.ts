@@ -15,6 +15,7 @@ import { webhookRoutes } from './webhooks.routes.ts';
 import { workflowRoutes } from './workflows.routes.ts';
 import { dataRoutes } from './data.routes.ts';
 import { searchRoutes } from './search.routes.ts';
+import { attachmentRoutes } from './attachments.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -22,6 +23,7 @@ export const apiRoutes: RouteDef[] = [
   ...ticketRoutes,
   ...ticketActionRoutes,
   ...conversationRoutes,
+  ...attachmentRoutes,
   ...contactRoutes,
   ...userRoutes,
   ...apiKeyRoutes,

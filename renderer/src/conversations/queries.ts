@@ -60,6 +60,7 @@ export function useSendReply(conversation: ConversationDetail) {
         sender: 'agent',
         authorId: me.id,
         internal: false,
+      attachments: [],
         createdAt: new Date().toISOString(),
       };
       if (previous) queryClient.setQueryData<ConversationDetail>(key, { ...previous, messages: [...previous.messages, pending] });

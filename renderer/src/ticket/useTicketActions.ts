@@ -37,6 +37,7 @@ export function useTicketActions(id: string, now: number) {
         sender: 'agent',
         authorId: me.id,
         internal,
+        attachments: [],
         createdAt: new Date(now || Date.now()).toISOString(),
       };
       await qc.cancelQueries({ queryKey: ticketKeys.one(id), exact: true });
