@@ -40,7 +40,8 @@ function multipartFile(http: Context): Promise<UploadSource> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: http.req.headers, limits: { files: 1, fields: 20, parts: 21, fieldSize: 64 * 1024 } });
+      // Browsers send a file name's UTF-8 bytes as they are; busboy would read them as latin1.
+      parser = busboy({ headers: http.req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 20, parts: 21, fieldSize: 64 * 1024 } });
     } catch (err) {
       reject(invalidField('body', `unreadable multipart body: ${(err as Error).message}`));
       return;
