@@ -10,7 +10,8 @@ import { createServer } from './app.ts';
 import { type Scope, scopes as allScopes } from '../common/rules/scopes.ts';
 import { bootstrap } from './bootstrap.ts';
 import { nowIso, systemClock } from './core/clock.ts';
-import { backupDatabase } from './domain/data/backup.ts';
+import { backupArchive, restoreArchive } from './domain/data/backupArchive.ts';
+import { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import { exportStream, importFile } from './domain/data/exportImport.ts';
 import { type Config, ConfigError, loadConfig } from './core/config.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
@@ -26,7 +27,8 @@ Usage:
   localdesk keys list [--data DIR]
   localdesk keys revoke KEY_ID [--data DIR]
   localdesk seed --tickets N [--messages-per-ticket M] [--data DIR]   (demo data)
-  localdesk backup --out FILE [--data DIR]      consistent copy of the database, also while serving
+  localdesk backup --out FILE [--data DIR]      one archive of the database and its files, also while serving
+  localdesk restore FILE --data DIR             a backup archive into an empty data folder
   localdesk export [--out FILE] [--data DIR]    every record as NDJSON (to stdout without --out)
   localdesk import FILE [--data DIR]            an export back in: idempotent by id, all or nothing
   localdesk --version
@@ -229,12 +231,37 @@ async function backup(args: string[]): Promise<number> {
   if (!values.out) throw new UsageError('backup needs --out FILE');
   const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
   try {
-    const result = await backupDatabase(handle.file, resolve(values.out), nowIso(systemClock));
-    process.stdout.write(`Backed up ${handle.file} to ${result.path} (${result.bytes} bytes)\n`);
+    const config = loadConfig(process.env, { dataDir: values.data });
+    const result = await backupArchive(handle.file, new AttachmentStore(config.dataDir), resolve(values.out), nowIso(systemClock), appVersion);
+    process.stdout.write(
+      `Backed up ${handle.file} and ${result.attachments} attachment file(s) to ${result.path} (${result.bytes} bytes)\n`,
+    );
+    if (result.missingAttachments > 0) {
+      process.stderr.write(`localdesk: ${result.missingAttachments} attachment file(s) were missing from the data folder\n`);
+    }
     return 0;
   } finally {
     await handle.close();
   }
+}
+
+async function restore(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' } }, allowPositionals: true, strict: true });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('restore needs one backup FILE');
+  if (!values.data) throw new UsageError('restore needs --data DIR (an empty data folder)');
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const result = await restoreArchive(resolve(file), resolve(values.data));
+  process.stdout.write(
+    `Restored ${result.database} (${result.databaseBytes} bytes) and ${result.attachments} attachment file(s)\n`,
+  );
+  if (result.missingAttachments.length > 0) {
+    process.stderr.write(`localdesk: ${result.missingAttachments.length} referenced attachment file(s) were not in the backup\n`);
+  }
+  // Opening it brings an older backup's schema up to date before anything else touches it.
+  const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  await handle.close();
+  return 0;
 }
 
 async function exportData(args: string[]): Promise<number> {
@@ -305,6 +332,8 @@ export async function main(argv: string[]): Promise<number> {
         return await seed(args);
       case 'backup':
         return await backup(args);
+      case 'restore':
+        return await restore(args);
       case 'export':
         return await exportData(args);
       case 'import':

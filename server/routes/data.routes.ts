@@ -9,7 +9,8 @@ import { nowIso } from '../core/clock.ts';
 import { AppError, badRequest } from '../core/errors.ts';
 import { defineRoute } from '../http/route.ts';
 import { appVersion } from '../core/version.ts';
-import { backupDatabase, reserveBackupPath } from '../domain/data/backup.ts';
+import { reserveBackupPath } from '../domain/data/backup.ts';
+import { backupArchive } from '../domain/data/backupArchive.ts';
 import { databaseFile, exportStream, fileStamp, importFile } from '../domain/data/exportImport.ts';
 import { exportTables } from '../domain/data/format.ts';
 
@@ -23,7 +24,16 @@ const ImportResultSchema = z
   .object({ imported: TableCounts, skipped: TableCounts, merged: TableCounts })
   .meta({ id: 'ImportResult' });
 const BackupResultSchema = z
-  .object({ path: z.string(), bytes: z.number().int(), createdAt: z.string() })
+  .object({
+    path: z.string(),
+    bytes: z.number().int(),
+    createdAt: z.string(),
+    attachments: z.number().int().meta({ description: 'Attachment files in the archive' }),
+    missingAttachments: z
+      .number()
+      .int()
+      .meta({ description: 'Files the database references that were missing from the data folder' }),
+  })
   .meta({ id: 'BackupResult' });
 
 /**
@@ -145,11 +155,12 @@ export const dataRoutes = [
     method: 'POST',
     path: '/admin/backup',
     tag,
-    summary: 'Consistent online snapshot of the database file',
+    summary: 'Consistent online backup of the database and its attachment files, as one archive',
     description:
-      'Writes `<data folder>/backups/localdesk-<timestamp>.db` with SQLite online backup from a ' +
-      'snapshot taken when the request arrives; writes continue meanwhile. The file is a complete ' +
-      'database: stop the server and put it in place of localdesk.db to restore.',
+      'Writes `<data folder>/backups/localdesk-<timestamp>.tar`: `localdesk.json` (manifest), ' +
+      '`localdesk.db` (SQLite online backup from a snapshot taken when the request arrives; writes ' +
+      'continue meanwhile) and `attachments/<sha256[0..2]>/<sha256>` for every file that snapshot ' +
+      'references. Restore with `localdesk restore FILE --data DIR` into an empty folder.',
     scope: 'admin',
     status: 201,
     response: BackupResultSchema,
@@ -157,9 +168,9 @@ export const dataRoutes = [
     handler: async ({ ctx, deps }) => {
       const source = await databaseFile(ctx.db);
       const createdAt = nowIso(ctx.clock);
-      const path = await reserveBackupPath(deps.config.dataDir, createdAt);
+      const path = await reserveBackupPath(deps.config.dataDir, createdAt, 'tar');
       try {
-        return { data: await backupDatabase(source, path, createdAt) };
+        return { data: await backupArchive(source, deps.attachments, path, createdAt, appVersion) };
       } catch (err) {
         await rm(path, { force: true });
         throw err;

@@ -25,6 +25,11 @@ export const tinyPdf = Buffer.from(
     'trailer<</Root 1 0 R>>\n%%EOF\n',
 );
 
+/** Bytes in the form fetch and Blob take (a copy). */
+function bytes(data: Buffer | string): Uint8Array<ArrayBuffer> | string {
+  return typeof data === 'string' ? data : Uint8Array.from(data);
+}
+
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -47,7 +52,7 @@ export async function uploadRaw(
   const headers: Record<string, string> = { 'X-API-Key': key };
   const type = options.type === undefined ? 'application/octet-stream' : options.type;
   if (type !== null) headers['Content-Type'] = type;
-  const res = await fetch(`${url}/api/v1/attachments${query}`, { method: 'POST', headers, body: data });
+  const res = await fetch(`${url}/api/v1/attachments${query}`, { method: 'POST', headers, body: bytes(data) });
   return { status: res.status, headers: res.headers, body: (await res.json()) as UploadResponse['body'] };
 }
 
@@ -61,7 +66,7 @@ export async function uploadMultipart(
   field = 'file',
 ): Promise<UploadResponse> {
   const form = new FormData();
-  form.append(field, new Blob([data], { type }), name);
+  form.append(field, new Blob([bytes(data)], { type }), name);
   const res = await fetch(`${url}/api/v1/attachments`, { method: 'POST', headers: { 'X-API-Key': key }, body: form });
   return { status: res.status, headers: res.headers, body: (await res.json()) as UploadResponse['body'] };
 }
