@@ -12,7 +12,8 @@ import { bootstrap } from './bootstrap.ts';
 import { nowIso, systemClock } from './core/clock.ts';
 import { backupArchive, restoreArchive } from './domain/data/backupArchive.ts';
 import { AttachmentStore } from './domain/attachments/attachments.store.ts';
-import { exportStream, importFile } from './domain/data/exportImport.ts';
+import { exportStream } from './domain/data/exportImport.ts';
+import { exportArchive, importData as importDataFile } from './domain/data/dataArchive.ts';
 import { type Config, ConfigError, loadConfig } from './core/config.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
 import { systemContext } from './domain/context.ts';
@@ -29,8 +30,10 @@ Usage:
   localdesk seed --tickets N [--messages-per-ticket M] [--data DIR]   (demo data)
   localdesk backup --out FILE [--data DIR]      one archive of the database and its files, also while serving
   localdesk restore FILE --data DIR             a backup archive into an empty data folder
-  localdesk export [--out FILE] [--data DIR]    every record as NDJSON (to stdout without --out)
-  localdesk import FILE [--data DIR]            an export back in: idempotent by id, all or nothing
+  localdesk export [--out FILE] [--format ndjson|tar] [--data DIR]
+                                                every record as NDJSON (to stdout without --out), or a
+                                                tar of it and the attachment files (default for *.tar)
+  localdesk import FILE [--data DIR]            an export (NDJSON or tar) back in: idempotent by id, all or nothing
   localdesk --version
 
 Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS,
@@ -265,9 +268,25 @@ async function restore(args: string[]): Promise<number> {
 }
 
 async function exportData(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { data: { type: 'string' }, out: { type: 'string' } }, strict: true });
-  const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  const { values } = parseArgs({
+    args,
+    options: { data: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
+    strict: true,
+  });
+  const format = values.format ?? (values.out?.endsWith('.tar') ? 'tar' : 'ndjson');
+  if (format !== 'ndjson' && format !== 'tar') throw new UsageError(`--format must be ndjson or tar, got ${format}`);
+  if (format === 'tar' && !values.out) throw new UsageError('export --format tar needs --out FILE');
+  const config = loadConfig(process.env, { dataDir: values.data });
+  const handle = await openData(config);
   try {
+    if (format === 'tar' && values.out) {
+      const store = new AttachmentStore(config.dataDir);
+      const written = await exportArchive(handle.file, store, resolve(values.out), nowIso(systemClock), appVersion);
+      process.stdout.write(
+        `Exported ${handle.file} and ${written.attachments} attachment file(s) to ${written.path} (${written.bytes} bytes)\n`,
+      );
+      return 0;
+    }
     const stream = exportStream(handle.file, nowIso(systemClock), appVersion);
     if (!values.out) {
       try {
@@ -303,7 +322,8 @@ async function importData(args: string[]): Promise<number> {
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
   try {
-    const { imported, skipped, merged } = await importFile(handle.db, resolve(file));
+    const config = loadConfig(process.env, { dataDir: values.data });
+    const { imported, skipped, merged } = await importDataFile(handle.db, new AttachmentStore(config.dataDir), resolve(file), config.dataDir);
     const lines = Object.keys(imported).map((table) => {
       const t = table as keyof typeof imported;
       const note = merged[t] > 0 ? ` (${merged[t]} merged by email/name)` : '';

@@ -145,6 +145,7 @@ describe('hostile file names', () => {
     expect(got.bytes).toEqual(data);
     const disposition = got.res.headers.get('content-disposition') ?? '';
     expect(disposition.startsWith('attachment;')).toBe(true);
+    // eslint-disable-next-line no-control-regex -- NUL, CR and LF are what must not get through
     expect(disposition).not.toMatch(/[/\\\u0000\r\n]/);
     expect(got.res.headers.get('set-cookie')).toBeNull();
     // Only hash-named files exist in the store; nothing was written outside it.
