@@ -70,11 +70,12 @@ export async function patchTicket(api: ApiClient, id: string, body: TicketPatchB
 export async function addMessage(
   api: ApiClient,
   id: string,
-  body: { body: string; internal: boolean },
+  body: { body: string; internal: boolean; attachments?: string[] },
 ): Promise<Message> {
   const { data } = await api.post<Message>(`/tickets/${encodeURIComponent(id)}/messages`, {
     body: body.body,
     internal: body.internal,
+    ...(body.attachments ? { attachments: body.attachments } : {}),
     sender: 'agent',
   });
   return data;

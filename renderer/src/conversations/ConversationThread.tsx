@@ -12,6 +12,7 @@ import { ChannelBadge } from './channel.tsx';
 import { ConvertDialog } from './ConvertDialog.tsx';
 import { useConversation, useSendReply, useSetStatus } from './queries.ts';
 import { ReplyBox } from './ReplyBox.tsx';
+import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
 
 /** The right pane: one conversation's header, actions, messages and the reply box. */
 export function ConversationThread({ id }: { id: string }) {
@@ -87,7 +88,7 @@ function Thread({ conversation: c }: { conversation: ConversationDetail }) {
         to={c.participantEmail}
         busy={send.isPending}
         error={send.error ? messageOf(send.error) : null}
-        onSend={(body) => send.mutateAsync(body).then(() => undefined)}
+        onSend={(body, attachments) => send.mutateAsync({ body, attachments }).then(() => undefined)}
       />
       {converting ? <ConvertDialog conversationId={c.id} onClose={() => setConverting(false)} /> : null}
     </article>
@@ -115,6 +116,7 @@ function MessageBubble({ message: m, participant, author }: { message: Message; 
           </time>
         </div>
         <div className="conv-msg-text">{m.body}</div>
+        <MessageAttachments attachments={m.attachments ?? []} />
       </div>
     </div>
   );

@@ -1,5 +1,7 @@
 import { type KeyboardEvent, type Ref, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { Keys } from '../keyboard/Keys.tsx';
+import { AttachmentChips, AttachmentZone } from '../attachments/AttachmentZone.tsx';
+import { useAttachmentDraft } from '../attachments/useAttachmentDraft.ts';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -11,7 +13,7 @@ export interface ComposerProps {
   ticketId: string;
   contactName: string;
   /** Posts the message; resolves false when it failed (the draft is kept). */
-  onSend: (body: string, internal: boolean) => Promise<boolean>;
+  onSend: (body: string, internal: boolean, attachments: string[]) => Promise<boolean>;
   ref?: Ref<ComposerHandle>;
 }
 
@@ -23,6 +25,7 @@ export function Composer({ ticketId, contactName, onSend, ref }: ComposerProps) 
   const [mode, setMode] = useState<ComposerMode>('reply');
   const [text, setText] = useState(() => drafts.get(`${ticketId}:reply`) ?? '');
   const [sending, setSending] = useState(false);
+  const files = useAttachmentDraft();
   const area = useRef<HTMLTextAreaElement>(null);
   const draftKey = `${ticketId}:${mode}`;
   const currentKey = useRef(draftKey);
@@ -31,6 +34,10 @@ export function Composer({ ticketId, contactName, onSend, ref }: ComposerProps) 
   useEffect(() => {
     setText(drafts.get(draftKey) ?? '');
   }, [draftKey]);
+
+  // Files belong to the ticket they were attached on.
+  const clearFiles = files.clear;
+  useEffect(() => clearFiles(), [ticketId, clearFiles]);
 
   useImperativeHandle(ref, () => ({
     focus: (next) => {
@@ -48,12 +55,13 @@ export function Composer({ ticketId, contactName, onSend, ref }: ComposerProps) 
 
   async function send() {
     const body = text.trim();
-    if (!body || sending) return;
+    if (!body || sending || files.busy || files.failed) return;
     setSending(true);
     const sentKey = draftKey;
     change('');
-    const ok = await onSend(body, mode === 'note');
+    const ok = await onSend(body, mode === 'note', files.ids);
     setSending(false);
+    if (ok) files.clear();
     if (!ok) {
       drafts.set(sentKey, body);
       if (currentKey.current === sentKey) setText(body);
@@ -78,18 +86,21 @@ export function Composer({ ticketId, contactName, onSend, ref }: ComposerProps) 
           Internal note <Keys keys="n" />
         </button>
       </div>
-      <textarea
-        ref={area}
-        aria-label={note ? 'Internal note' : 'Reply to customer'}
-        placeholder={note ? 'Only agents see notes…' : `Reply to ${contactName}…`}
-        rows={4}
-        value={text}
-        onChange={(e) => change(e.target.value)}
-        onKeyDown={onKeyDown}
-      />
+      <AttachmentZone draft={files}>
+        <textarea
+          ref={area}
+          aria-label={note ? 'Internal note' : 'Reply to customer'}
+          placeholder={note ? 'Only agents see notes…' : `Reply to ${contactName}…`}
+          rows={4}
+          value={text}
+          onChange={(e) => change(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+      </AttachmentZone>
+      <AttachmentChips draft={files} />
       <div className="composer-foot">
         <span className="muted small">{note ? 'Visible to your team only' : 'Sent to the customer'}</span>
-        <button type="button" className="primary" disabled={!text.trim() || sending} onClick={() => void send()}>
+        <button type="button" className="primary" disabled={!text.trim() || sending || files.busy || files.failed} onClick={() => void send()}>
           {note ? 'Add note' : 'Send reply'} <Keys keys="mod+enter" />
         </button>
       </div>

@@ -1,5 +1,6 @@
 import { type CSSProperties, memo, useEffect, useRef } from 'react';
 import type { Message, User } from '../api/types.ts';
+import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
 import { hueOf, initials } from './lookups.ts';
 import { formatFull, formatStamp } from './time.ts';
 
@@ -74,6 +75,7 @@ const MessageItem = memo(function MessageItem({
           <span className="msg-time">{pending ? 'Sending…' : time}</span>
         </div>
         <div className="msg-body">{message.body}</div>
+        <MessageAttachments attachments={message.attachments ?? []} />
       </div>
     </li>
   );

@@ -29,7 +29,7 @@ export function useTicketActions(id: string, now: number) {
   );
 
   const send = useCallback(
-    async (body: string, internal: boolean): Promise<boolean> => {
+    async (body: string, internal: boolean, attachments: string[] = []): Promise<boolean> => {
       const pending: Message = {
         id: `${pendingPrefix}${++pendingCount}`,
         ticketId: id,
@@ -44,7 +44,7 @@ export function useTicketActions(id: string, now: number) {
       const withPending = (t: TicketDetail | undefined) => t && { ...t, messages: [...t.messages, pending] };
       qc.setQueryData<TicketDetail>(ticketKeys.one(id), withPending);
       try {
-        await addMessage(api, id, { body, internal });
+        await addMessage(api, id, { body, internal, ...(attachments.length > 0 ? { attachments } : {}) });
         await reload();
         toast(internal ? 'Note added' : 'Reply sent', 'success');
         return true;
