@@ -36,7 +36,7 @@ Usage:
   localdesk import FILE [--data DIR]            an export (NDJSON or tar) back in: idempotent by id, all or nothing
   localdesk --version
 
-Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS,
+Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS, LOCALDESK_MAX_ATTACHMENT_MB,
 LOCALDESK_CORS_ORIGINS, LOCALDESK_RATE_LIMIT, LOCALDESK_ADMIN_KEY, LOCALDESK_LOG_LEVEL.
 Flags win over the environment. Default data folder: ~/.localdesk; default bind 127.0.0.1:4870.
 Scopes: ${allScopes.join(', ')}.`;
