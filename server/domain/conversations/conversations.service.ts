@@ -15,7 +15,7 @@ import { recordEvent } from '../events/events.record.ts';
 import { assertProjectUsable } from '../projects/projects.service.ts';
 import { appendToSearch, insertTicket, recordTicketCreated } from '../tickets/tickets.changes.ts';
 import type { AttachmentT } from '../../../common/contract/attachments.ts';
-import { attachmentsOfConversationThread } from '../attachments/attachments.presenter.ts';
+import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
 import { type AttachmentLimits, attachToMessage, shareAttachments } from '../attachments/attachments.service.ts';
 import { presentMessage } from '../tickets/tickets.presenter.ts';
 import { getTicket } from '../tickets/tickets.read.ts';
@@ -123,7 +123,7 @@ export async function getConversationWithMessages(
   const { db } = ctx;
   const conversation = await getConversation(ctx, id);
   const messages = await threadOf(db, id);
-  const files = await attachmentsOfConversationThread(db, id);
+  const files = await attachmentsOfMessages(db, messages.map((m) => m.id));
   return { ...conversation, messages: messages.map((m) => presentMessage(m, files.get(m.id))) };
 }
 
