@@ -17,6 +17,7 @@ import { mountRoutes } from './http/pipeline.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
 import { apiKeyAuthenticator } from './domain/auth/principal.ts';
+import { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import type { BackgroundStarter, BackgroundTask } from './background/task.ts';
 import { hostCheck } from './http/middleware/hostCheck.ts';
 import { renderer } from './http/middleware/renderer.ts';
@@ -27,9 +28,10 @@ import { apiRoutes } from './routes/index.ts';
 import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
 import { startWebhookWorker } from './background/webhooks.ts';
 import { startWorkflowEngine } from './background/workflows.ts';
+import { startAttachmentCollector } from './background/attachments.ts';
 
 /** The server's background work (webhook deliveries, workflows), in start order. */
-const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine];
+const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine, startAttachmentCollector];
 
 export interface ServerOptions {
   db: Kysely<Database>;
@@ -68,6 +70,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
         : new RateLimiter(),
     hub: new EventHub(db, logger),
     metrics: createMetrics(db),
+    attachments: new AttachmentStore(config.dataDir),
   };
   let shuttingDown = false;
 

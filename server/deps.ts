@@ -4,6 +4,7 @@ import type { EventHub } from './background/hub.ts';
 import type { Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Authenticator } from './domain/auth/principal.ts';
+import type { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import type { RequestLimiter } from './core/rateLimit.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
@@ -21,4 +22,6 @@ export interface Deps {
   hub: EventHub;
   /** This server's Prometheus registry (never the process-wide default one). */
   metrics: Metrics;
+  /** The files of attachments, beside the database in the data folder. */
+  attachments: AttachmentStore;
 }

@@ -11,6 +11,7 @@ export const postgresDialect: SqlDialect = {
     type === 'integer'
       ? sql<never>`(select value::bigint from jsonb_array_elements_text(${json}::jsonb) as value)`
       : sql<never>`(select value from jsonb_array_elements_text(${json}::jsonb) as value)`,
+  jsonEach: (json) => sql<never>`jsonb_array_elements(${json}::jsonb)`,
   // Text columns use the "C" collation (binary, as SQLite compares), under which ILIKE folds
   // ASCII letters only: the same matches as SQLite's LIKE.
   likeIgnoringCase: (value, pattern) => sql<boolean>`${value} ilike ${pattern} escape '\\'`,

@@ -14,6 +14,11 @@ export interface SqlDialect {
    * `in`: one parameter serves lists of every length, so a prepared statement is compiled once.
    */
   jsonArrayValues(json: unknown, type: 'text' | 'integer'): RawBuilder<never>;
+  /**
+   * The elements of a JSON array parameter as a table source (use with an alias) whose `value`
+   * column is each element as JSON, so `alias.value ->> 'key'` reads a field on both engines.
+   */
+  jsonEach(json: unknown): RawBuilder<never>;
   /** `value LIKE pattern ESCAPE '\'`, ignoring the case of ASCII letters (as SQLite's LIKE does). */
   likeIgnoringCase(value: Expression<unknown>, pattern: string): RawBuilder<boolean>;
   /** Whole milliseconds from one ISO-8601 timestamp (text) to another. */

@@ -36,9 +36,24 @@ export interface Config {
   readonly webhookPollMs: number;
   /** Attempts per delivery before it is marked failed. */
   readonly webhookMaxAttempts: number;
+  /** LOCALDESK_MAX_ATTACHMENT_MB: the largest file one upload may hold. */
+  readonly maxAttachmentBytes: number;
+  /** The most the attachments of one message may hold together (twice the per-file limit). */
+  readonly maxMessageAttachmentBytes: number;
+  /** How often the attachment collector looks for files nothing references any more. */
+  readonly attachmentSweepMs: number;
+  /**
+   * How long a file stays after its last row went before it is deleted: a backup taken by
+   * another process (`localdesk backup`) copies the files its snapshot references after the
+   * snapshot, and must still find them.
+   */
+  readonly attachmentOrphanGraceMs: number;
+  /** An upload not attached to any message within this long is collected. */
+  readonly attachmentUnlinkedTtlMs: number;
 }
 
 export const defaultPort = 4870;
+const mib = 1024 * 1024;
 export const apiKeyPattern = /^ldk_[0-9A-Za-z]{40}$/;
 
 const list = z
@@ -69,6 +84,7 @@ const envSchema = z.object({
     .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
     .optional(),
   LOCALDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional(),
+  LOCALDESK_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_DATABASE_URL: databaseUrl.optional(),
   LOCALDESK_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).optional(),
 });
@@ -122,6 +138,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     webhookBackoffBaseMs: 10_000,
     webhookPollMs: 1_000,
     webhookMaxAttempts: 8,
+    maxAttachmentBytes: (e.LOCALDESK_MAX_ATTACHMENT_MB ?? 25) * mib,
+    maxMessageAttachmentBytes: 2 * (e.LOCALDESK_MAX_ATTACHMENT_MB ?? 25) * mib,
+    attachmentSweepMs: 10 * 60_000,
+    attachmentOrphanGraceMs: 60 * 60_000,
+    attachmentUnlinkedTtlMs: 24 * 60 * 60_000,
   });
 }
 
