@@ -200,6 +200,14 @@ export interface WebhookDeliveriesTable {
   updated_at: string;
 }
 
+/** Attachment bytes in the database, when servers share it (PostgreSQL; empty on SQLite). */
+export interface AttachmentChunksTable {
+  sha256: string;
+  /** The chunk's index: bytes [n × 1 MiB, (n + 1) × 1 MiB). */
+  n: number;
+  bytes: Buffer;
+}
+
 /** Requests per API key and minute, when servers share the count (PostgreSQL). */
 export interface RateLimitsTable {
   key_id: string;
@@ -331,6 +339,7 @@ export interface Database {
   message_attachments: MessageAttachmentsTable;
   attachment_orphans: AttachmentOrphansTable;
   rate_limits: RateLimitsTable;
+  attachment_chunks: AttachmentChunksTable;
 }
 
 /** The database, or a transaction on it: every query function takes one. */

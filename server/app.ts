@@ -18,6 +18,7 @@ import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
 import { apiKeyAuthenticator } from './domain/auth/principal.ts';
 import { AttachmentStore } from './domain/attachments/attachments.store.ts';
+import { DatabaseAttachmentStore } from './domain/attachments/attachments.store.postgres.ts';
 import type { BackgroundStarter, BackgroundTask } from './background/task.ts';
 import { hostCheck } from './http/middleware/hostCheck.ts';
 import { renderer } from './http/middleware/renderer.ts';
@@ -70,7 +71,8 @@ export function createServer(options: ServerOptions): LocalDeskServer {
         : new RateLimiter(),
     hub: new EventHub(db, logger),
     metrics: createMetrics(db),
-    attachments: new AttachmentStore(config.dataDir),
+    // Servers sharing PostgreSQL keep the bytes in it, so any of them serves any file.
+    attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
   };
   let shuttingDown = false;
 

@@ -13,6 +13,7 @@ import * as views from './2026120602_views.ts';
 import * as ticketNumbers from './2026120603_ticket_numbers.ts';
 import * as attachments from './2026120620_attachments.ts';
 import * as sharedWork from './2026120660_shared_work.ts';
+import * as attachmentChunks from './2026120661_attachment_chunks.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '2026120603_ticket_numbers': ticketNumbers,
   '2026120620_attachments': attachments,
   '2026120660_shared_work': sharedWork,
+  '2026120661_attachment_chunks': attachmentChunks,
 };
 
 export const migrationProvider: MigrationProvider = {

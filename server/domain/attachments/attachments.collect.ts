@@ -72,7 +72,7 @@ async function expireUnlinked(ctx: Ctx, ttlMs: number): Promise<number> {
 async function removeIfUnreferenced(tx: Ctx, store: AttachmentStore, sha256: string): Promise<boolean> {
   const used = await tx.db.selectFrom('attachments').select('id').where('sha256', '=', sha256).limit(1).executeTakeFirst();
   if (used) return false;
-  await store.remove(sha256);
+  await store.remove(sha256, tx.db);
   return true;
 }
 
@@ -115,7 +115,7 @@ async function sweepStore(ctx: Ctx, store: AttachmentStore): Promise<{ removed: 
       const { rows } = await sql<{ sha256: string }>`select l.value as sha256 from ${listed} as l
         where l.value not in (select sha256 from attachments where sha256 in ${listed})
           and l.value not in (select sha256 from attachment_orphans)`.execute(tx.db);
-      for (const { sha256 } of rows) await store.remove(sha256);
+      for (const { sha256 } of rows) await store.remove(sha256, tx.db);
       return rows.length;
     });
   };

@@ -74,7 +74,7 @@ export async function createAttachment(ctx: Ctx, store: AttachmentStore, upload:
         resourceId: row.id,
         data: { attachment: presentAttachment(row) },
       });
-      await store.place(received);
+      await store.place(received, tx.db);
     });
   } catch (err) {
     await store.discard(received);
