@@ -10,6 +10,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { CsvMapping } from '../../../../common/contract/imports.ts';
 import { checkCursor, emailOf, normalizeTags, subjectOf, Tally } from './common.ts';
 import { htmlToText, looksLikeHtml } from './html.ts';
 import {
@@ -27,43 +28,11 @@ import {
   type TicketStatus,
 } from './types.ts';
 
-const column = z.string().min(1);
 const statuses = ['open', 'pending', 'resolved', 'closed'] as const;
 const priorities = ['low', 'medium', 'high', 'urgent'] as const;
 
-/** Which column holds each field (by header name), and how to read the values. */
-export const csvMapping = z
-  .object({
-    delimiter: z.enum([',', ';', '\t', '|']).optional(),
-    externalId: column.optional(),
-    subject: column.optional(),
-    body: column.optional(),
-    status: column.optional(),
-    priority: column.optional(),
-    tags: column.optional(),
-    /** Splits the tags cell; default: comma, semicolon or pipe. */
-    tagSeparator: z.string().min(1).optional(),
-    requesterEmail: column.optional(),
-    requesterName: column.optional(),
-    company: column.optional(),
-    /** An agent's e-mail address or name. */
-    assignee: column.optional(),
-    createdAt: column.optional(),
-    updatedAt: column.optional(),
-    messageBody: column.optional(),
-    messageAuthor: column.optional(),
-    messageCreatedAt: column.optional(),
-    messageInternal: column.optional(),
-    messageId: column.optional(),
-    /** Source values → LocalDesk status; matched case-insensitively, before the built-in names. */
-    statusValues: z.record(z.string(), z.enum(statuses)).optional(),
-    priorityValues: z.record(z.string(), z.enum(priorities)).optional(),
-    /** e.g. "DD.MM.YYYY HH:mm" or "MM/DD/YYYY hh:mm A"; default: ISO 8601, "YYYY-MM-DD HH:mm[:ss]" or Unix seconds. */
-    dateFormat: z.string().min(1).optional(),
-    /** Offset for dates without one: "+01:00"; default UTC. */
-    timezone: z.string().regex(/^(Z|[+-]\d{2}:\d{2})$/).optional(),
-  })
-  .strict();
+/** Which column holds each field: defined once, in the API contract (POST /imports takes it). */
+export const csvMapping = CsvMapping;
 export type CsvMapping = z.infer<typeof csvMapping>;
 
 type Field = Exclude<keyof CsvMapping, 'delimiter' | 'tagSeparator' | 'statusValues' | 'priorityValues' | 'dateFormat' | 'timezone'>;
