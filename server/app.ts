@@ -25,9 +25,11 @@ import { apiRoutes } from './routes/index.ts';
 import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
 import { startWebhookWorker } from './background/webhooks.ts';
 import { startWorkflowEngine } from './background/workflows.ts';
+import { startImportRunner } from './background/imports.ts';
+import { ImportQueue } from './domain/imports/queue.ts';
 
-/** The server's background work (webhook deliveries, workflows), in start order. */
-const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine];
+/** The server's background work (webhook deliveries, workflows, imports), in start order. */
+const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine, startImportRunner];
 
 export interface ServerOptions {
   db: Kysely<Database>;
@@ -62,6 +64,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     limiter: new RateLimiter(),
     hub: new EventHub(db, logger),
     metrics: createMetrics(db),
+    imports: new ImportQueue(),
   };
   let shuttingDown = false;
 

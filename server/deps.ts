@@ -5,6 +5,7 @@ import type { Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Authenticator } from './domain/auth/principal.ts';
 import type { RateLimiter } from './core/rateLimit.ts';
+import type { ImportQueue } from './domain/imports/queue.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
 /** What one running server is made of; built once by createServer and handed to its parts. */
@@ -20,4 +21,6 @@ export interface Deps {
   hub: EventHub;
   /** This server's Prometheus registry (never the process-wide default one). */
   metrics: Metrics;
+  /** Hands import jobs (and their credentials, in memory only) from the API to the runner. */
+  imports: ImportQueue;
 }

@@ -127,6 +127,10 @@ export function buildOpenApi(
       responses['413'] = errorResponse('Body over the size limit');
       responses['415'] = errorResponse('Body is not JSON');
     }
+    if (route.rawBody) {
+      responses['413'] = errorResponse('Body over the size limit');
+      responses['415'] = errorResponse(`Body is not one of ${route.rawBody.contentTypes.join(', ')}`);
+    }
     const operation: Record<string, unknown> = {
       tags: [route.tag],
       summary: route.summary,
@@ -139,6 +143,14 @@ export function buildOpenApi(
       operation.requestBody = {
         required: true,
         content: { 'application/json': { schema: toSchema(route.body, 'input', components) } },
+      };
+    }
+    if (route.rawBody) {
+      const schema = { type: 'string', format: 'binary' };
+      operation.requestBody = {
+        required: true,
+        description: route.rawBody.description,
+        content: Object.fromEntries(route.rawBody.contentTypes.map((type) => [type, { schema }])),
       };
     }
     paths[path] ??= {};

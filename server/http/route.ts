@@ -54,6 +54,8 @@ export interface RouteDef<
   scope: Scope | 'any';
   query?: Q;
   body?: B;
+  /** A body the handler reads itself (a file upload), for the OpenAPI document. */
+  rawBody?: { contentTypes: readonly string[]; description: string };
   /** Success status; 204 sends no body. */
   status?: 200 | 201 | 204;
   /** Schema of `data` in the success envelope (for lists: the array). */

@@ -15,6 +15,7 @@ import { webhookRoutes } from './webhooks.routes.ts';
 import { workflowRoutes } from './workflows.routes.ts';
 import { dataRoutes } from './data.routes.ts';
 import { searchRoutes } from './search.routes.ts';
+import { importRoutes } from './imports.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -34,4 +35,5 @@ export const apiRoutes: RouteDef[] = [
   ...webhookRoutes,
   ...workflowRoutes,
   ...dataRoutes,
+  ...importRoutes,
 ];
