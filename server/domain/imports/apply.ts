@@ -37,23 +37,34 @@ export interface BatchScope {
   clock: Clock;
   actor: Actor;
   source: ImportSourceName;
+  /** The batch's clock time (tags first used now). */
+  now: string;
   fallbackTime: string;
 }
 
-/** Applies the items in order inside the caller's transaction; returns what they did. */
+/**
+ * Applies the items in order inside the caller's transaction; returns what they did. Almost
+ * every batch goes through whole, so it is first tried without a savepoint per record (two
+ * statements each, ~10% of an import's SQL); if any record fails, that attempt is rolled back
+ * and the batch applied again record by record, each in its own savepoint.
+ */
 export async function applyItems(scope: BatchScope, items: readonly SourceItem[]): Promise<Tally> {
+  await sql`savepoint import_batch`.execute(scope.trx);
+  try {
+    const total = new Tally();
+    for (const item of items) await applyOne(scope, item, total);
+    await sql`release import_batch`.execute(scope.trx);
+    return total;
+  } catch {
+    await sql`rollback to import_batch`.execute(scope.trx);
+    await sql`release import_batch`.execute(scope.trx);
+  }
   const total = new Tally();
-  const now = scope.clock.now().toISOString();
   for (const item of items) {
-    const tally = new Tally();
-    const w = { ctx: { db: scope.trx, clock: scope.clock, actor: scope.actor }, source: scope.source, now, fallbackTime: scope.fallbackTime, tally };
     await sql`savepoint import_record`.execute(scope.trx);
     try {
-      if (item.kind === 'user') await applyUser(w, item.item);
-      else if (item.kind === 'contact') await applyContact(w, item.item);
-      else await applyTicket(w, item.item);
+      await applyOne(scope, item, total);
       await sql`release import_record`.execute(scope.trx);
-      total.merge(tally);
     } catch (err) {
       await sql`rollback to import_record`.execute(scope.trx);
       await sql`release import_record`.execute(scope.trx);
@@ -65,4 +76,13 @@ export async function applyItems(scope: BatchScope, items: readonly SourceItem[]
     }
   }
   return total;
+}
+
+async function applyOne(scope: BatchScope, item: SourceItem, total: Tally): Promise<void> {
+  const tally = new Tally();
+  const w = { ctx: { db: scope.trx, clock: scope.clock, actor: scope.actor }, source: scope.source, now: scope.now, fallbackTime: scope.fallbackTime, tally };
+  if (item.kind === 'user') await applyUser(w, item.item);
+  else if (item.kind === 'contact') await applyContact(w, item.item);
+  else await applyTicket(w, item.item);
+  total.merge(tally);
 }

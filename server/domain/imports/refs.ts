@@ -1,16 +1,35 @@
-// external_refs: which LocalDesk row each imported record became (migration 2026120630).
+// external_refs: which LocalDesk row each imported record became (migration 2026120630). These
+// run several times per imported ticket: compiled once (db/prepared.ts).
+import { prepared } from '../../../db/prepared.ts';
 import type { Db, ExternalKind, ExternalRefRow, ImportSourceName } from '../../../db/schema.ts';
 
 export type Ref = Pick<ExternalRefRow, 'local_id' | 'source_updated_at' | 'linked'>;
 
-export async function findRef(db: Db, source: ImportSourceName, kind: ExternalKind, externalId: string): Promise<Ref | undefined> {
-  return db
+const refOf = prepared((db: Db, source: ImportSourceName, kind: ExternalKind, externalId: string) =>
+  db
     .selectFrom('external_refs')
     .select(['local_id', 'source_updated_at', 'linked'])
     .where('source', '=', source)
     .where('kind', '=', kind)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
+    .where('external_id', '=', externalId),
+);
+
+const upsertRef = prepared(
+  (db: Db, source: ImportSourceName, kind: ExternalKind, externalId: string, localId: string, sourceUpdatedAt: string | null, linked: number) =>
+    db
+      .insertInto('external_refs')
+      .values({ source, kind, external_id: externalId, local_id: localId, source_updated_at: sourceUpdatedAt, linked })
+      .onConflict((oc) =>
+        oc.columns(['source', 'kind', 'external_id']).doUpdateSet((eb) => ({
+          local_id: eb.ref('excluded.local_id'),
+          source_updated_at: eb.ref('excluded.source_updated_at'),
+          linked: eb.ref('excluded.linked'),
+        })),
+      ),
+);
+
+export async function findRef(db: Db, source: ImportSourceName, kind: ExternalKind, externalId: string): Promise<Ref | undefined> {
+  return (await refOf(db, source, kind, externalId))[0];
 }
 
 /** Records (or moves) the ref; `linked`: the row existed before the import, which leaves it alone. */
@@ -18,10 +37,5 @@ export async function saveRef(
   db: Db,
   ref: { source: ImportSourceName; kind: ExternalKind; externalId: string; localId: string; sourceUpdatedAt: string | null; linked: boolean },
 ): Promise<void> {
-  const values = { local_id: ref.localId, source_updated_at: ref.sourceUpdatedAt, linked: ref.linked ? 1 : 0 };
-  await db
-    .insertInto('external_refs')
-    .values({ source: ref.source, kind: ref.kind, external_id: ref.externalId, ...values })
-    .onConflict((oc) => oc.columns(['source', 'kind', 'external_id']).doUpdateSet(values))
-    .execute();
+  await upsertRef(db, ref.source, ref.kind, ref.externalId, ref.localId, ref.sourceUpdatedAt, ref.linked ? 1 : 0);
 }

@@ -109,7 +109,7 @@ export async function runImport(env: RunEnv, jobId: string, credentials: Credent
       if (records.length === 0) return;
       const items = records.filter((r): r is ImportRecord<unknown> & SourceItem => r.kind !== 'checkpoint');
       const cursor = records[records.length - 1]?.cursor;
-      const scope = (trx: Db) => ({ trx, clock, actor: importActor(jobId, row.created_by), source: row.source, fallbackTime: row.created_at });
+      const scope = (trx: Db) => ({ trx, clock, now: nowIso(clock), actor: importActor(jobId, row.created_by), source: row.source, fallbackTime: row.created_at });
       if (dry) {
         const batch = await transact(dataDb, (trx) => applyItems(scope(trx), items));
         await transact(db, async (trx) => saveProgress(trx, batch, null));
@@ -201,7 +201,16 @@ async function readInBatches(
     for (;;) {
       let timer: NodeJS.Timeout | undefined;
       const wait = batch.length === 0 ? null : new Promise<typeof tick>((resolve) => (timer = setTimeout(() => resolve(tick), Math.max(0, since + ms - Date.now()))));
-      const got = wait ? await Promise.race([pending, wait]) : await pending;
+      let got: typeof tick | IteratorResult<ImportRecord<unknown>, void>;
+      try {
+        got = wait ? await Promise.race([pending, wait]) : await pending;
+      } catch (err) {
+        // The read failed (the product, the network, a bad line): what was read before is
+        // whole records with their cursors, so it is kept, and the next run continues after it.
+        clearTimeout(timer);
+        await flush(batch);
+        throw err;
+      }
       clearTimeout(timer);
       if (got === tick) {
         const out = batch;

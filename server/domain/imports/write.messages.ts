@@ -2,7 +2,8 @@
 // author and time, upserted by the product's id. A message the API would refuse (an empty or
 // oversized body) is refused on its own; the ticket and the rest of its thread come in.
 // Attachments: their metadata is kept (imported_attachments); the files are not imported.
-import type { MessageRow, Sender } from '../../../db/schema.ts';
+import { prepared } from '../../../db/prepared.ts';
+import type { Db, MessageRow } from '../../../db/schema.ts';
 import { MessageCreate } from '../../../common/contract/tickets.ts';
 import type { SourceAttachment, SourceMessage } from './sources/types.ts';
 import { importedId } from './ids.ts';
@@ -11,20 +12,42 @@ import type { WriteScope } from './scope.ts';
 
 const Body = MessageCreate.shape.body;
 
+/** A message the API would take, with its place in the product's thread. */
+export interface Accepted {
+  message: SourceMessage;
+  body: string;
+  position: number;
+}
+
 export interface ThreadResult {
   /** Messages inserted, in thread order (their message.created events follow the ticket's). */
   inserted: MessageRow[];
   /** Whether anything in the thread was inserted or changed (the search entry is then rebuilt). */
   changed: boolean;
-  /** The body of the first message taken: a new ticket's description. */
-  firstBody: string | null;
 }
+
+const insertMessage = prepared(
+  (db: Db, id: string, ticketId: string, body: string, sender: MessageRow['sender'], authorId: string | null, internal: number, createdAt: string) =>
+    db.insertInto('messages').values({ id, ticket_id: ticketId, conversation_id: null, body, sender, author_id: authorId, internal, created_at: createdAt }),
+);
+const messageById = prepared((db: Db, id: string) => db.selectFrom('messages').selectAll().where('id', '=', id));
 
 /** A message that is only attachments still says what it carried. */
 function bodyOf(m: SourceMessage): string {
   const text = m.body.trim();
   if (text || m.attachments.length === 0) return text;
   return `(attachments: ${m.attachments.map((a) => a.name).join(', ')})`;
+}
+
+/** The messages the API would take; the others are refused (counted, with the reason). */
+export function acceptThread(w: WriteScope, messages: readonly SourceMessage[]): Accepted[] {
+  const out: Accepted[] = [];
+  messages.forEach((message, position) => {
+    const parsed = Body.safeParse(bodyOf(message));
+    if (parsed.success) out.push({ message, body: parsed.data, position });
+    else w.tally.refuse('messages', message.externalId, `body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  });
+  return out;
 }
 
 async function authorOf(w: WriteScope, m: SourceMessage, contactId: string): Promise<string | null> {
@@ -36,49 +59,46 @@ async function authorOf(w: WriteScope, m: SourceMessage, contactId: string): Pro
   return m.sender === 'customer' ? contactId : null;
 }
 
-export async function applyThread(w: WriteScope, ticketId: string, contactId: string, messages: readonly SourceMessage[]): Promise<ThreadResult> {
+/**
+ * Writes the accepted messages. `fresh`: the ticket was just created, so none of its messages
+ * can be here yet and they are inserted without looking.
+ */
+export async function writeThread(w: WriteScope, ticketId: string, contactId: string, accepted: readonly Accepted[], fresh: boolean): Promise<ThreadResult> {
   const { db } = w.ctx;
-  const result: ThreadResult = { inserted: [], changed: false, firstBody: null };
-  for (const [position, m] of messages.entries()) {
-    const parsed = Body.safeParse(bodyOf(m));
-    if (!parsed.success) {
-      w.tally.refuse('messages', m.externalId, `body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      continue;
-    }
-    const body = parsed.data;
-    result.firstBody ??= body;
-    const wanted = {
+  const result: ThreadResult = { inserted: [], changed: false };
+  for (const { message: m, body, position } of accepted) {
+    const wanted: MessageRow = {
+      id: importedId('message', w.source, m.externalId, m.createdAt, position),
       ticket_id: ticketId,
+      conversation_id: null,
       body,
-      sender: m.sender satisfies Sender,
+      sender: m.sender,
       author_id: await authorOf(w, m, contactId),
       internal: m.internal ? 1 : 0,
       created_at: m.createdAt,
     };
-    const ref = await findRef(db, w.source, 'message', m.externalId);
-    const current = ref ? await db.selectFrom('messages').selectAll().where('id', '=', ref.local_id).executeTakeFirst() : undefined;
-    let id: string;
+    const ref = fresh ? undefined : await findRef(db, w.source, 'message', m.externalId);
+    const current = ref ? (await messageById(db, ref.local_id))[0] : undefined;
     if (current) {
-      id = current.id;
-      const same = (Object.keys(wanted) as (keyof typeof wanted)[]).every((k) => current[k] === wanted[k]);
+      wanted.id = current.id;
+      const same = (['ticket_id', 'body', 'sender', 'author_id', 'internal', 'created_at'] as const).every((k) => current[k] === wanted[k]);
       if (same) w.tally.skip('messages', 'unchanged');
       else {
-        await db.updateTable('messages').set(wanted).where('id', '=', id).execute();
+        const { id, ...fields } = wanted;
+        await db.updateTable('messages').set(fields).where('id', '=', id).execute();
         w.tally.add('messages', 'updated');
         result.changed = true;
       }
     } else {
-      const row: MessageRow = { id: importedId('message', w.source, m.externalId, m.createdAt, position), conversation_id: null, ...wanted };
-      id = row.id;
-      await db.insertInto('messages').values(row).execute();
+      await insertMessage(db, wanted.id, ticketId, body, wanted.sender, wanted.author_id, wanted.internal, wanted.created_at);
       w.tally.add('messages', 'created');
-      result.inserted.push(row);
+      result.inserted.push(wanted);
       result.changed = true;
     }
-    if (!ref || ref.local_id !== id) {
-      await saveRef(db, { source: w.source, kind: 'message', externalId: m.externalId, localId: id, sourceUpdatedAt: null, linked: false });
+    if (ref?.local_id !== wanted.id) {
+      await saveRef(db, { source: w.source, kind: 'message', externalId: m.externalId, localId: wanted.id, sourceUpdatedAt: null, linked: false });
     }
-    for (const a of m.attachments) await applyAttachment(w, id, a);
+    for (const a of m.attachments) await applyAttachment(w, wanted.id, a);
   }
   return result;
 }

@@ -521,14 +521,24 @@ async function* read(options: CsvOptions & ReadOptions<CsvCursor>): AsyncGenerat
 }
 
 async function estimate(options: CsvOptions & ReadOptions<CsvCursor>): Promise<Estimate> {
-  // Counting rows means reading the file; it is local and quick.
-  let records = -1;
+  // Counting means reading the file; it is local and quick. With one row per message, a ticket
+  // is a run of rows sharing its id.
   const mapping = await loadMapping(options.mapping);
+  let header: string[] | null = null;
+  let idColumn = -1;
+  let tickets = 0;
+  let previous: string | null = null;
   for await (const r of parseCsv(createReadStream(options.file), { delimiter: mapping?.delimiter })) {
-    void r;
-    records += 1;
+    if (header === null) {
+      header = r.fields;
+      if (mapping?.messageBody !== undefined && mapping.externalId !== undefined) idColumn = header.indexOf(mapping.externalId);
+      continue;
+    }
+    const id = idColumn >= 0 ? (r.fields[idColumn] ?? '').trim() : null;
+    if (id === null || id !== previous) tickets += 1;
+    previous = id;
   }
-  return { tickets: Math.max(0, records) };
+  return { tickets };
 }
 
 async function downloadAttachment(): Promise<{ bytes: Uint8Array; contentType: string }> {
