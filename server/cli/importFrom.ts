@@ -93,9 +93,8 @@ async function plan(source: string | undefined, positionals: string[], values: R
 }
 
 export async function importFrom(args: string[]): Promise<number> {
-  const [source, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
+  const { values, positionals: given } = parseArgs({
+    args,
     options: {
       data: { type: 'string' },
       url: { type: 'string' },
@@ -111,6 +110,7 @@ export async function importFrom(args: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
+  const [source, ...positionals] = given;
   if (source !== 'csv' && positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
   const job = await plan(source, positionals, values);
   const config = loadConfig(process.env, { dataDir: values.data });

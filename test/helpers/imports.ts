@@ -31,7 +31,7 @@ export async function runImportJob(api: ApiClient, body: Record<string, unknown>
  * imports of the same data at different moments compare equal.
  */
 export function snapshot(db: BetterSqlite3.Database, options: { skipTables?: string[] } = {}): Record<string, unknown[]> {
-  const skip = new Set(['imports', 'event_cursors', 'sqlite_sequence', ...(options.skipTables ?? [])]);
+  const skip = new Set(['imports', 'event_cursors', 'sqlite_sequence', 'kysely_migration', 'kysely_migration_lock', ...(options.skipTables ?? [])]);
   const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like '%fts_%' order by name").all() as { name: string }[])
     .map((t) => t.name)
     .filter((name) => !skip.has(name));
@@ -46,7 +46,7 @@ export function snapshot(db: BetterSqlite3.Database, options: { skipTables?: str
   };
   for (const table of tables) {
     const sql = queries[table] ?? `select * from "${table}"`;
-    const rows = db.prepare(sql).all() as Record<string, unknown>[];
+    const rows = (db.prepare(sql).all() as Record<string, unknown>[]).map((r) => (table === 'events' ? sameMeaning(r) : r));
     out[table] = rows.map((r) => JSON.stringify(r)).sort();
   }
   // The search index, by ticket id instead of seq.
@@ -55,4 +55,11 @@ export function snapshot(db: BetterSqlite3.Database, options: { skipTables?: str
     .sort();
   out.contact_fts = (db.prepare('select contact_id, name, email, company from contact_fts').all() as unknown[]).map((r) => JSON.stringify(r)).sort();
   return out;
+}
+
+/** A tag's event names the tag, not its id or the moment it was first used. */
+function sameMeaning(event: Record<string, unknown>): Record<string, unknown> {
+  if (typeof event.type !== 'string' || !event.type.startsWith('tag.')) return event;
+  const tag = (JSON.parse(event.data as string) as { tag?: { name: string; color: string | null } }).tag;
+  return { ...event, resource_id: tag?.name ?? null, data: JSON.stringify({ name: tag?.name, color: tag?.color }) };
 }
