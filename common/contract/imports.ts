@@ -3,11 +3,9 @@
 import { z } from 'zod';
 import { Email, Timestamp, enumFilter, listQuery, text } from './base.ts';
 
-export const importSources = ['zendesk', 'freshdesk', 'helpscout', 'csv'] as const;
-export const importStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-/** What an import counts, per kind of record. */
-export const importKinds = ['users', 'contacts', 'tickets', 'messages', 'attachments'] as const;
-export const importOutcomes = ['created', 'updated', 'linked', 'skipped', 'refused'] as const;
+import { importKinds, importOutcomes, importSources, importStatuses } from '../rules/imports.ts';
+
+export { importKinds, importOutcomes, importSources, importStatuses };
 
 const statuses = ['open', 'pending', 'resolved', 'closed'] as const;
 const priorities = ['low', 'medium', 'high', 'urgent'] as const;

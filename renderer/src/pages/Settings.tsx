@@ -4,6 +4,7 @@ import { Icon, type IconName } from '../components/Icon.tsx';
 import { EmptyState, PageHeader } from '../components/States.tsx';
 import { Toaster } from '../components/toast.tsx';
 import { ApiKeysSection } from '../settings/ApiKeysSection.tsx';
+import { ImportSection } from '../settings/ImportSection.tsx';
 import { LanSection } from '../settings/LanSection.tsx';
 import { MacrosSection } from '../settings/MacrosSection.tsx';
 import { ProjectsSection } from '../settings/ProjectsSection.tsx';
@@ -22,6 +23,7 @@ const sections: readonly { slug: string; label: string; icon: IconName; componen
   { slug: 'sla-policies', label: 'SLA policies', icon: 'clock', component: SlaSection },
   { slug: 'webhooks', label: 'Webhooks', icon: 'webhook', component: WebhooksSection },
   { slug: 'lan', label: 'LAN access', icon: 'wifi', component: LanSection },
+  { slug: 'import', label: 'Import', icon: 'archive', component: ImportSection },
 ];
 
 /** Team and configuration, one section at a time, chosen in the sub-navigation. */
