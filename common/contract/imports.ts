@@ -190,6 +190,11 @@ export const ImportFileQuery = z.strictObject({
     .max(255)
     .regex(/^[^/\\]*$/, 'a file name, without folders')
     .meta({ description: 'The file’s name: with the account it keys incremental re-runs', example: 'tickets.csv' }),
+  modifiedAt: Timestamp.optional().meta({
+    description:
+      'When the file was last changed (a browser’s File.lastModified): a file without a created ' +
+      'column dates its tickets by it, so the same file uploaded again dates them the same',
+  }),
 });
 
 export const ImportFile = z

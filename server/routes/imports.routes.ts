@@ -54,7 +54,7 @@ export const importRoutes = [
       if (length !== undefined && length > importFileLimitBytes) {
         throw new AppError('PAYLOAD_TOO_LARGE', `an import file is limited to ${importFileLimitBytes} bytes`, { limitBytes: importFileLimitBytes });
       }
-      return { data: await storeImportFile(ctx, deps.config.dataDir, query.name, http.req, importFileLimitBytes) };
+      return { data: await storeImportFile(ctx, deps.config.dataDir, query, http.req, importFileLimitBytes) };
     },
   }),
   defineRoute({

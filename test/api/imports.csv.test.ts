@@ -48,6 +48,14 @@ describe('POST /api/v1/imports/files', () => {
     expect((await upload('a\n', 'dir/x.csv')).status).toBe(400);
   });
 
+  it('is documented as a raw CSV body in the OpenAPI document', async () => {
+    const doc = (await s.api.get<never>('/openapi.json', { key: null })).body as unknown as {
+      paths: Record<string, Record<string, { requestBody: { content: Record<string, unknown> } }>>;
+    };
+    expect(Object.keys(doc.paths['/api/v1/imports/files']?.post?.requestBody.content ?? {})).toContain('text/csv');
+    expect(Object.keys(doc.paths['/api/v1/imports']?.post?.requestBody.content ?? {})).toEqual(['application/json']);
+  });
+
   it('needs an admin key', async () => {
     const key = await s.api.post<{ key: string }>('/api-keys', { name: 'agent', scopes: ['tickets:write'] });
     const res = await fetch(`${s.url}/api/v1/imports/files?name=a.csv`, { method: 'POST', headers: { 'X-API-Key': key.body.data.key, 'Content-Type': 'text/csv' }, body: 'a\n' });

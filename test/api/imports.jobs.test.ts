@@ -16,7 +16,7 @@ const auth = { email: 'admin@acme.example', token: 'zd-secret-token-123' };
 const v1 = generateZendesk(1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
   for (const deadline = Date.now() + timeoutMs; ; await sleep(25)) {
     const value = await fn();
     if (value) return value;
@@ -102,8 +102,8 @@ describe('a job that waits on the product', () => {
   let replay: ReplayServer;
   beforeAll(async () => {
     s = await startTestServer();
-    // After 150 requests the product asks for 30 s of quiet: the job sits in the middle of its run.
-    replay = await startReplayServer({ source: 'zendesk', dataset: v1, auth, rateLimit: { after: 150, retryAfterSeconds: 30 } });
+    // After 40 requests the product asks for 30 s of quiet: the job sits in the middle of its run.
+    replay = await startReplayServer({ source: 'zendesk', dataset: v1, auth, rateLimit: { after: 40, retryAfterSeconds: 30 } });
   });
   afterAll(async () => {
     await replay.stop();
@@ -136,8 +136,8 @@ describe('a job that waits on the product', () => {
 
 describe('a restart in the middle of a job', () => {
   it('marks a product import interrupted; starting it again continues where it stopped', async () => {
-    // The product asks for 4 s of quiet mid-run; the server stops during it.
-    const replay = await startReplayServer({ source: 'zendesk', dataset: v1, auth, rateLimit: { after: 150, retryAfterSeconds: 4 } });
+    // The product asks for 10 s of quiet mid-run; the server stops during it.
+    const replay = await startReplayServer({ source: 'zendesk', dataset: v1, auth, rateLimit: { after: 40, retryAfterSeconds: 10 } });
     const dataDir = mkdtempSync(join(tmpdir(), 'localdesk-restart-'));
     const first = await startTestServer({ dataDir });
     let second: TestServer | null = null;
@@ -205,6 +205,32 @@ describe('records that are already here', () => {
       expect((await s.api.get<{ contactId: string }[]>('/tickets?externalId=csv:L1')).body.data[0]?.contactId).toBe(made.body.data.id);
     } finally {
       await s.close();
+    }
+  });
+
+  it('finds its rows again after an export and import into another desk: nothing duplicated, nothing refused', async () => {
+    const from = await startTestServer();
+    const to = await startTestServer();
+    try {
+      const csv = 'id,subject,email,body\nX1,One,x1@example.com,First\nX2,Two,x2@example.com,Second\n';
+      const mapping = { externalId: 'id', subject: 'subject', requesterEmail: 'email', body: 'body' };
+      const upload = async (server: TestServer) => {
+        // The same file, changed at the same moment: its tickets (no created column) get that date.
+        const res = await fetch(`${server.url}/api/v1/imports/files?name=x.csv&modifiedAt=2024-05-01T10:00:00.000Z`, { method: 'POST', headers: { 'X-API-Key': server.adminKey, 'Content-Type': 'text/csv' }, body: csv });
+        return ((await res.json()) as { data: { id: string } }).data.id;
+      };
+      expect((await runImportJob(from.api, { source: 'csv', fileId: await upload(from), mapping })).counts.tickets.created).toBe(2);
+      const dump = await (await fetch(`${from.url}/api/v1/export`, { headers: { 'X-API-Key': from.adminKey } })).text();
+      const loaded = await fetch(`${to.url}/api/v1/import`, { method: 'POST', headers: { 'X-API-Key': to.adminKey, 'Content-Type': 'application/x-ndjson' }, body: dump });
+      expect(loaded.status).toBe(200);
+      const before = snapshot(to.sqlite, { skipTables: ['external_refs'] });
+      const again = await runImportJob(to.api, { source: 'csv', fileId: await upload(to), mapping });
+      expect(again.status).toBe('succeeded');
+      for (const kind of Object.values(again.counts)) expect(kind).toMatchObject({ created: 0, updated: 0, refused: 0 });
+      expect(snapshot(to.sqlite, { skipTables: ['external_refs'] })).toEqual(before);
+    } finally {
+      await from.close();
+      await to.close();
     }
   });
 });

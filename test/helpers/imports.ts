@@ -31,7 +31,7 @@ export async function runImportJob(api: ApiClient, body: Record<string, unknown>
  * imports of the same data at different moments compare equal.
  */
 export function snapshot(db: BetterSqlite3.Database, options: { skipTables?: string[] } = {}): Record<string, unknown[]> {
-  const skip = new Set(['imports', 'event_cursors', 'sqlite_sequence', 'kysely_migration', 'kysely_migration_lock', ...(options.skipTables ?? [])]);
+  const skip = new Set(['imports', 'import_files', 'event_cursors', 'sqlite_sequence', 'kysely_migration', 'kysely_migration_lock', ...(options.skipTables ?? [])]);
   const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like '%fts_%' order by name").all() as { name: string }[])
     .map((t) => t.name)
     .filter((name) => !skip.has(name));

@@ -24,7 +24,9 @@ export async function uploadCsv(api: ApiClient, file: File): Promise<ImportFile>
   if (api.key) headers['X-API-Key'] = api.key;
   let res: Response;
   try {
-    res = await fetch(`${api.baseUrl}/api/v1/imports/files?name=${encodeURIComponent(file.name)}`, { method: 'POST', headers, body: file });
+    // The file's own modification time dates the tickets of a file without a created column.
+    const query = `name=${encodeURIComponent(file.name)}&modifiedAt=${encodeURIComponent(new Date(file.lastModified).toISOString())}`;
+    res = await fetch(`${api.baseUrl}/api/v1/imports/files?${query}`, { method: 'POST', headers, body: file });
   } catch {
     throw new ApiError(0, 'NETWORK', 'Could not reach the LocalDesk server.');
   }

@@ -4,7 +4,7 @@
 // one) and is removed a day after upload, once no queued or running job needs it.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../../../db/schema.ts';
 import type { ImportFileT } from '../../../common/contract/imports.ts';
@@ -23,7 +23,14 @@ export function importFilesDir(dataDir: string): string {
 }
 
 /** Copies the body to disk (413 past `limitBytes`), then reads its header and first rows. */
-export async function storeImportFile(ctx: Ctx, dataDir: string, name: string, body: AsyncIterable<Uint8Array>, limitBytes: number): Promise<ImportFileT> {
+export async function storeImportFile(
+  ctx: Ctx,
+  dataDir: string,
+  file: { name: string; modifiedAt?: string | undefined },
+  body: AsyncIterable<Uint8Array>,
+  limitBytes: number,
+): Promise<ImportFileT> {
+  const { name } = file;
   const id = newId('importFile', ctx.clock);
   const dir = importFilesDir(dataDir);
   await mkdir(dir, { recursive: true });
@@ -43,6 +50,11 @@ export async function storeImportFile(ctx: Ctx, dataDir: string, name: string, b
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     }
     if (bytes === 0) throw badRequest('the file is empty', [{ path: '', message: 'the file is empty' }]);
+    // Tickets of a file without a created column are dated by its modification time.
+    if (file.modifiedAt) {
+      const at = new Date(file.modifiedAt);
+      await utimes(path, at, at);
+    }
     const { delimiter, headers, sample } = await describeFile(path);
     const createdAt = nowIso(ctx.clock);
     const sha256 = hash.digest('hex');

@@ -3,7 +3,8 @@
 // its empty name or company are filled in. Requesters that came with no contact record of their
 // own (in an earlier run, or never listed) are found or created from what the ticket says.
 import { z } from 'zod';
-import type { ContactRow } from '../../../db/schema.ts';
+import { prepared } from '../../../db/prepared.ts';
+import type { ContactRow, Db } from '../../../db/schema.ts';
 import { ContactCreate } from '../../../common/contract/contacts.ts';
 import { getContact } from '../contacts/contacts.service.ts';
 import { indexContact, reindexContact } from '../contacts/contacts.search.ts';
@@ -15,13 +16,18 @@ import { type WriteScope, accept, later } from './scope.ts';
 import { Refused } from './tally.ts';
 
 const ImportedContact = ContactCreate.pick({ email: true, name: true, company: true });
+const contactById = prepared((db: Db, id: string) => db.selectFrom('contacts').selectAll().where('id', '=', id));
+const contactByEmail = prepared((db: Db, email: string) => db.selectFrom('contacts').selectAll().where('email', '=', email));
 type Fields = z.output<typeof ImportedContact>;
 
 /** Applies one contact record; returns the LocalDesk contact id. */
 export async function applyContact(w: WriteScope, c: SourceContact): Promise<string> {
   const { db } = w.ctx;
-  const ref = await findRef(db, w.source, 'contact', c.externalId);
-  const current = ref ? await db.selectFrom('contacts').selectAll().where('id', '=', ref.local_id).executeTakeFirst() : undefined;
+  const found = await findRef(db, w.source, 'contact', c.externalId);
+  // Without its ref (a database restored from an export), the contact is still found by its id.
+  const id = found?.local_id ?? importedId('contact', w.source, c.externalId, c.createdAt);
+  const [current] = await contactById(db, id);
+  const ref = found ?? (current ? { local_id: id, source_updated_at: null, linked: 0 } : undefined);
   const saved = (localId: string, linked: boolean) =>
     saveRef(db, { source: w.source, kind: 'contact', externalId: c.externalId, localId, sourceUpdatedAt: c.updatedAt, linked });
 
@@ -42,14 +48,14 @@ export async function applyContact(w: WriteScope, c: SourceContact): Promise<str
     'contacts',
     c.externalId,
   );
-  const existing = await db.selectFrom('contacts').selectAll().where('email', '=', fields.email).executeTakeFirst();
+  const [existing] = await contactByEmail(db, fields.email);
   if (existing) {
     await updateContact(w, existing, fillBlanks(existing, fields), existing.updated_at, 'linked');
     await saved(existing.id, true);
     return existing.id;
   }
   const row: ContactRow = {
-    id: importedId('contact', w.source, c.externalId, c.createdAt),
+    id,
     name: fields.name ?? null,
     email: fields.email,
     company: fields.company ?? null,
@@ -103,7 +109,7 @@ export async function requesterContact(w: WriteScope, r: SourceRequester, t: Sou
   const { db } = w.ctx;
   if (r.externalId) {
     const ref = await findRef(db, w.source, 'contact', r.externalId);
-    if (ref && (await db.selectFrom('contacts').select('id').where('id', '=', ref.local_id).executeTakeFirst())) return ref.local_id;
+    if (ref && (await contactById(db, ref.local_id)).length > 0) return ref.local_id;
   }
   const externalId = r.externalId ?? (r.email ? `email:${r.email}` : `requester-of-ticket-${t.externalId}`);
   try {

@@ -78,7 +78,8 @@ export async function writeThread(w: WriteScope, ticketId: string, contactId: st
       created_at: m.createdAt,
     };
     const ref = fresh ? undefined : await findRef(db, w.source, 'message', m.externalId);
-    const current = ref ? (await messageById(db, ref.local_id))[0] : undefined;
+    // Without its ref, the message may still be here under the id it was given.
+    const current = fresh ? undefined : (await messageById(db, ref?.local_id ?? wanted.id))[0];
     if (current) {
       wanted.id = current.id;
       const same = (['ticket_id', 'body', 'sender', 'author_id', 'internal', 'created_at'] as const).every((k) => current[k] === wanted[k]);

@@ -25,6 +25,7 @@ import { type WriteScope, accept, later } from './scope.ts';
 const ImportedTicket = TicketCreate.pick({ subject: true, tags: true });
 
 const ticketRowById = prepared((db: Db, id: string) => db.selectFrom('tickets').selectAll().where('id', '=', id));
+const ticketRowByOrigin = prepared((db: Db, externalId: string) => db.selectFrom('tickets').selectAll().where('external_id', '=', externalId));
 const insertTicket = prepared(
   (
     db: Db,
@@ -79,7 +80,8 @@ interface Plan {
 export async function applyTicket(w: WriteScope, t: SourceTicket): Promise<void> {
   const { db } = w.ctx;
   const ref = await findRef(db, w.source, 'ticket', t.externalId);
-  const current = ref ? (await ticketRowById(db, ref.local_id))[0] : undefined;
+  // Without its ref (a database restored from an export), the ticket is still found by origin.
+  const current = ref ? (await ticketRowById(db, ref.local_id))[0] : (await ticketRowByOrigin(db, `${w.source}:${t.externalId}`))[0];
   if (t.deleted) {
     // Deleted in the product: not brought in, and a copy imported earlier is kept as it is.
     w.tally.skip('tickets', `deleted in ${w.source}`);

@@ -17,12 +17,19 @@ type Fields = z.output<typeof ImportedUser>;
 /** Applies one user record; returns the LocalDesk user id. */
 export async function applyUser(w: WriteScope, u: SourceUser): Promise<string> {
   const { db } = w.ctx;
-  const ref = await findRef(db, w.source, 'user', u.externalId);
-  const current = ref ? await db.selectFrom('users').selectAll().where('id', '=', ref.local_id).executeTakeFirst() : undefined;
+  const found = await findRef(db, w.source, 'user', u.externalId);
+  const createdAt = u.createdAt ?? u.updatedAt ?? w.fallbackTime;
+  // Without its ref (a database restored from an export), the user is still found by its id.
+  const id = found?.local_id ?? importedId('user', w.source, u.externalId, createdAt);
+  const current = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  const ref = found ?? (current ? { local_id: id, source_updated_at: null, linked: 0 } : undefined);
 
   if (ref && current) {
     // A placeholder knows less than the row; a linked user is someone else's to change.
-    if (ref.linked || u.placeholder) return skip(w, current.id, 'unchanged');
+    if (ref.linked || u.placeholder) {
+      if (!found) await saveRef(db, { source: w.source, kind: 'user', externalId: u.externalId, localId: id, sourceUpdatedAt: u.updatedAt, linked: false });
+      return skip(w, current.id, 'unchanged');
+    }
     if (ref.source_updated_at !== null && ref.source_updated_at === u.updatedAt) return skip(w, current.id, 'unchanged since the last import');
     const wanted = accept(ImportedUser, { name: u.name, email: u.email ?? current.email, role: u.role }, 'users', u.externalId);
     await updateUser(w, current, wanted, u.updatedAt);
@@ -38,9 +45,8 @@ export async function applyUser(w: WriteScope, u: SourceUser): Promise<string> {
     await saveRef(db, { source: w.source, kind: 'user', externalId: u.externalId, localId: existing.id, sourceUpdatedAt: u.updatedAt, linked: true });
     return existing.id;
   }
-  const createdAt = u.createdAt ?? u.updatedAt ?? w.fallbackTime;
   const row: UserRow = {
-    id: importedId('user', w.source, u.externalId, createdAt),
+    id,
     name: fields.name,
     email: fields.email,
     role: fields.role,
@@ -48,8 +54,7 @@ export async function applyUser(w: WriteScope, u: SourceUser): Promise<string> {
     created_at: createdAt,
     updated_at: u.updatedAt ?? createdAt,
   };
-  // The row may be there without its ref (deleted refs, a database restored from an export).
-  await db.insertInto('users').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db.insertInto('users').values(row).execute();
   await recordEvent(w.ctx, { type: 'user.created', resourceType: 'user', resourceId: row.id, data: { user: presentUser(row) } });
   await saveRef(db, { source: w.source, kind: 'user', externalId: u.externalId, localId: row.id, sourceUpdatedAt: u.updatedAt, linked: false });
   w.tally.add('users', 'created');
