@@ -9,13 +9,13 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ImportCreate } from '../../common/contract/imports.ts';
 import type { ImportRow } from '../../db/schema.ts';
-import { systemClock } from '../core/clock.ts';
+import { nowIso, systemClock } from '../core/clock.ts';
 import { loadConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { type Ctx, systemContext } from '../domain/context.ts';
 import { insertImportJob } from '../domain/imports/imports.service.ts';
-import { type JobOptions, accountOf, presentImport } from '../domain/imports/jobs.ts';
-import { processAlive, resumable } from '../domain/imports/recover.ts';
+import { type JobOptions, accountOf, finishImport, presentImport } from '../domain/imports/jobs.ts';
+import { interruptedCommand, processAlive, resumable } from '../domain/imports/recover.ts';
 import { runImport } from '../domain/imports/run.ts';
 import type { Credentials } from '../domain/imports/sources.ts';
 import { csv } from '../domain/imports/sources/csv.ts';
@@ -182,7 +182,7 @@ async function claimJob(ctx: Ctx, job: Plan, dryRun: boolean, full: boolean): Pr
   }
   if (latest && (latest.status === 'queued' || latest.status === 'running')) {
     // Its process is gone but it cannot be continued as it was (a dry run, or --full asked).
-    await db.updateTable('imports').set({ status: 'failed', failure: JSON.stringify({ code: 'interrupted', message: 'superseded' }) }).where('id', '=', latest.id).execute();
+    await finishImport(db, latest.id, 'failed', nowIso(systemClock), { code: 'interrupted', message: interruptedCommand });
   }
   try {
     return await insertImportJob(ctx, { source: job.source, options: job.options, dryRun, full, origin: 'cli' });
