@@ -55,7 +55,7 @@ describe('localdesk import-from csv', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^Dry run imp_\w+: nothing was changed/m);
     expect(dry.stdout).toMatch(/^tickets\s+0\s+0\s+0\s+10\s+0$/m);
-  });
+  }, 120_000);
 
   it('says what is wrong with the command line, and exits 2', async () => {
     const dir = dataDir();
@@ -72,7 +72,7 @@ describe('localdesk import-from csv', () => {
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(message);
     }
-  });
+  }, 180_000); // six starts of the real command, on shared cores
 });
 
 describe('localdesk import-from zendesk', () => {
