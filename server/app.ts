@@ -30,9 +30,16 @@ import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
 import { startWebhookWorker } from './background/webhooks.ts';
 import { startWorkflowEngine } from './background/workflows.ts';
 import { startAttachmentCollector } from './background/attachments.ts';
+import { startImportRunner } from './background/imports.ts';
+import { ImportQueue } from './domain/imports/queue.ts';
 
-/** The server's background work (webhook deliveries, workflows), in start order. */
-const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine, startAttachmentCollector];
+/** The server's background work, in start order. */
+const backgroundStarters: BackgroundStarter[] = [
+  startWebhookWorker,
+  startWorkflowEngine,
+  startAttachmentCollector,
+  startImportRunner,
+];
 
 export interface ServerOptions {
   db: Kysely<Database>;
@@ -73,6 +80,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     metrics: createMetrics(db),
     // Servers sharing PostgreSQL keep the bytes in it, so any of them serves any file.
     attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
+    imports: new ImportQueue(),
   };
   let shuttingDown = false;
 

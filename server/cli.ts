@@ -4,8 +4,7 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import type { DatabaseHandle } from '../db/connection.ts';
-import { type StoreHandle, describeStore, openMigratedStore } from '../db/store.ts';
+import { describeStore, openMigratedStore } from '../db/store.ts';
 import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
 import { type Scope, scopes as allScopes } from '../common/rules/scopes.ts';
@@ -15,11 +14,13 @@ import { backupArchive, restoreArchive } from './domain/data/backupArchive.ts';
 import { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import { exportStream } from './domain/data/exportImport.ts';
 import { exportArchive, importData as importDataFile } from './domain/data/dataArchive.ts';
-import { type Config, ConfigError, loadConfig } from './core/config.ts';
+import { ConfigError, loadConfig } from './core/config.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
 import { systemContext } from './domain/context.ts';
 import { packageRoot } from './core/paths.ts';
 import { appVersion } from './core/version.ts';
+import { openData, openSqliteData, UsageError } from './cli/shared.ts';
+import { importFrom, importFromUsage } from './cli/importFrom.ts';
 import { migrateCommand, migrateUsage } from './cliMigrate.ts';
 
 const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN API
@@ -37,6 +38,7 @@ Usage:
                                                 tar of it and the attachment files (default for *.tar)
   localdesk import FILE [--data DIR]            an export (NDJSON or tar) back in: idempotent by id, all or nothing
   ${migrateUsage}
+${importFromUsage}
   localdesk --version
 
 Environment: LOCALDESK_DATA, LOCALDESK_DATABASE_URL, LOCALDESK_DATABASE_POOL_SIZE, LOCALDESK_HOST,
@@ -45,7 +47,6 @@ LOCALDESK_RATE_LIMIT, LOCALDESK_ADMIN_KEY, LOCALDESK_LOG_LEVEL.
 Flags win over the environment. Default data folder: ~/.localdesk; default bind 127.0.0.1:4870.
 Scopes: ${allScopes.join(', ')}.`;
 
-class UsageError extends Error {}
 
 /** A PostgreSQL that cannot be reached or refuses us, said in a line (not a stack trace). */
 function databaseUnreachable(err: unknown): string | null {
@@ -68,23 +69,6 @@ function parsePort(value: string | undefined): number | undefined {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port must be 0..65535, got ${value}`);
   return port;
-}
-
-/** The configured database (SQLite in the data folder, or LOCALDESK_DATABASE_URL), migrated. */
-function openData(config: Config): Promise<StoreHandle> {
-  return openMigratedStore(config);
-}
-
-/** The SQLite data folder, for the commands that work on its file. */
-async function openSqliteData(config: Config, command: string): Promise<DatabaseHandle> {
-  if (config.databaseUrl) {
-    throw new UsageError(
-      `${command} works on a SQLite data folder; for PostgreSQL use its own tools (pg_dump) or the HTTP API`,
-    );
-  }
-  const handle = await openData(config);
-  if (handle.kind !== 'sqlite') throw new UsageError(`${command} needs a SQLite data folder`);
-  return handle;
 }
 
 async function serve(args: string[]): Promise<number> {
@@ -398,6 +382,8 @@ export async function main(argv: string[]): Promise<number> {
         return await importData(args);
       case 'migrate':
         return await migrateCommand(args, (message) => new UsageError(message));
+      case 'import-from':
+        return await importFrom(args);
       case '--version':
       case 'version':
         process.stdout.write(`${appVersion}\n`);

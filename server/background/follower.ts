@@ -7,6 +7,7 @@
 // at again at the next start.
 import { dialectName } from '../../db/dialect.ts';
 import type { Db, EventRow } from '../../db/schema.ts';
+import { isImportActor } from '../../common/rules/events.ts';
 import type { Deps } from '../deps.ts';
 import { startSharedFollower } from './follower.postgres.ts';
 import { feedPageSize, newestSeq, readEventsAfter } from '../domain/events/events.feed.ts';
@@ -25,6 +26,11 @@ export interface FeedFollower {
   handle(event: EventRow): Promise<CursorWork | null>;
   /** Called after writes committed (to wake a worker, or let the hub see new events). */
   committed?(): void;
+  /**
+   * Events recording rows an import wrote (actor: the system for an imp_ job) are history, not
+   * news: a follower never sees them unless it asks to (a sync follower would).
+   */
+  includeImports?: boolean;
 }
 
 /** How long a cursor moved only by events that needed nothing may stay unwritten. */
@@ -82,6 +88,10 @@ export function startFollower(deps: Deps, follower: FeedFollower): BackgroundTas
   }
 
   async function handleEvent(event: EventRow): Promise<void> {
+    if (!follower.includeImports && isImportActor({ type: event.actor_type, id: event.actor_id })) {
+      cursor = event.seq;
+      return;
+    }
     try {
       const work = await follower.handle(event);
       if (work) {

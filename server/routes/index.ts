@@ -18,6 +18,7 @@ import { searchRoutes } from './search.routes.ts';
 import { viewRoutes } from './views.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { attachmentRoutes } from './attachments.routes.ts';
+import { importRoutes } from './imports.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -40,4 +41,5 @@ export const apiRoutes: RouteDef[] = [
   ...webhookRoutes,
   ...workflowRoutes,
   ...dataRoutes,
+  ...importRoutes,
 ];

@@ -5,7 +5,7 @@ import type { Db } from '../../../db/schema.ts';
 import type { TicketListParams } from '../../../common/contract/tickets.ts';
 import { slaBreachedSql, slaDueSoonSql } from '../sla/sla.sql.ts';
 
-export const filterNames = ['status', 'priority', 'assignedTo', 'contactId', 'projectId', 'tag', 'sla', 'search'] as const;
+export const filterNames = ['status', 'priority', 'assignedTo', 'contactId', 'projectId', 'tag', 'sla', 'search', 'externalId'] as const;
 
 /** True when no filter but (optionally) `name` is set: its total has a cheaper source. */
 export function onlyFilter(params: TicketListParams, name: (typeof filterNames)[number]): boolean {
@@ -20,6 +20,8 @@ export function filtered(db: Db, params: TicketListParams, now: string) {
   if (params.assignedTo === 'none') where = where.where('t.assigned_to', 'is', null);
   else if (params.assignedTo) where = where.where('t.assigned_to', '=', params.assignedTo);
   if (params.contactId) where = where.where('t.contact_id', '=', params.contactId);
+  // At most one ticket (the partial unique index tickets_external serves it).
+  if (params.externalId) where = where.where('t.external_id', '=', params.externalId);
   if (params.projectId === 'none') where = where.where('t.project_id', 'is', null);
   else if (params.projectId) where = where.where('t.project_id', '=', params.projectId);
   if (params.tag) {
