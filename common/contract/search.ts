@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Scope } from '../rules/scopes.ts';
-import { enumFilter } from './base.ts';
+import { enumFilter, queryInt } from './base.ts';
 import { Channel, ConversationStatus } from './conversations.ts';
 import { Priority, TicketStatus } from './tickets.ts';
 
@@ -32,11 +32,7 @@ export const SearchQuery = z.strictObject({
         'Result types to search, comma-separated. Default: every type the key can read; ' +
         'naming a type whose read scope the key lacks is a 403.',
     }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(50)
+  limit: queryInt(1, 50)
     .default(10)
     .meta({ description: 'Hits per type (1..50)' }),
 });
