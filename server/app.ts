@@ -11,6 +11,7 @@ import { type Clock, systemClock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Deps } from './deps.ts';
 import { EventHub } from './background/hub.ts';
+import { openEventStreams } from './http/eventStream.ts';
 import { mountRoutes } from './http/pipeline.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
@@ -61,7 +62,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     authenticate: apiKeyAuthenticator(db, clock),
     limiter: new RateLimiter(),
     hub: new EventHub(db, logger),
-    metrics: createMetrics(db),
+    metrics: createMetrics(db, { eventStreams: () => openEventStreams(deps) }),
   };
   let shuttingDown = false;
 

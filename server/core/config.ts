@@ -21,6 +21,10 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** How often an idle event stream sends a comment line, so proxies keep it open. */
   readonly sseHeartbeatMs: number;
+  /** Event streams open at once on this server (503 beyond). */
+  readonly maxEventStreams: number;
+  /** Event streams one API key may hold open at once (429 beyond). */
+  readonly maxEventStreamsPerKey: number;
   /** A webhook attempt that has no answer after this long is a failed attempt. */
   readonly webhookTimeoutMs: number;
   /** Retry delay after the first failed attempt; doubles with each further one (with jitter). */
@@ -57,6 +61,8 @@ const envSchema = z.object({
     .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
     .optional(),
   LOCALDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional(),
+  LOCALDESK_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).optional(),
+  LOCALDESK_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 
 export interface ConfigOverrides {
@@ -94,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     rendererDir: overrides.rendererDir === undefined ? null : overrides.rendererDir,
     logLevel: e.LOCALDESK_LOG_LEVEL ?? 'info',
     sseHeartbeatMs: 15_000,
+    maxEventStreams: e.LOCALDESK_MAX_STREAMS ?? 1000,
+    maxEventStreamsPerKey: e.LOCALDESK_MAX_STREAMS_PER_KEY ?? 20,
     webhookTimeoutMs: 10_000,
     webhookBackoffBaseMs: 10_000,
     webhookPollMs: 1_000,
