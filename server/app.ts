@@ -12,7 +12,8 @@ import type { Config } from './core/config.ts';
 import type { Deps } from './deps.ts';
 import { EventHub } from './background/hub.ts';
 import { openEventStreams } from './http/eventStream.ts';
-import { mountRoutes } from './http/pipeline.ts';
+import { mountRoutes, presentedKey } from './http/pipeline.ts';
+import { anonymousLimit } from './http/middleware/anonymousLimit.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
 import { apiKeyAuthenticator } from './domain/auth/principal.ts';
@@ -76,6 +77,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     await next();
   });
   app.use(hostCheck(config.host, config.allowedHosts));
+  app.use(anonymousLimit(deps, (http) => presentedKey(http) !== null));
   if (config.corsOrigins.length > 0) {
     const origins = new Set(config.corsOrigins);
     app.use(

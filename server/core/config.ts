@@ -13,6 +13,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Requests per minute for a key that has no limit of its own. */
   readonly rateLimitPerMinute: number;
+  /** Requests per minute without a (valid) API key, per client address. */
+  readonly publicRateLimitPerMinute: number;
   readonly bodyLimitBytes: number;
   /** LOCALDESK_ADMIN_KEY: an admin key to create on start if absent (automation). */
   readonly adminKey: string | null;
@@ -56,6 +58,7 @@ const envSchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)))
     .optional(),
   LOCALDESK_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  LOCALDESK_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).optional(),
   LOCALDESK_ADMIN_KEY: z
     .string()
     .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     allowedHosts: Object.freeze([...(e.LOCALDESK_ALLOWED_HOSTS ?? [])]),
     corsOrigins: Object.freeze([...(e.LOCALDESK_CORS_ORIGINS ?? [])]),
     rateLimitPerMinute: e.LOCALDESK_RATE_LIMIT ?? 100,
+    publicRateLimitPerMinute: e.LOCALDESK_PUBLIC_RATE_LIMIT ?? 600,
     bodyLimitBytes: 1024 * 1024,
     adminKey: e.LOCALDESK_ADMIN_KEY ?? null,
     rendererDir: overrides.rendererDir === undefined ? null : overrides.rendererDir,

@@ -17,6 +17,7 @@ import { sendData, sendDataJson } from './envelope.ts';
 import { etagMatches, etagOf, etagOfJson } from './etag.ts';
 import { checkIdempotencyKey, recall, remember, requestHash } from './idempotency.ts';
 import type { Method, Reply, RouteDef, RouteInput } from './route.ts';
+import { countAnonymous } from './middleware/anonymousLimit.ts';
 import { pageToOffset } from './paging.ts';
 import { parseOrThrow } from './validation.ts';
 
@@ -31,9 +32,20 @@ export function presentedKey(http: Context): string | null {
   return match?.[1] ?? null;
 }
 
-/** Stage 1: who is calling (401 otherwise). */
+/**
+ * Stage 1: who is calling (401 otherwise). A presented key that fails counts as a request
+ * without a key against the client's address (429 past that limit): guessing keys is anonymous
+ * traffic too.
+ */
 export async function authenticate(http: Context, deps: Deps): Promise<Principal> {
-  const principal = await deps.authenticate(presentedKey(http));
+  const key = presentedKey(http);
+  let principal: Principal;
+  try {
+    principal = await deps.authenticate(key);
+  } catch (err) {
+    if (key !== null && err instanceof AppError && err.code === 'UNAUTHORIZED') countAnonymous(http, deps);
+    throw err;
+  }
   http.state.principal = principal;
   return principal;
 }
