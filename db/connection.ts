@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { ensurePrivateFile } from './files.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -16,6 +17,8 @@ export interface DatabaseHandle {
  * are per connection, so they are set on every open rather than trusted from the file.
  */
 export function openDatabase(file: string): DatabaseHandle {
+  // Created 0600 before SQLite creates it with 0644 minus the umask (files.ts).
+  for (const suffix of ['', '-wal', '-shm']) ensurePrivateFile(`${file}${suffix}`, suffix === '');
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL, on purpose: in WAL mode a commit is durable against the process dying (kill -9,

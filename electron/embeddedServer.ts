@@ -1,12 +1,13 @@
 // The same server the CLI runs, embedded in the desktop app: started on loopback, rebound to a
 // LAN interface when sharing is turned on, closed with the database on quit.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
 import type { EventRow } from '../db/schema.ts';
 import { type LocalDeskServer, createServer } from '../server/app.ts';
 import { makeConfig } from '../server/core/config.ts';
+import { clearUnfinishedFiles } from '../server/domain/data/backup.ts';
+import { ensurePrivateDir } from '../db/files.ts';
 
 export interface EmbeddedServerOptions {
   dataDir: string;
@@ -34,9 +35,10 @@ export class EmbeddedServer {
   }
 
   static async open(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
-    mkdirSync(options.dataDir, { recursive: true });
+    ensurePrivateDir(options.dataDir);
     const handle = openDatabase(join(options.dataDir, 'localdesk.db'));
     await migrateToLatest(handle.db);
+    await clearUnfinishedFiles(options.dataDir);
     return new EmbeddedServer(handle, options);
   }
 

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +10,8 @@ import { createServer } from './app.ts';
 import { type Scope, scopes as allScopes } from '../common/rules/scopes.ts';
 import { bootstrap } from './bootstrap.ts';
 import { nowIso, systemClock } from './core/clock.ts';
-import { backupDatabase } from './domain/data/backup.ts';
+import { backupDatabase, clearUnfinishedFiles } from './domain/data/backup.ts';
+import { ensurePrivateDir } from '../db/files.ts';
 import { exportStream, importFile } from './domain/data/exportImport.ts';
 import { type Config, ConfigError, loadConfig } from './core/config.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
@@ -48,7 +49,7 @@ function parsePort(value: string | undefined): number | undefined {
 }
 
 async function openData(config: Config): Promise<DatabaseHandle> {
-  mkdirSync(config.dataDir, { recursive: true });
+  ensurePrivateDir(config.dataDir);
   const handle = openDatabase(join(config.dataDir, 'localdesk.db'));
   await migrateToLatest(handle.db);
   return handle;
@@ -68,6 +69,8 @@ async function serve(args: string[]): Promise<number> {
   });
   const logger = pino({ level: config.logLevel });
   const handle = await openData(config);
+  // Nothing else serves this folder yet: what a killed backup or import left is garbage.
+  await clearUnfinishedFiles(config.dataDir);
   const boot = await bootstrap(handle.db, systemClock, config);
   const server = createServer({ db: handle.db, config, logger });
   let url: string;
