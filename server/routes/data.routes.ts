@@ -149,7 +149,9 @@ export const dataRoutes = [
     description:
       'Writes `<data folder>/backups/localdesk-<timestamp>.db` with SQLite online backup from a ' +
       'snapshot taken when the request arrives; writes continue meanwhile. The file is a complete ' +
-      'database: stop the server and put it in place of localdesk.db to restore.',
+      'database: stop the server and put it in place of localdesk.db to restore. It is written as ' +
+      '`….db.part` and renamed only when complete, so a file with the final name is always a whole ' +
+      'backup; a partial one left by a crash is removed at the next start.',
     scope: 'admin',
     status: 201,
     response: BackupResultSchema,
@@ -157,13 +159,9 @@ export const dataRoutes = [
     handler: async ({ ctx, deps }) => {
       const source = await databaseFile(ctx.db);
       const createdAt = nowIso(ctx.clock);
+      // Nothing carries the final name until the copy is complete (backup.ts).
       const path = await reserveBackupPath(deps.config.dataDir, createdAt);
-      try {
-        return { data: await backupDatabase(source, path, createdAt) };
-      } catch (err) {
-        await rm(path, { force: true });
-        throw err;
-      }
+      return { data: await backupDatabase(source, path, createdAt) };
     },
   }),
 ];
