@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { EventRow } from '../../db/schema.ts';
+import { inOneTransaction } from '../../db/transact.ts';
 import { nowIso } from '../core/clock.ts';
 import type { Deps } from '../deps.ts';
 import { presentEvent } from '../domain/events/events.presenter.ts';
@@ -152,7 +153,7 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
   async function record(job: Job, result: AttemptResult): Promise<void> {
     const now = nowIso(clock);
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-    const outcome = await db.transaction().execute(async (trx) => {
+    const outcome = await inOneTransaction(db, async (trx) => {
       const current = await trx
         .selectFrom('webhook_deliveries')
         .select(['attempts', 'status'])
