@@ -4,7 +4,8 @@ import Router from '@koa/router';
 import cors from '@koa/cors';
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './core/log.ts';
 import type { Database } from '../db/schema.ts';
 import { RateLimiter } from './core/rateLimit.ts';
 import { type Clock, systemClock } from './core/clock.ts';
@@ -53,7 +54,7 @@ export interface LocalDeskServer {
  */
 export function createServer(options: ServerOptions): LocalDeskServer {
   const { db, config } = options;
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger(config.logLevel).logger;
   const clock = options.clock ?? systemClock;
   const deps: Deps = {
     db,

@@ -3,7 +3,6 @@ import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
 import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
@@ -16,6 +15,7 @@ import { exportStream, importFile } from './domain/data/exportImport.ts';
 import { type Config, ConfigError, loadConfig } from './core/config.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
 import { systemContext } from './domain/context.ts';
+import { createLogger } from './core/log.ts';
 import { packageRoot } from './core/paths.ts';
 import { appVersion } from './core/version.ts';
 
@@ -67,7 +67,7 @@ async function serve(args: string[]): Promise<number> {
     port: parsePort(values.port),
     rendererDir,
   });
-  const logger = pino({ level: config.logLevel });
+  const { logger, destination } = createLogger(config.logLevel);
   const handle = await openData(config);
   // Nothing else serves this folder yet: what a killed backup or import left is garbage.
   await clearUnfinishedFiles(config.dataDir);
@@ -104,6 +104,8 @@ async function serve(args: string[]): Promise<number> {
     );
   }
   if (boot.adminKeyAdded) lines.push('  LOCALDESK_ADMIN_KEY was added as an admin key.');
+  // Best effort: stdout may be a full disk or a closed pipe, which must not stop the server.
+  process.stdout.on('error', () => undefined);
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
   await new Promise<void>((resolve) => {
@@ -116,8 +118,9 @@ async function serve(args: string[]): Promise<number> {
         .then(() => handle.close())
         .then(() => {
           logger.info('stopped');
-          resolve();
-        });
+          return destination.drain();
+        })
+        .then(() => resolve());
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
