@@ -12,6 +12,9 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** How long a connection waits for another's write lock (synchronously) before SQLITE_BUSY. */
+export const busyTimeoutMs = 5000;
+
 /**
  * Opens (creating if needed) the SQLite file and applies the connection settings. The settings
  * are per connection, so they are set on every open rather than trusted from the file.
@@ -30,7 +33,7 @@ export function openDatabase(file: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI's `keys create` while the server runs) may hold the write lock
   // for a moment: wait for it rather than failing at once.
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   // 64 MiB of page cache: the messages table outgrows SQLite's small default quickly.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');

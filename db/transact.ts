@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
+import { writeGateOf } from './writeGate.ts';
 
 type Db = Kysely<Database>;
 type Work<T> = (trx: Db) => Promise<T>;
@@ -41,14 +42,20 @@ const groups = new WeakMap<Db, GroupCommit>();
  * or not the ROLLBACK succeeds.
  */
 export async function inOneTransaction<T>(db: Db, work: Work<T>): Promise<T> {
-  const trx = await db.startTransaction().execute();
+  const gate = writeGateOf(db);
+  await gate.enter();
   try {
-    const result = await work(trx);
-    await trx.commit().execute();
-    return result;
-  } catch (error) {
-    if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
-    throw error;
+    const trx = await db.startTransaction().execute();
+    try {
+      const result = await work(trx);
+      await trx.commit().execute();
+      return result;
+    } catch (error) {
+      if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    gate.leave();
   }
 }
 

@@ -125,8 +125,12 @@ export const dataRoutes = [
       `Body: an export file as \`${ndjson}\` (up to 1 GiB). Rows whose id is already present are ` +
       'left as they are (`skipped`); a user, contact, tag, project or key whose id is new but whose ' +
       'email, name, slug or key is taken is merged into the existing one (`merged`, counted in ' +
-      '`skipped`) and references to it follow. SLA policies take the imported values. Any invalid ' +
-      'line or broken reference is a 400 naming the line, and nothing is imported. Imported ' +
+      '`skipped`) and references to it follow. SLA policies take the imported values. Rows are ' +
+      'held to the rules of the API (field lengths, e-mail addresses, scopes; JSON columns such as ' +
+      'event data must hold valid JSON nested at most 64 levels), and a row whose id appears twice ' +
+      'in the file is reported with both lines. Any invalid line or broken reference is a 400 ' +
+      'naming the line, and nothing is imported. Reads are answered while an import runs; writes ' +
+      'wait for it. Imported ' +
       'events are history: they sort before existing events and are not sent to streams, ' +
       'webhooks or workflows.',
     scope: 'admin',
