@@ -35,6 +35,8 @@ export interface Config {
   readonly webhookPollMs: number;
   /** Attempts per delivery before it is marked failed. */
   readonly webhookMaxAttempts: number;
+  /** Webhooks may post to private (LAN) and loopback addresses; link-local/metadata never. */
+  readonly webhookAllowPrivateTargets: boolean;
 }
 
 export const defaultPort = 4870;
@@ -64,6 +66,7 @@ const envSchema = z.object({
     .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
     .optional(),
   LOCALDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional(),
+  LOCALDESK_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   LOCALDESK_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(100_000).optional(),
 });
@@ -110,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     webhookBackoffBaseMs: 10_000,
     webhookPollMs: 1_000,
     webhookMaxAttempts: 8,
+    webhookAllowPrivateTargets: e.LOCALDESK_WEBHOOK_ALLOW_PRIVATE ?? true,
   });
 }
 
