@@ -9,6 +9,7 @@ import * as searchCursors from './2026112404_search_cursors.ts';
 import * as ticketCounts from './2026112405_ticket_counts.ts';
 import * as ticketOrder from './2026112406_ticket_order.ts';
 import * as eventFollowers from './2026120601_event_followers.ts';
+import * as conversationAssignee from './2026120610_conversation_assignee.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '2026112405_ticket_counts': ticketCounts,
   '2026112406_ticket_order': ticketOrder,
   '2026120601_event_followers': eventFollowers,
+  '2026120610_conversation_assignee': conversationAssignee,
 };
 
 export const migrationProvider: MigrationProvider = {
