@@ -40,7 +40,7 @@ export const ConversationListQuery = listQuery(['createdAt', 'lastMessageAt'], {
     .optional()
     .meta({ description: 'A usr_ id, or `none` for unassigned conversations' }),
   search: SearchText.optional().meta({
-    description: 'Full text over subject and message bodies; every word must match',
+    description: 'Full text over subject and message bodies; every word must match the start of a word',
   }),
 });
 

@@ -22,7 +22,8 @@ export const SearchQuery = z.strictObject({
     .max(200)
     .meta({
       description:
-        'Words to find; every word must match (prefixes are not expanded). Quotes and search ' +
+        'Words to find; every word must match the start of a word (`log` finds "Login"; a single ' +
+        'letter matches only itself). Quotes and search ' +
         'operators are treated as plain text. Text with no letter or digit finds nothing.',
     }),
   types: enumFilter(searchTypes)

@@ -88,7 +88,9 @@ export const TicketListQuery = listQuery(['createdAt', 'updatedAt', 'priority', 
     .meta({ description: 'A prj_ id, or `none` for tickets in no project' }),
   tag: TagName.optional().meta({ description: 'Only tickets carrying this tag name' }),
   search: SearchText.optional().meta({
-    description: 'Full text over subject, description and message bodies; every word must match',
+    description:
+      'Full text over subject, description and message bodies; every word must match the start of a word ' +
+      '(`log` finds "Login loop"; a single letter matches only itself)',
   }),
 });
 

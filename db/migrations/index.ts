@@ -10,6 +10,7 @@ import * as ticketCounts from './2026112405_ticket_counts.ts';
 import * as ticketOrder from './2026112406_ticket_order.ts';
 import * as eventFollowers from './2026120601_event_followers.ts';
 import * as conversationAssignee from './2026120610_conversation_assignee.ts';
+import * as searchPrefix from './2026120611_search_prefix.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '2026112406_ticket_order': ticketOrder,
   '2026120601_event_followers': eventFollowers,
   '2026120610_conversation_assignee': conversationAssignee,
+  '2026120611_search_prefix': searchPrefix,
 };
 
 export const migrationProvider: MigrationProvider = {
