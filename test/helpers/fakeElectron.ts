@@ -65,6 +65,7 @@ export function createFakeElectron(userData: string) {
     notifications: [] as { title: string; body: string }[],
     tooltips: [] as string[],
     opened: [] as string[],
+    dialogs: [] as { type?: string; message: string; detail?: string }[],
     permissionRequestHandler: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
     headersHandler: null as null | ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
   };
@@ -80,7 +81,13 @@ export function createFakeElectron(userData: string) {
         appEvents.emit('before-quit', { preventDefault: () => undefined });
       },
     },
-    BrowserWindow: FakeBrowserWindow,
+    // Like Electron, every new window's contents are announced as web-contents-created.
+    BrowserWindow: class extends FakeBrowserWindow {
+      constructor(options: { webPreferences?: Record<string, unknown> }) {
+        super(options);
+        appEvents.emit('web-contents-created', {}, this.webContents);
+      }
+    },
     Menu: {
       buildFromTemplate: (template: MenuItemConstructorOptions[]) => {
         state.menus.push(template);
@@ -132,7 +139,12 @@ export function createFakeElectron(userData: string) {
         return Promise.resolve('');
       },
     },
-    dialog: { showMessageBox: () => Promise.resolve({ response: 0 }) },
+    dialog: {
+      showMessageBox: (options: { type?: string; message: string; detail?: string }) => {
+        state.dialogs.push(options);
+        return Promise.resolve({ response: 0 });
+      },
+    },
     ipcMain: {
       handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, handler),
     },
