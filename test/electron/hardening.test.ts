@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { App, WebContents } from 'electron';
+import type { App } from 'electron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../../db/connection.ts';
 import { ensureDesktopKey, keyProtection } from '../../electron/desktopKey.ts';
