@@ -5,9 +5,10 @@
  * input has no searchable word (e.g. only punctuation).
  *
  * Words match by their beginning, as people type (`log` finds "Login"): each word of at least
- * minPrefixLength characters is a prefix query, which the indexes' `prefix='2 3 4'` option
- * (migration 2026120611) answers from a prefix index up to four characters. A single character
- * stays a whole word: as a prefix it would match nearly every row, at the cost of all of them.
+ * minPrefixLength characters is a prefix query, which the indexes' prefix option (migration
+ * 2026120611) answers from a prefix index for words of up to eight characters, as fast as a
+ * whole word. A single character stays a whole word: as a prefix it would match nearly every
+ * row, at the cost of all of them.
  */
 export function toFtsQuery(input: string): string | null {
   const words = searchWords(input);
