@@ -39,7 +39,8 @@ const groups = new WeakMap<Db, GroupCommit>();
  * has already rolled the transaction back, so the ROLLBACK fails with "no transaction is
  * active": Kysely's transaction().execute() then throws that instead of the cause (a disk-full
  * write was a 500 instead of a 503). A controlled transaction releases the connection whether
- * or not the ROLLBACK succeeds.
+ * or not the ROLLBACK succeeds. It starts only while no other connection holds the database for
+ * an import (writeGate.ts), waiting for it asynchronously instead of in SQLite's busy handler.
  */
 export async function inOneTransaction<T>(db: Db, work: Work<T>): Promise<T> {
   const gate = writeGateOf(db);
