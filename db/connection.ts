@@ -83,6 +83,12 @@ function withStatementCache(sqlite: BetterSqlite3.Database, size = 500): BetterS
   });
 }
 
+/** The names of the migrations not yet applied to this database. */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+}
+
 /** Applies every pending migration; running it again on an up-to-date file does nothing. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider });

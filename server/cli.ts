@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
+import { type DatabaseHandle, migrateToLatest, openDatabase, pendingMigrations } from '../db/connection.ts';
 import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
 import { type Scope, scopes as allScopes } from '../common/rules/scopes.ts';
@@ -52,7 +52,14 @@ function parsePort(value: string | undefined): number | undefined {
 
 async function openData(config: Config): Promise<DatabaseHandle> {
   ensurePrivateDir(config.dataDir);
-  const handle = openDatabase(join(config.dataDir, 'localdesk.db'));
+  const file = join(config.dataDir, 'localdesk.db');
+  const existed = existsSync(file);
+  const handle = openDatabase(file);
+  // Some migrations rebuild an index over every row (seconds per 100,000 tickets): say why an
+  // upgraded server is slow to start rather than sit silent.
+  if (existed && (await pendingMigrations(handle.db)).length > 0) {
+    process.stderr.write('localdesk: upgrading the database; on a large one this can take a minute…\n');
+  }
   await migrateToLatest(handle.db);
   return handle;
 }
