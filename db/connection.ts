@@ -1,9 +1,10 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { ensurePrivateFile } from './files.ts';
 import type { Database } from './schema.ts';
 
 // Callers open a database and migrate it from here, whichever engine (db/migrate.ts).
-export { migrateToLatest } from './migrate.ts';
+export { migrateToLatest, pendingMigrations } from './migrate.ts';
 
 export interface DatabaseHandle {
   readonly kind: 'sqlite';
@@ -14,11 +15,16 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** How long a connection waits for another's write lock (synchronously) before SQLITE_BUSY. */
+export const busyTimeoutMs = 5000;
+
 /**
  * Opens (creating if needed) the SQLite file and applies the connection settings. The settings
  * are per connection, so they are set on every open rather than trusted from the file.
  */
 export function openDatabase(file: string): DatabaseHandle {
+  // Created 0600 before SQLite creates it with 0644 minus the umask (files.ts).
+  for (const suffix of ['', '-wal', '-shm']) ensurePrivateFile(`${file}${suffix}`, suffix === '');
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL, on purpose: in WAL mode a commit is durable against the process dying (kill -9,
@@ -30,7 +36,7 @@ export function openDatabase(file: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI's `keys create` while the server runs) may hold the write lock
   // for a moment: wait for it rather than failing at once.
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   // 64 MiB of page cache: the messages table outgrows SQLite's small default quickly.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');

@@ -4,19 +4,20 @@
 // split into words the same way (searchWords), every word must match, and no operator the user
 // types is ever interpreted.
 import { type Expression, type RawBuilder, sql } from 'kysely';
-import { searchWords } from './fts.ts';
+import { isPrefixTerm, searchWords } from './fts.ts';
 import type { Db } from './schema.ts';
 
 export type SearchTable = 'ticket_fts' | 'conversation_fts' | 'contact_fts';
 
 /**
- * The tsquery text for what a user typed: each word quoted as a lexeme, all of them required.
- * Words are runs of letters and digits (searchWords), so a quote never needs escaping. Null when
- * nothing searchable is left. to_tsquery('localdesk', …) folds case and accents as the index did.
+ * The tsquery text for what a user typed: each word quoted as a lexeme, all of them required,
+ * and matching by its beginning as on SQLite (isPrefixTerm: `log` finds "Login"). Words are runs
+ * of letters and digits (searchWords), so a quote never needs escaping. Null when nothing
+ * searchable is left. to_tsquery('localdesk', …) folds case and accents as the index did.
  */
 export function toTsQuery(input: string): string | null {
   const words = searchWords(input);
-  return words.length === 0 ? null : words.map((word) => `'${word}'`).join(' & ');
+  return words.length === 0 ? null : words.map((word) => (isPrefixTerm(word) ? `'${word}':*` : `'${word}'`)).join(' & ');
 }
 
 /** `doc @@ query` for a search table's `doc` column. */

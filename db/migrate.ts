@@ -42,6 +42,12 @@ export async function knownMigrations(db: Kysely<Database>): Promise<string[]> {
   return Object.keys(await providerFor(db).getMigrations()).sort();
 }
 
+/** The names of the migrations not yet applied to this database. */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: providerFor(db) });
+  return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+}
+
 /** Throws NewerSchemaError when the database has a migration this version does not know. */
 export async function checkSchemaVersion(db: Kysely<Database>): Promise<void> {
   const known = new Set(await knownMigrations(db));

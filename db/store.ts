@@ -1,8 +1,8 @@
 // Opening the database a server runs on: the SQLite file in its data folder, or a PostgreSQL
 // database when it is given a postgres:// URL. Everything after this works on either.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DatabaseHandle, openDatabase } from './connection.ts';
+import { ensurePrivateDir } from './files.ts';
 import { migrateToLatest } from './migrate.ts';
 import { type PostgresHandle, openPostgres } from './postgres.ts';
 
@@ -20,12 +20,15 @@ export function describeStore(handle: StoreHandle): string {
   return handle.kind === 'sqlite' ? handle.file : handle.where;
 }
 
-/** Opens the database (creating the data folder and SQLite file if needed), not yet migrated. */
+/**
+ * Opens the database, not yet migrated. The data folder is made (0700) either way: with
+ * PostgreSQL it still holds this server's temp files, backups and import spools.
+ */
 export function openStore(options: StoreOptions): StoreHandle {
+  ensurePrivateDir(options.dataDir);
   if (options.databaseUrl) {
     return openPostgres(options.databaseUrl, { poolSize: options.databasePoolSize, onIdleError: options.onIdleError });
   }
-  mkdirSync(options.dataDir, { recursive: true });
   return openDatabase(join(options.dataDir, 'localdesk.db'));
 }
 

@@ -4,7 +4,8 @@ import Router from '@koa/router';
 import cors from '@koa/cors';
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './core/log.ts';
 import type { Database } from '../db/schema.ts';
 import { RateLimiter } from './core/rateLimit.ts';
 import { SharedRateLimiter } from './core/rateLimit.shared.ts';
@@ -13,7 +14,9 @@ import { type Clock, systemClock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Deps } from './deps.ts';
 import { EventHub } from './background/hub.ts';
-import { mountRoutes } from './http/pipeline.ts';
+import { openEventStreams } from './http/eventStream.ts';
+import { mountRoutes, presentedKey } from './http/pipeline.ts';
+import { anonymousLimit } from './http/middleware/anonymousLimit.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
 import { apiKeyAuthenticator } from './domain/auth/principal.ts';
@@ -63,7 +66,7 @@ export interface LocalDeskServer {
  */
 export function createServer(options: ServerOptions): LocalDeskServer {
   const { db, config } = options;
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger(config.logLevel).logger;
   const clock = options.clock ?? systemClock;
   const deps: Deps = {
     db,
@@ -77,7 +80,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
         ? new SharedRateLimiter(db, (err) => logger.warn({ err }, 'could not clear old rate-limit counts'))
         : new RateLimiter(),
     hub: new EventHub(db, logger),
-    metrics: createMetrics(db),
+    metrics: createMetrics(db, { eventStreams: () => openEventStreams(deps) }),
     // Servers sharing PostgreSQL keep the bytes in it, so any of them serves any file.
     attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
     imports: new ImportQueue(),
@@ -96,6 +99,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     await next();
   });
   app.use(hostCheck(config.host, config.allowedHosts));
+  app.use(anonymousLimit(deps, (http) => presentedKey(http) !== null));
   if (config.corsOrigins.length > 0) {
     const origins = new Set(config.corsOrigins);
     app.use(
