@@ -132,13 +132,13 @@ describe('a process killed in the middle of writing a file', () => {
     const seen = await poll(() => (existsSync(backups) && readdirSync(backups).length > 0 ? readdirSync(backups) : undefined));
     await kill9(served);
     const left = readdirSync(backups);
-    expect(left.filter((name) => name.endsWith('.db')), `seen ${seen.join(', ')}; left ${left.join(', ')}`).toEqual([]);
+    expect(left.filter((name) => name.endsWith('.tar')), `seen ${seen.join(', ')}; left ${left.join(', ')}`).toEqual([]);
 
     const again = await serveWithUmask('022', dataDir, { LOCALDESK_ADMIN_KEY: key });
     expect(readdirSync(backups), `left ${left.join(', ')}`).toEqual([]);
     const complete = await fetch(`${again.url}/api/v1/admin/backup`, { method: 'POST', headers: { 'X-API-Key': key } });
     expect(complete.status).toBe(201);
-    expect(readdirSync(backups).filter((name) => name.endsWith('.db'))).toHaveLength(1);
+    expect(readdirSync(backups).filter((name) => name.endsWith('.tar'))).toHaveLength(1);
     expect(readdirSync(backups).filter((name) => name.endsWith('.part'))).toEqual([]);
     await kill9(again);
   });
