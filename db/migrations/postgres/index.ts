@@ -12,9 +12,9 @@ import * as eventFollowers from './2026120601_event_followers.ts';
 import * as views from './2026120602_views.ts';
 import * as ticketNumbers from './2026120603_ticket_numbers.ts';
 import * as attachments from './2026120620_attachments.ts';
+import * as imports from './2026120630_imports.ts';
 import * as conversationAssignee from './2026120610_conversation_assignee.ts';
 import * as searchPrefix from './2026120611_search_prefix.ts';
-import * as imports from './2026120630_imports.ts';
 import * as sharedWork from './2026120660_shared_work.ts';
 import * as attachmentChunks from './2026120661_attachment_chunks.ts';
 
@@ -29,9 +29,9 @@ export const migrations: Record<string, Migration> = {
   '2026120602_views': views,
   '2026120603_ticket_numbers': ticketNumbers,
   '2026120620_attachments': attachments,
+  '2026120630_imports': imports,
   '2026120610_conversation_assignee': conversationAssignee,
   '2026120611_search_prefix': searchPrefix,
-  '2026120630_imports': imports,
   '2026120660_shared_work': sharedWork,
   '2026120661_attachment_chunks': attachmentChunks,
 };
