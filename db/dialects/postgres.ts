@@ -1,5 +1,5 @@
 // PostgreSQL's spelling of the things the engines spell differently (db/dialect.ts).
-import { sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import type { SqlDialect } from './types.ts';
 
 export const postgresDialect: SqlDialect = {
@@ -14,6 +14,10 @@ export const postgresDialect: SqlDialect = {
   jsonEach: (json) => sql<never>`jsonb_array_elements(${json}::jsonb)`,
   // Text columns use the "C" collation (binary, as SQLite compares), under which ILIKE folds
   // ASCII letters only: the same matches as SQLite's LIKE.
+  // JSON is stored as text on both engines (the same strings go in and come out).
+  jsonText: (json, path) => sql<string | null>`(${json}::jsonb #>> ${path})`,
+  jsonIsString: (json, path) => sql<SqlBool>`(jsonb_typeof(${json}::jsonb #> ${path}) = 'string')`,
+  never: () => sql<SqlBool>`false`,
   likeIgnoringCase: (value, pattern) => sql<boolean>`${value} ilike ${pattern} escape '\\'`,
   msBetween: (from, to) =>
     sql<number>`round(extract(epoch from (${to}::timestamptz - ${from}::timestamptz)) * 1000)::bigint`,

@@ -1,6 +1,6 @@
 // What the two engines spell differently, as one interface (implemented by sqlite.ts and
 // postgres.ts, chosen by db/dialect.ts).
-import type { Expression, RawBuilder } from 'kysely';
+import type { Expression, RawBuilder, SqlBool } from 'kysely';
 import type { Db } from '../schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -19,6 +19,12 @@ export interface SqlDialect {
    * column is each element as JSON, so `alias.value ->> 'key'` reads a field on both engines.
    */
   jsonEach(json: unknown): RawBuilder<never>;
+  /** The value at `path` (object keys) in a JSON text column, as text; null when absent. */
+  jsonText(json: Expression<unknown>, path: readonly string[]): RawBuilder<string | null>;
+  /** Whether the value at `path` in a JSON text column is a string. */
+  jsonIsString(json: Expression<unknown>, path: readonly string[]): RawBuilder<SqlBool>;
+  /** A condition no row meets (SQLite has no boolean type; PostgreSQL wants one). */
+  never(): RawBuilder<SqlBool>;
   /** `value LIKE pattern ESCAPE '\'`, ignoring the case of ASCII letters (as SQLite's LIKE does). */
   likeIgnoringCase(value: Expression<unknown>, pattern: string): RawBuilder<boolean>;
   /** Whole milliseconds from one ISO-8601 timestamp (text) to another. */

@@ -28,7 +28,7 @@ export function typeCondition(patterns: readonly string[]) {
 /** The events this context's actor may read (events.visibility.ts). */
 function readableEvents(ctx: Ctx) {
   const where = ctx.db.selectFrom('events');
-  const readable = readableEventsCondition(ctx.actor);
+  const readable = readableEventsCondition(ctx.actor, ctx.db);
   return readable ? where.where(readable) : where;
 }
 
