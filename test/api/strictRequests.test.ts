@@ -3,6 +3,7 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTicket } from '../helpers/factories.ts';
 import { rendererDir } from '../helpers/browser.ts';
@@ -68,10 +69,9 @@ describe('JSON nesting depth', () => {
   it('answers a list whose stored event cannot be serialized with a JSON envelope, logged as the 500 it is', async () => {
     // An event written before the limit existed (or by another tool) stays in the feed.
     const before = (await s.api.get<{ id: string }[]>('/events?sortOrder=desc&limit=1')).body.data[0]?.id ?? '';
-    s.sqlite
-      .prepare(`insert into events (id, type, resource_type, resource_id, actor_type, actor_id, data, workflow_depth, created_at)
-        values ('evt_01KPOISONED0000000000000000', 'custom.poison', 'custom', null, 'system', null, ?, 0, '2026-01-01T00:00:00.000Z')`)
-      .run(nested(20_000));
+    await sql`insert into events (id, type, resource_type, resource_id, actor_type, actor_id, data, workflow_depth, created_at)
+      values ('evt_01KPOISONED0000000000000000', 'custom.poison', 'custom', null, 'system', null, ${nested(20_000)}, 0,
+        '2026-01-01T00:00:00.000Z')`.execute(s.db);
     const page = await s.api.get<{ id: string; data: unknown }[]>(`/events?after=${before}`);
     expect(page.status).toBe(200);
     const poisoned = page.body.data.find((e) => e.id === 'evt_01KPOISONED0000000000000000');

@@ -226,7 +226,7 @@ export async function startTestServer(
     logLevel: 'silent',
     ...options.config,
   });
-  const logger = options.logger ?? pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.LOCALDESK_TEST_LOG ?? 'silent' });
   const server = createServer({ db: handle.db, config, clock, logger });
   const { url, port } = await server.listen();
   return {

@@ -2,8 +2,8 @@ import type { Context, Middleware } from 'koa';
 import { AppError } from '../../core/errors.ts';
 import type { Deps } from '../../deps.ts';
 
-/** Liveness checks are never refused: a supervisor behind the same address must not see it down. */
-const exempt = new Set(['/health']);
+/** Liveness and readiness checks are never refused: a supervisor or load balancer behind one address must not see the server down (and /ready must answer 503, not 500, when the database that keeps the counts is gone). */
+const exempt = new Set(['/health', '/ready']);
 
 /**
  * Counts one request without a valid API key against its client address; throws 429 (with
