@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { migrateToLatest, openDatabase } from '../db/connection.ts';
 import { isPostgresUrl, openPostgres } from '../db/postgres.ts';
 import { loadConfig } from './core/config.ts';
+import { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import { openSnapshot } from './domain/data/exportImport.ts';
 import { copyToPostgres } from './domain/data/migrate.ts';
 
@@ -33,10 +34,12 @@ export async function migrateCommand(args: string[], usageError: (message: strin
     process.stdout.write(`Copying ${file} to ${target.where}\n`);
     const result = await copyToPostgres(snapshot, target.db, ({ table, rows }) => {
       process.stdout.write(`  ${table.padEnd(24)} ${String(rows).padStart(10)} rows\n`);
-    });
+    }, new AttachmentStore(from));
+    const files = result.files ?? { files: 0, bytes: 0 };
+    process.stdout.write(`  ${'attachment files'.padEnd(24)} ${String(files.files).padStart(10)} files, ${files.bytes} bytes\n`);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     process.stdout.write(
-      `Copied ${result.rows} rows in ${result.tables.length} tables in ${seconds} s; every table's count matches the source.\n` +
+      `Copied ${result.rows} rows in ${result.tables.length} tables in ${seconds} s; every table's count matches the source, every attachment file is in.\n` +
         `Run the servers with --database ${target.where} (LOCALDESK_DATABASE_URL); the SQLite folder is left as it was.\n`,
     );
     return 0;

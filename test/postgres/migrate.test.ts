@@ -1,11 +1,13 @@
 // `localdesk migrate`, the real command: an install made on SQLite (seeded, then used through
 // the API) copied to an empty PostgreSQL database, then served from there. Both servers answer
 // the same for the same ids, the feed keeps its order, and the copy goes on where it left off.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../server/domain/apiKeys/keys.ts';
+import { sha256, uploadRaw } from '../helpers/attachments.ts';
 import { type Running, runCli, startServe } from '../helpers/cli.ts';
 import { type ApiClient, apiClient } from '../helpers/server.ts';
 import { createTestDatabase, dropTestDatabase } from '../helpers/testDatabase.ts';
@@ -13,6 +15,10 @@ import { createTestDatabase, dropTestDatabase } from '../helpers/testDatabase.ts
 const key = generateApiKey();
 let dir: string;
 let url: string;
+let ticketId: string;
+let attachmentId: string;
+// More than one chunk (1 MiB) once in the database.
+const file = randomBytes(1536 * 1024);
 const running: Running[] = [];
 
 async function serve(env: Record<string, string> = {}): Promise<ApiClient> {
@@ -43,7 +49,11 @@ beforeAll(async () => {
     if (res.status !== 201 && res.status !== 200) throw new Error(`${path}: ${res.status} ${res.text}`);
     return res.body.data;
   };
-  const ticket = await post('/tickets', { subject: 'Made before the move', description: 'on SQLite', contactEmail: 'mover@example.com', tags: ['moving'] });
+  const upload = await uploadRaw(running.at(-1)?.url ?? '', key, file, { name: 'moving.bin' });
+  if (upload.status !== 201) throw new Error(`upload: ${upload.status}`);
+  attachmentId = upload.body.data.id;
+  const ticket = await post('/tickets', { subject: 'Made before the move', description: 'on SQLite', contactEmail: 'mover@example.com', tags: ['moving'], attachments: [attachmentId] });
+  ticketId = ticket.id;
   await post(`/tickets/${ticket.id}/messages`, { body: 'a reply before the move' });
   const conversation = await post('/conversations', { channel: 'chat', participantEmail: 'chat@example.com', subject: 'Chatty', body: 'hello' });
   await post(`/conversations/${conversation.id}/ticket`, { priority: 'high' });
@@ -72,7 +82,8 @@ describe('localdesk migrate --to postgres://…', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^ {2}tickets +302 rows$/m);
-    expect(res.stdout).toMatch(/every table's count matches the source/);
+    expect(res.stdout).toMatch(/every table's count matches the source, every attachment file is in/);
+    expect(res.stdout).toMatch(new RegExp(`^ {2}attachment files +1 files, ${file.length} bytes$`, 'm'));
     expect(res.stdout).not.toContain(new URL(url).password);
 
     const [onSqlite, onPostgres] = [await serve(), await serve({ LOCALDESK_DATABASE_URL: url })];
@@ -84,7 +95,7 @@ describe('localdesk migrate --to postgres://…', () => {
       expect(two.body.meta?.total, path).toBe(one.body.meta?.total);
     }
     // The same tickets, thread and all, for a sample of ids across the install.
-    const ids: string[] = [];
+    const ids: string[] = [ticketId];
     for (const offset of [0, 60, 120, 180, 240, 290]) {
       ids.push(...(await onSqlite.get<Listed[]>(`/tickets?limit=5&offset=${offset}`)).body.data.map((t) => t.id));
     }
@@ -92,6 +103,10 @@ describe('localdesk migrate --to postgres://…', () => {
       const [one, two] = [await onSqlite.get(`/tickets/${id}`), await onPostgres.get(`/tickets/${id}`)];
       expect(two.body, id).toEqual(one.body);
     }
+    // The attachment's bytes are served from the database now (any node can serve them).
+    const content = await fetch(`${running.at(-1)?.url ?? ''}/api/v1/attachments/${attachmentId}/content`, { headers: { 'X-API-Key': key } });
+    expect(content.status).toBe(200);
+    expect(sha256(Buffer.from(await content.arrayBuffer()))).toBe(sha256(file));
     // The feed in the same order, the same events.
     const feed = async (api: ApiClient) => (await api.get<Listed[]>('/events?sortOrder=asc&limit=100')).body.data.map((e) => e.id);
     expect(await feed(onPostgres)).toEqual(await feed(onSqlite));

@@ -1,6 +1,6 @@
 // `localdesk migrate --from DIR --to postgres://…`: an install's SQLite database copied into an
 // empty PostgreSQL database, as it is: ids, seqs (so the event feed's order and every cursor
-// stay valid), ticket numbers, secrets' hashes, search entries. Read from one snapshot of the
+// stay valid), ticket numbers, secrets' hashes, search entries, attachments' bytes. Read from one snapshot of the
 // file (a server may keep running on it; what it writes later is not copied), written in one
 // transaction (a failed copy leaves the target empty, so it can simply be run again), and
 // checked afterwards table by table.
@@ -8,6 +8,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { AppError } from '../../core/errors.ts';
+import type { AttachmentStore } from '../attachments/attachments.store.ts';
+import { type FilesCopy, checkAttachmentFiles, copyAttachmentFiles } from './migrateAttachments.ts';
 
 type Db = Kysely<Database>;
 
@@ -19,6 +21,8 @@ export interface TableCopy {
 export interface MigrateResult {
   tables: TableCopy[];
   rows: number;
+  /** The attachment files moved into the database, when a file store was given. */
+  files: FilesCopy | null;
   ms: number;
 }
 
@@ -210,6 +214,8 @@ export async function copyToPostgres(
   source: BetterSqlite3.Database,
   target: Db,
   onTable: (copy: TableCopy) => void = () => undefined,
+  /** The install's attachment files (its data folder's store): copied into attachment_chunks. */
+  files?: AttachmentStore,
 ): Promise<MigrateResult> {
   const started = performance.now();
   const columns = await targetColumns(target);
@@ -222,6 +228,7 @@ export async function copyToPostgres(
   const plans = order.map((t) => plan(source, t, columns.get(t) ?? [], deferred.get(t) ?? []));
 
   const copied: TableCopy[] = [];
+  let filesCopied: FilesCopy | null = null;
   await target.transaction().execute(async (trx) => {
     await sql`select ld_write_lock()`.execute(trx);
     // What the migrations seeded is replaced by the source's own rows.
@@ -250,11 +257,14 @@ export async function copyToPostgres(
     await sql`alter table tickets enable trigger ticket_counts_insert`.execute(trx);
     await sql`update ticket_counts c set n = (select count(*) from tickets t where t.status = c.status)`.execute(trx);
     await resetIdentities(trx, order);
+    if (files) filesCopied = await copyAttachmentFiles(trx, source, files);
   });
 
   // Check: the same number of rows in every table, and the kept counts agree with the tickets.
   const differences: string[] = [];
   for (const { table } of copied) {
+    // Empty on SQLite (its files are in the folder): checked against the files just below.
+    if (table === 'attachment_chunks') continue;
     const want = (source.prepare(`select count(*) as n from ${quote(table)}`).get() as { n: number }).n;
     const got = await countTarget(target, table);
     if (want !== got) differences.push(`${table}: ${want} in the source, ${got} copied`);
@@ -262,10 +272,11 @@ export async function copyToPostgres(
   const { rows: counts } = await sql<{ status: string; kept: number; actual: number }>`select c.status, c.n as kept,
     (select count(*) from tickets t where t.status = c.status) as actual from ticket_counts c`.execute(target);
   for (const c of counts) if (c.kept !== c.actual) differences.push(`ticket_counts.${c.status}: ${c.kept} kept, ${c.actual} tickets`);
+  if (filesCopied) differences.push(...(await checkAttachmentFiles(target, filesCopied)));
   if (differences.length > 0) throw new Error(`migrate: the copy differs from the source: ${differences.join('; ')}`);
   // Planner statistics for the tables just filled: without them the first queries are planned
   // as if the tables were empty (measured: the ticket list at a tenth of its speed until
   // autovacuum came by). VACUUM is left to autovacuum; it has no effect on the answers.
   await sql`analyze`.execute(target);
-  return { tables: copied, rows: copied.reduce((n, c) => n + c.rows, 0), ms: performance.now() - started };
+  return { tables: copied, rows: copied.reduce((n, c) => n + c.rows, 0), files: filesCopied, ms: performance.now() - started };
 }
