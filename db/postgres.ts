@@ -73,6 +73,10 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
   });
   // Without a listener, an idle client's error (the server restarting) would crash the process.
   pool.on('error', (err) => options.onIdleError?.(err));
+  // A client checked out of the pool has no such listener: cut between two queries (the server
+  // restarting, an admin ending the session), its 'error' event would crash the process. The
+  // error is not lost: the next query on that client fails with it, and the request answers 503.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   const handle: PostgresHandle = {
