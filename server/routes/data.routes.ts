@@ -126,7 +126,7 @@ export const dataRoutes = [
       const exportedAt = nowIso(ctx.clock);
       if (query.format === 'tar') {
         const file = join(deps.config.dataDir, `export-${randomUUID()}.tar`);
-        const written = await exportArchive(await databaseFile(ctx.db), deps.attachments, file, exportedAt, appVersion);
+        const written = await exportArchive(ctx.db, deps.attachments, file, exportedAt, appVersion);
         const stream = createReadStream(file);
         stream.once('close', () => void rm(file, { force: true }));
         http.status = 200;
@@ -137,7 +137,7 @@ export const dataRoutes = [
         http.length = written.bytes;
         return { data: null };
       }
-      const stream = exportStream(await databaseFile(ctx.db), exportedAt, appVersion);
+      const stream = await exportStream(ctx.db, exportedAt, appVersion);
       stream.on('error', (err) => {
         // Headers are gone: cutting the connection is how the client learns the file is short.
         deps.logger.error({ err }, 'export failed');
