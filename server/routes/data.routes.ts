@@ -118,7 +118,9 @@ export const dataRoutes = [
       'is detected. All rows come from one snapshot taken when the request arrives, while writes ' +
       'continue. Includes API key hashes and webhook secrets: keep it as safe as the database. ' +
       `With \`format=tar\`: \`${tar}\`, an archive of \`localdesk.json\`, \`export.ndjson\` and ` +
-      '`attachments/<sha256[0..2]>/<sha256>` for every attachment file the records name.',
+      '`attachments/<sha256[0..2]>/<sha256>` for every attachment file the records name. The same ' +
+      'format on SQLite and PostgreSQL (never a database file), so an export from either engine ' +
+      'imports into the other.',
     scope: 'admin',
     query: ExportQuery,
     stream: true,
@@ -193,13 +195,14 @@ export const dataRoutes = [
       'continue meanwhile) and `attachments/<sha256[0..2]>/<sha256>` for every file that snapshot ' +
       'references. Restore with `localdesk restore FILE --data DIR` into an empty folder. It is ' +
       'written as `….tar.part` and renamed only when complete, so a file with the final name is ' +
-      'always a whole backup; partial files left by a crash are removed at the next start.',
+      'always a whole backup; partial files left by a crash are removed at the next start. SQLite ' +
+      'only: on PostgreSQL it answers 503 (back up with pg_dump, or take GET /export?format=tar).',
     scope: 'admin',
     status: 201,
     response: BackupResultSchema,
     idempotency: false,
     handler: async ({ ctx, deps }) => {
-      const source = await databaseFile(ctx.db);
+      const source = await databaseFile(ctx.db, 'a backup (POST /admin/backup)');
       const createdAt = nowIso(ctx.clock);
       // Nothing carries the final name until the archive is complete (backup.ts).
       const path = await reserveBackupPath(deps.config.dataDir, createdAt, 'tar');

@@ -190,6 +190,19 @@ describe.each(trips)('export on %s, import on %s', (from, to) => {
     expect(Object.entries(res.body.data.imported).filter(([, n]) => n > 0)).toEqual([]);
   });
 
+  it('a backup is the SQLite file: on PostgreSQL a 503 that says what to use instead', async () => {
+    const res = await src.api.post<{ path: string }>('/admin/backup', {});
+    if (from === 'sqlite') {
+      expect(res.status, res.text).toBe(201);
+      return;
+    }
+    expect(res.status).toBe(503);
+    expect(res.body.error?.message).toBe(
+      'a backup (POST /admin/backup) copies the SQLite database file, which a PostgreSQL install does not have: ' +
+        'back up PostgreSQL with its own tools (pg_dump), or take GET /export?format=tar, which works on both engines',
+    );
+  });
+
   it('a broken reference is a 400 naming its line, and nothing is written', async () => {
     const before = (await dst.api.get<unknown[]>('/tickets?limit=100')).body.data.length;
     const lines = srcExport.trimEnd().split('\n');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportJobT } from '../../common/contract/imports.ts';
 import { generateZendesk, zendeskIds } from '../fixtures/import/generate.ts';
 import { type ReplayServer, startReplayServer } from '../helpers/importReplay.ts';
-import { runImportJob, snapshot, waitForImport } from '../helpers/imports.ts';
+import { runImportJob, snapshotDb, waitForImport } from '../helpers/imports.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 
 const auth = { email: 'admin@acme.example', token: 'zd-secret-token-123' };
@@ -85,10 +85,10 @@ describe('import jobs against a product', () => {
   });
 
   it('a dry run reports exactly what the real run then does, and changes nothing', async () => {
-    const before = snapshot(s.sqlite);
+    const before = await snapshotDb(s.db);
     const dry = await runImportJob(s.api, { source: 'zendesk', url: replay.url, ...auth, dryRun: true });
     expect(dry).toMatchObject({ status: 'succeeded', dryRun: true });
-    expect(snapshot(s.sqlite)).toEqual(before);
+    expect(await snapshotDb(s.db)).toEqual(before);
     const real = await runImportJob(s.api, { source: 'zendesk', url: replay.url, ...auth });
     expect(real.status).toBe('succeeded');
     expect(real.counts).toEqual(dry.counts);
@@ -223,11 +223,11 @@ describe('records that are already here', () => {
       const dump = await (await fetch(`${from.url}/api/v1/export`, { headers: { 'X-API-Key': from.adminKey } })).text();
       const loaded = await fetch(`${to.url}/api/v1/import`, { method: 'POST', headers: { 'X-API-Key': to.adminKey, 'Content-Type': 'application/x-ndjson' }, body: dump });
       expect(loaded.status).toBe(200);
-      const before = snapshot(to.sqlite, { skipTables: ['external_refs'] });
+      const before = await snapshotDb(to.db, { skipTables: ['external_refs'] });
       const again = await runImportJob(to.api, { source: 'csv', fileId: await upload(to), mapping });
       expect(again.status).toBe('succeeded');
       for (const kind of Object.values(again.counts)) expect(kind).toMatchObject({ created: 0, updated: 0, refused: 0 });
-      expect(snapshot(to.sqlite, { skipTables: ['external_refs'] })).toEqual(before);
+      expect(await snapshotDb(to.db, { skipTables: ['external_refs'] })).toEqual(before);
     } finally {
       await from.close();
       await to.close();
