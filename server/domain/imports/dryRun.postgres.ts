@@ -21,7 +21,6 @@ import { migrateSchema } from '../../../db/migrate.ts';
 import type { Database, Db } from '../../../db/schema.ts';
 import { AppError } from '../../core/errors.ts';
 import { copyOrder, foreignKeys, resetIdentities, targetColumns } from '../data/migrate.ts';
-import type { DryRunCopy } from './dryRun.ts';
 
 const prefix = 'ld_dry_run_';
 
@@ -74,7 +73,8 @@ async function copyLiveRows(copy: Kysely<Database>, live: string): Promise<void>
   });
 }
 
-export async function openPostgresDryRunCopy(db: Db, jobId: string): Promise<DryRunCopy> {
+/** The scratch copy for a job's dry run (dryRun.ts's DryRunCopy). */
+export async function openPostgresDryRunCopy(db: Db, jobId: string): Promise<{ db: Db; discard(): Promise<void> }> {
   const handle = postgresHandleOf(db);
   if (!handle) throw new Error('openPostgresDryRunCopy: not the database of a PostgreSQL pool');
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
