@@ -14,7 +14,7 @@ import { EventHub } from './background/hub.ts';
 import { mountRoutes } from './http/pipeline.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
-import { apiKeyAuthenticator } from './domain/auth/principal.ts';
+import { credentialAuthenticator } from './domain/auth/principal.ts';
 import type { BackgroundStarter, BackgroundTask } from './background/task.ts';
 import { hostCheck } from './http/middleware/hostCheck.ts';
 import { renderer } from './http/middleware/renderer.ts';
@@ -58,14 +58,16 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     config,
     clock,
     logger,
-    authenticate: apiKeyAuthenticator(db, clock),
+    authenticate: credentialAuthenticator(db, clock, { idleHours: config.sessionIdleHours }),
     limiter: new RateLimiter(),
     hub: new EventHub(db, logger),
     metrics: createMetrics(db),
   };
   let shuttingDown = false;
 
-  const app = new Koa({ proxy: false });
+  // Behind a trusted reverse proxy (LOCALDESK_TRUST_PROXY), X-Forwarded-Proto/-For/-Host are
+  // believed: the protocol decides the Secure cookie flag, the address the sign-in throttle.
+  const app = new Koa({ proxy: config.trustProxy });
   app.silent = true; // errors are logged by the envelope middleware, once
   app.use(requestLog(logger));
   app.use(httpMetrics(deps.metrics));

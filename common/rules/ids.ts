@@ -17,6 +17,9 @@ export const idPrefixes = {
   event: 'evt',
   workflow: 'wfl',
   view: 'view',
+  invitation: 'inv',
+  session: 'ses',
+  notification: 'ntf',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -29,6 +29,21 @@ export interface Config {
   readonly webhookPollMs: number;
   /** Attempts per delivery before it is marked failed. */
   readonly webhookMaxAttempts: number;
+  /** A session unused for this long ends (LOCALDESK_SESSION_IDLE_HOURS). */
+  readonly sessionIdleHours: number;
+  /** A session ends this long after sign-in, however active (LOCALDESK_SESSION_MAX_DAYS). */
+  readonly sessionMaxDays: number;
+  /**
+   * LOCALDESK_TRUST_PROXY: a reverse proxy terminates TLS in front of the server, so its
+   * X-Forwarded-Proto / X-Forwarded-For are believed (Secure cookies, client addresses).
+   */
+  readonly trustProxy: boolean;
+  /** A viewer or replier with no heartbeat for this long is gone from presence. */
+  readonly presenceTtlMs: number;
+  /** How often presence is swept for expired entries. */
+  readonly presenceSweepMs: number;
+  /** How often tickets about to breach their SLA are looked for (notifications). */
+  readonly slaNotifyCheckMs: number;
 }
 
 export const defaultPort = 4870;
@@ -57,6 +72,9 @@ const envSchema = z.object({
     .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
     .optional(),
   LOCALDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional(),
+  LOCALDESK_SESSION_IDLE_HOURS: z.coerce.number().min(0.1).max(24 * 366).optional(),
+  LOCALDESK_SESSION_MAX_DAYS: z.coerce.number().min(0.1).max(3660).optional(),
+  LOCALDESK_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
 });
 
 export interface ConfigOverrides {
@@ -98,6 +116,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     webhookBackoffBaseMs: 10_000,
     webhookPollMs: 1_000,
     webhookMaxAttempts: 8,
+    sessionIdleHours: e.LOCALDESK_SESSION_IDLE_HOURS ?? 12,
+    sessionMaxDays: e.LOCALDESK_SESSION_MAX_DAYS ?? 30,
+    trustProxy: e.LOCALDESK_TRUST_PROXY ?? false,
+    presenceTtlMs: 30_000,
+    presenceSweepMs: 5_000,
+    slaNotifyCheckMs: 60_000,
   });
 }
 

@@ -17,6 +17,7 @@ import { dataRoutes } from './data.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 import { viewRoutes } from './views.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { invitationRoutes } from './invitations.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -28,6 +29,7 @@ export const apiRoutes: RouteDef[] = [
   ...conversationRoutes,
   ...contactRoutes,
   ...userRoutes,
+  ...invitationRoutes,
   ...apiKeyRoutes,
   ...projectRoutes,
   ...tagRoutes,
