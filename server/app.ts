@@ -25,9 +25,17 @@ import { apiRoutes } from './routes/index.ts';
 import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
 import { startWebhookWorker } from './background/webhooks.ts';
 import { startWorkflowEngine } from './background/workflows.ts';
+import { LiveChannel } from './background/live.ts';
+import { PresenceBoard } from './background/presence.ts';
+import { startNotifier } from './background/notifications.ts';
 
-/** The server's background work (webhook deliveries, workflows), in start order. */
-const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine];
+/** The server's background work (webhook deliveries, workflows, notifications, presence), in start order. */
+const backgroundStarters: BackgroundStarter[] = [
+  startWebhookWorker,
+  startWorkflowEngine,
+  startNotifier,
+  (deps) => deps.presence.start(deps.config.presenceSweepMs),
+];
 
 export interface ServerOptions {
   db: Kysely<Database>;
@@ -53,6 +61,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
   const { db, config } = options;
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
+  const live = new LiveChannel();
   const deps: Deps = {
     db,
     config,
@@ -61,6 +70,8 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     authenticate: credentialAuthenticator(db, clock, { idleHours: config.sessionIdleHours }),
     limiter: new RateLimiter(),
     hub: new EventHub(db, logger),
+    live,
+    presence: new PresenceBoard(clock, live, config.presenceTtlMs),
     metrics: createMetrics(db),
   };
   let shuttingDown = false;

@@ -1,7 +1,8 @@
 // GET /events/stream: Server-Sent Events. Each stream keeps a cursor (the seq of the last event
 // it considered); live batches from the hub are written if they continue the cursor, and any
 // gap is read from the database first, so a stream never loses or repeats an event, including
-// after a reconnect with Last-Event-ID.
+// after a reconnect with Last-Event-ID. On request it also carries live messages that are not
+// events (presence, the caller's own new notifications).
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import type { EventRow } from '../../db/schema.ts';
@@ -13,11 +14,18 @@ import { presentEvent } from '../domain/events/events.presenter.ts';
 /** A slow client whose unsent backlog passes this is disconnected; it resumes by Last-Event-ID. */
 const maxBacklogBytes = 4 * 1024 * 1024;
 
+/** Live messages a stream asked for beside the events (`?include=`), for whom. */
+export interface StreamExtras {
+  include: readonly ('presence' | 'notifications')[];
+  userId: string | null;
+}
+
 export function openEventStream(
   ctx: Context,
   deps: Deps,
   startSeq: number,
   types: readonly string[] | undefined,
+  extras?: StreamExtras,
 ): void {
   const out = new PassThrough();
   ctx.req.socket.setTimeout(0);
@@ -60,12 +68,27 @@ export function openEventStream(
       for (const row of batch) if (row.seq > cursor && !closed) write(row);
     }),
   );
+  // Presence and notifications carry no id: they are not part of the feed, and a reconnect
+  // with Last-Event-ID must not skip or repeat an event because of them.
+  const wanted = new Set(extras?.include ?? []);
+  const offLive =
+    wanted.size === 0
+      ? () => undefined
+      : deps.live.subscribe((message) => {
+          const kind = message.type === 'presence' ? 'presence' : 'notifications';
+          if (!wanted.has(kind)) return;
+          if (message.userId !== undefined && message.userId !== extras?.userId) return;
+          enqueue(() => {
+            out.write(`event: ${message.type}\ndata: ${JSON.stringify(message.data)}\n\n`);
+          });
+        });
   const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), deps.config.sseHeartbeatMs);
   const offClose = deps.hub.onClose(() => close());
   function close() {
     if (closed) return;
     closed = true;
     unsubscribe();
+    offLive();
     offClose();
     clearInterval(heartbeat);
     out.end();

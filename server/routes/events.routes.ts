@@ -29,7 +29,9 @@ export const eventRoutes = [
     description:
       'Each event is sent as `id:` (the evt_ id), `event:` (its type) and `data:` (the event ' +
       'JSON). Reconnect with `Last-Event-ID` (browsers do this by themselves) to resume without ' +
-      'losing or repeating an event. A comment line is sent every 15 s while idle.',
+      'losing or repeating an event. A comment line is sent every 15 s while idle. With ' +
+      '`include=presence,notifications` it also carries live messages that are not events and ' +
+      'have no `id:` (see POST /presence and GET /notifications).',
     scope: 'events:read',
     query: EventStreamQuery,
     stream: true,
@@ -39,7 +41,7 @@ export const eventRoutes = [
       const start = from
         ? await seqOf(ctx.db, from, lastEventId ? 'Last-Event-ID' : 'after')
         : deps.hub.seq;
-      openEventStream(http, deps, start, query.type);
+      openEventStream(http, deps, start, query.type, query.include ? { include: query.include, userId: ctx.actor.userId } : undefined);
       return { data: null };
     },
   }),

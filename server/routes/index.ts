@@ -18,6 +18,8 @@ import { searchRoutes } from './search.routes.ts';
 import { viewRoutes } from './views.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { invitationRoutes } from './invitations.routes.ts';
+import { notificationRoutes } from './notifications.routes.ts';
+import { presenceRoutes } from './presence.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -26,6 +28,8 @@ export const apiRoutes: RouteDef[] = [
   ...ticketRoutes,
   ...ticketActionRoutes,
   ...viewRoutes,
+  ...presenceRoutes,
+  ...notificationRoutes,
   ...conversationRoutes,
   ...contactRoutes,
   ...userRoutes,
