@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route.ts';
-import { User, UserCreate, UserListQuery, UserPatch } from '../../common/contract/users.ts';
+import { OwnProfilePatch, User, UserCreate, UserListQuery, UserPatch } from '../../common/contract/users.ts';
 import { createUser, getCurrentUser, getUser, listUsers, updateUser } from '../domain/users/users.service.ts';
 import { PasswordChange, PasswordChanged } from '../../common/contract/auth.ts';
 import { changePassword } from '../domain/auth/account.ts';
@@ -33,6 +33,17 @@ export const userRoutes = [
     scope: 'any',
     response: User,
     handler: async ({ ctx }) => ({ data: await getCurrentUser(ctx) }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/users/me',
+    tag,
+    summary: 'Change my own name',
+    description: 'Any credential may rename its own user (the profile page); everything else about a user is for admins (PATCH /users/:id).',
+    scope: 'any',
+    body: OwnProfilePatch,
+    response: User,
+    handler: async ({ ctx, body }) => ({ data: await updateUser(ctx, (await getCurrentUser(ctx)).id, body) }),
   }),
   defineRoute({
     method: 'GET',

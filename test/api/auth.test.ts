@@ -361,3 +361,14 @@ describe('POST /api/v1/users/:id/password', () => {
   });
 });
 
+
+describe('PATCH /api/v1/users/me', () => {
+  it('lets anyone rename themselves, and nothing more', async () => {
+    const ada = await signedInAgent(s, 'ada.rename@example.com', 'Ada Rename');
+    const res = await ada.client.patch<{ name: string; role: string }>('/users/me', { name: 'Ada R. Lovelace' });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ name: 'Ada R. Lovelace', role: 'agent' });
+    expect((await ada.client.patch('/users/me', { role: 'admin' })).status).toBe(400);
+    expect((await ada.client.patch(`/users/${ada.user.id}`, { name: 'Via id' })).status).toBe(403);
+  });
+});

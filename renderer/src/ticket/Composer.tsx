@@ -17,6 +17,8 @@ export interface ComposerProps {
   contactName: string;
   /** Where focus goes after a send or Escape: the thread, so r and n work at once. */
   onLeave: () => void;
+  /** Asked before sending; false keeps the draft (someone else replied meanwhile). */
+  confirmSend?: (note: boolean) => boolean;
   ref?: Ref<ComposerHandle>;
 }
 
@@ -25,7 +27,7 @@ export interface ComposerProps {
  * Picking a tab focuses the box (so letters typed next are text, never shortcuts). A note is
  * amber, labelled and placeheld as one, and switching mode only switches drafts.
  */
-export function Composer({ ticketId, contactName, onLeave, ref }: ComposerProps) {
+export function Composer({ ticketId, contactName, onLeave, confirmSend, ref }: ComposerProps) {
   const { can, why } = usePermissions();
   const outbox = useOutbox();
   const [mode, setMode] = useState<ComposerMode>('reply');
@@ -58,6 +60,7 @@ export function Composer({ ticketId, contactName, onLeave, ref }: ComposerProps)
   function send() {
     const body = draft.text.trim();
     if (!body) return;
+    if (confirmSend && !confirmSend(mode === 'note')) return;
     outbox.send(ticketId, body, mode === 'note', mode === 'reply' ? draft.macro : null);
     setDraft(ticketId, mode, { text: '', macro: null });
     onLeave();
