@@ -16,13 +16,18 @@ export function readSessionCookie(http: Context): string | null {
   return http.cookies.get(sessionCookieName) ?? null;
 }
 
-export function setSessionCookie(http: Context, token: string, expiresAt: string): void {
+/**
+ * Sets the cookie for the session's remaining lifetime. Given as a duration, not the server's
+ * idea of the end date, so a browser whose clock differs still keeps it as long as it should;
+ * the server enforces the real end (and the idle timeout) itself.
+ */
+export function setSessionCookie(http: Context, token: string, lifetimeMs: number): void {
   http.cookies.set(sessionCookieName, token, {
     httpOnly: true,
     sameSite: 'strict',
     path: '/',
     secure: http.secure,
-    expires: new Date(expiresAt),
+    maxAge: Math.max(1000, lifetimeMs),
     overwrite: true,
   });
 }

@@ -56,7 +56,7 @@ export const authRoutes = [
     idempotency: false,
     handler: async ({ ctx, body, deps, http }) => {
       const { user, session, token } = await login(ctx, body, clientOf(http), sessionLifetime(deps.config));
-      setSessionCookie(http, token, session.expiresAt);
+      setSessionCookie(http, token, Date.parse(session.expiresAt) - deps.clock.now().getTime());
       return { data: { user, session } };
     },
   }),

@@ -114,7 +114,7 @@ export const invitationRoutes = [
     errors: ['CONFLICT'],
     handler: async ({ ctx, body, deps, http }) => {
       const { user, session, token } = await acceptInvitation(ctx, body, clientOf(http), sessionLifetime(deps.config));
-      setSessionCookie(http, token, session.expiresAt);
+      setSessionCookie(http, token, Date.parse(session.expiresAt) - deps.clock.now().getTime());
       return { data: { user, session } };
     },
   }),

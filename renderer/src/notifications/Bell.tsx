@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { useNow } from '../components/clock.ts';
 import { formatStamp } from '../components/format.ts';
+import { Icon } from '../components/Icon.tsx';
 import { useMarkRead, useNotifications } from './useNotifications.ts';
 import './notifications.css';
 
@@ -22,7 +23,7 @@ export function Bell() {
         aria-label={`Notifications, ${unread} unread`}
         onClick={() => setOpen((o) => !o)}
       >
-        <span aria-hidden="true">🔔</span>
+        <Icon name="bell" />
         {unread > 0 ? <span className="ntf-count">{unread > 99 ? '99+' : unread}</span> : null}
       </button>
       {open ? (

@@ -22,7 +22,9 @@ export function PresenceDots({ ticketId }: { ticketId: string }) {
  * here, and who of them is replying, so two people do not answer the same customer at once.
  */
 export function TicketPresenceBar({ ticketId }: { ticketId: string }) {
-  const typing = useDraft(ticketId, 'reply').text.trim() !== '' || useDraft(ticketId, 'note').text.trim() !== '';
+  const reply = useDraft(ticketId, 'reply');
+  const note = useDraft(ticketId, 'note');
+  const typing = reply.text.trim() !== '' || note.text.trim() !== '';
   usePresenceBeat(ticketId, typing);
   const others = useOthersOn(ticketId);
   if (others.length === 0) return null;
