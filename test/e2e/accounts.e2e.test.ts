@@ -119,3 +119,38 @@ describe('a team signs in as themselves', () => {
     expect(await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }))).not.toContain('ldk_');
   });
 });
+
+describe('collision warning', () => {
+  it('asks before sending when a teammate replied since the ticket was opened', async () => {
+    const ticket = await buildTicket(s.api, { subject: 'Two agents, one customer' });
+    const res = await s.api.post<{ url: string }>('/invitations', { email: 'linus@example.com' });
+    const token = new URL(res.body.data.url).hash.slice('#token='.length);
+    const accepted = await s.api.post('/invitations/accept', { token, name: 'Linus Torvalds', password: 'kernel hacker 1991' }, { key: null });
+    const cookie = accepted.headers.getSetCookie().find((c) => c.startsWith('ldk_session='))?.split(';')[0] ?? '';
+
+    const page = await (await newContext()).newPage();
+    await signIn(page, s);
+    await page.goto(`${s.url}/tickets/${ticket.id}`);
+    await page.getByRole('textbox', { name: 'Reply to customer' }).fill('We are on it.');
+    // Linus answers the customer first, from his own session.
+    const reply = await fetch(`${s.url}/api/v1/tickets/${ticket.id}/messages`, {
+      method: 'POST',
+      headers: { Cookie: cookie, Origin: s.url, 'X-LocalDesk-CSRF': '1', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ body: 'Hi, Linus here: fixed already.' }),
+    });
+    expect(reply.status).toBe(201);
+    await page.getByText('Hi, Linus here: fixed already.').waitFor({ timeout: 10_000 });
+
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: /Send reply/ }).click();
+    await expect.poll(() => asked).toEqual(['Linus Torvalds replied to this ticket since you opened it. Send your reply anyway?']);
+    // Dismissed: nothing was sent and the draft is still there.
+    expect(await page.getByRole('textbox', { name: 'Reply to customer' }).inputValue()).toBe('We are on it.');
+    const thread = await s.api.get<{ messages: { body: string }[] }>(`/tickets/${ticket.id}`);
+    expect(thread.body.data.messages.map((m) => m.body)).not.toContain('We are on it.');
+  });
+});
