@@ -29,7 +29,7 @@ export async function createTicket(ctx: Ctx, input: TicketCreateInput): Promise<
   return inTransaction(ctx, async (tx) => {
     if (input.assignedTo) await assertAssignable(tx.db, input.assignedTo);
     if (input.projectId) await assertProjectUsable(tx.db, input.projectId);
-    const contact = await findOrCreateContact(tx, input.contactEmail, now);
+    const contact = await findOrCreateContact(tx, input.contactEmail, now, input.contactName);
     await markContactSeen(tx.db, contact.id, now);
     const ticketId = await insertTicket(
       tx,
