@@ -118,13 +118,21 @@ export function TeamSection() {
   );
 }
 
-/** An admin sets a new password for someone who lost theirs; all their sessions end. */
+/**
+ * An admin sets a new password for someone who lost theirs (all their sessions end), or signs
+ * someone out of every device (a lost laptop) without changing the password.
+ */
 function ResetPassword() {
   const { api } = useSession();
   const users = useUsers().data ?? [];
   const { report, banner } = useNotice();
   const [userId, setUserId] = useState('');
   const [password, setPassword] = useState('');
+  const signOutAll = useMutation({
+    mutationFn: () => api.delete(`/users/${userId}/sessions`),
+    onSuccess: () => toast('Signed out of every device'),
+    onError: report,
+  });
   const reset = useMutation({
     mutationFn: async () => (await api.post<{ sessionsEnded: number }>(`/users/${userId}/password`, { password })).data,
     onSuccess: (done) => {
@@ -143,7 +151,7 @@ function ResetPassword() {
       }}
     >
       {banner}
-      <label htmlFor="reset-user">Reset the password of</label>
+      <label htmlFor="reset-user">Reset the password of, or sign out</label>
       <select id="reset-user" value={userId} onChange={(e) => setUserId(e.target.value)}>
         <option value="">Choose a user…</option>
         {users.filter((u) => u.active).map((u) => (
@@ -156,6 +164,9 @@ function ResetPassword() {
       <input id="reset-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
       <button type="submit" disabled={!userId || !password || reset.isPending}>
         Reset password
+      </button>
+      <button type="button" className="ui-ghost" disabled={!userId || signOutAll.isPending} onClick={() => signOutAll.mutate()}>
+        Sign out of every device
       </button>
     </form>
   );
