@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, invite, login, sessionCookieOf, signedInAgent, strongPassword } from '../helpers/accounts.ts';
 import { buildTicket, buildUser } from '../helpers/factories.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { hashPassword } from '../../server/domain/auth/passwords.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -119,6 +120,17 @@ describe('POST /api/v1/auth/login', () => {
       await copy.close();
     }
     await first.close();
+  });
+
+  it('replaces a hash made with older scrypt parameters at the next sign-in', async () => {
+    forgetFailures();
+    const ada = await signedInAgent(s, 'ada.rehash@example.com', 'Ada Rehash');
+    const old = await hashPassword(strongPassword, { N: 16384, r: 8, p: 1 });
+    s.sqlite.prepare('update user_passwords set hash = ? where user_id = ?').run(old, ada.user.id);
+    expect((await login(s, 'ada.rehash@example.com')).res.status).toBe(200);
+    const stored = s.sqlite.prepare('select hash from user_passwords where user_id = ?').get(ada.user.id) as { hash: string };
+    expect(stored.hash).toMatch(/^scrypt\$N=32768,r=8,p=1\$/);
+    expect((await login(s, 'ada.rehash@example.com')).res.status).toBe(200);
   });
 
   it('rejects a malformed body with 400 naming the field', async () => {
