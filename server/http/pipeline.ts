@@ -131,12 +131,11 @@ async function execute(
 
   const key = checkIdempotencyKey(idempotencyKey);
   const hash = requestHash(route.method, http.path, rawBody);
-  const keyId = credentialId;
   const outcome = await inTransaction(ctx, async (tx) => {
-    const earlier = await recall(tx.db, tx.clock, keyId, key, hash);
+    const earlier = await recall(tx.db, tx.clock, credentialId, key, hash);
     if (earlier) return { replayed: earlier };
     const fresh = await route.handler(input(tx));
-    await remember(tx.db, tx.clock, keyId, key, hash, { status, body: withoutSecrets(fresh.data, route.secretFields) });
+    await remember(tx.db, tx.clock, credentialId, key, hash, { status, body: withoutSecrets(fresh.data, route.secretFields) });
     return { fresh };
   });
   if (outcome.replayed) {
