@@ -331,6 +331,37 @@ export interface NotificationPrefsTable {
   updated_at: string;
 }
 
+/** A file's metadata; its bytes are in the content-addressed store under `sha256`. */
+export interface AttachmentsTable {
+  id: string;
+  /** The name as uploaded, cleaned (no control or bidi characters, no path separators). */
+  name: string;
+  size: number;
+  /** The type the uploader declared (`application/octet-stream` when none). */
+  declared_type: string;
+  /** The type the first bytes show; null when they match no known signature. */
+  sniffed_type: string | null;
+  sha256: string;
+  /** The uploader's user id; null for files brought in by an import whose user is unknown. */
+  uploaded_by: string | null;
+  created_at: string;
+  /** When it was first attached to a message; null while it is a fresh upload. */
+  linked_at: string | null;
+}
+
+export interface MessageAttachmentsTable {
+  message_id: string;
+  attachment_id: string;
+  /** Order within the message, as given. */
+  position: number;
+}
+
+/** Contents whose last row went: the collector deletes their files (migration 2026120620). */
+export interface AttachmentOrphansTable {
+  sha256: string;
+  queued_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -362,6 +393,9 @@ export interface Database {
   login_failures: LoginFailuresTable;
   notifications: NotificationsTable;
   notification_prefs: NotificationPrefsTable;
+  attachments: AttachmentsTable;
+  message_attachments: MessageAttachmentsTable;
+  attachment_orphans: AttachmentOrphansTable;
 }
 
 /** The database, or a transaction on it: every query function takes one. */
@@ -387,3 +421,4 @@ export type ViewRow = Selectable<ViewsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+export type AttachmentRow = Selectable<AttachmentsTable>;

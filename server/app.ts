@@ -15,6 +15,7 @@ import { mountRoutes } from './http/pipeline.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
 import { credentialAuthenticator } from './domain/auth/principal.ts';
+import { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import type { BackgroundStarter, BackgroundTask } from './background/task.ts';
 import { hostCheck } from './http/middleware/hostCheck.ts';
 import { renderer } from './http/middleware/renderer.ts';
@@ -25,14 +26,16 @@ import { apiRoutes } from './routes/index.ts';
 import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
 import { startWebhookWorker } from './background/webhooks.ts';
 import { startWorkflowEngine } from './background/workflows.ts';
+import { startAttachmentCollector } from './background/attachments.ts';
 import { LiveChannel } from './background/live.ts';
 import { PresenceBoard } from './background/presence.ts';
 import { startNotifier } from './background/notifications.ts';
 
-/** The server's background work (webhook deliveries, workflows, notifications, presence), in start order. */
+/** The server's background work (webhook deliveries, workflows, attachments, notifications, presence), in start order. */
 const backgroundStarters: BackgroundStarter[] = [
   startWebhookWorker,
   startWorkflowEngine,
+  startAttachmentCollector,
   startNotifier,
   (deps) => deps.presence.start(deps.config.presenceSweepMs),
 ];
@@ -73,6 +76,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     live,
     presence: new PresenceBoard(clock, live, config.presenceTtlMs),
     metrics: createMetrics(db),
+    attachments: new AttachmentStore(config.dataDir),
   };
   let shuttingDown = false;
 

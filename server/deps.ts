@@ -6,6 +6,7 @@ import type { PresenceBoard } from './background/presence.ts';
 import type { Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Authenticator } from './domain/auth/principal.ts';
+import type { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import type { RateLimiter } from './core/rateLimit.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
@@ -26,4 +27,6 @@ export interface Deps {
   presence: PresenceBoard;
   /** This server's Prometheus registry (never the process-wide default one). */
   metrics: Metrics;
+  /** The files of attachments, beside the database in the data folder. */
+  attachments: AttachmentStore;
 }

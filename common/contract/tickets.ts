@@ -9,6 +9,7 @@ import {
 } from './base.ts';
 import { dueSoonMinutes } from '../rules/sla.ts';
 import { priorities, ticketStatuses } from '../rules/tickets.ts';
+import { Attachment, AttachmentIds } from './attachments.ts';
 
 export const TicketStatus = z.enum(ticketStatuses);
 export const Priority = z.enum(priorities);
@@ -38,6 +39,7 @@ export const Message = z
     sender: z.enum(['customer', 'agent', 'system']),
     authorId: z.string().nullable(),
     internal: z.boolean(),
+    attachments: z.array(Attachment).meta({ description: 'Files on this message, in the order given' }),
     createdAt: Timestamp,
   })
   .meta({ id: 'Message' });
@@ -117,6 +119,7 @@ export const TicketCreate = z.strictObject({
   assignedTo: UserRef.nullable().optional(),
   projectId: ProjectRef.nullable().optional(),
   tags: TagList.optional(),
+  attachments: AttachmentIds.optional().meta({ description: 'Files on the first message (see Message)' }),
 });
 
 export const TicketPatch = z
@@ -136,6 +139,7 @@ export const MessageCreate = z.strictObject({
   body: text(100_000),
   sender: z.enum(['agent', 'customer']).default('agent'),
   internal: z.boolean().default(false),
+  attachments: AttachmentIds.optional(),
 });
 
 export const MessageListQuery = listQuery(['createdAt'], {}).extend({

@@ -20,6 +20,7 @@ export const idPrefixes = {
   invitation: 'inv',
   session: 'ses',
   notification: 'ntf',
+  attachment: 'att',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -44,9 +44,24 @@ export interface Config {
   readonly presenceSweepMs: number;
   /** How often tickets about to breach their SLA are looked for (notifications). */
   readonly slaNotifyCheckMs: number;
+  /** LOCALDESK_MAX_ATTACHMENT_MB: the largest file one upload may hold. */
+  readonly maxAttachmentBytes: number;
+  /** The most the attachments of one message may hold together (twice the per-file limit). */
+  readonly maxMessageAttachmentBytes: number;
+  /** How often the attachment collector looks for files nothing references any more. */
+  readonly attachmentSweepMs: number;
+  /**
+   * How long a file stays after its last row went before it is deleted: a backup taken by
+   * another process (`localdesk backup`) copies the files its snapshot references after the
+   * snapshot, and must still find them.
+   */
+  readonly attachmentOrphanGraceMs: number;
+  /** An upload not attached to any message within this long is collected. */
+  readonly attachmentUnlinkedTtlMs: number;
 }
 
 export const defaultPort = 4870;
+const mib = 1024 * 1024;
 export const apiKeyPattern = /^ldk_[0-9A-Za-z]{40}$/;
 
 const list = z
@@ -75,6 +90,7 @@ const envSchema = z.object({
   LOCALDESK_SESSION_IDLE_HOURS: z.coerce.number().min(0.1).max(24 * 366).optional(),
   LOCALDESK_SESSION_MAX_DAYS: z.coerce.number().min(0.1).max(3660).optional(),
   LOCALDESK_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  LOCALDESK_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 
 export interface ConfigOverrides {
@@ -122,6 +138,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     presenceTtlMs: 30_000,
     presenceSweepMs: 5_000,
     slaNotifyCheckMs: 60_000,
+    maxAttachmentBytes: (e.LOCALDESK_MAX_ATTACHMENT_MB ?? 25) * mib,
+    maxMessageAttachmentBytes: 2 * (e.LOCALDESK_MAX_ATTACHMENT_MB ?? 25) * mib,
+    attachmentSweepMs: 10 * 60_000,
+    attachmentOrphanGraceMs: 60 * 60_000,
+    attachmentUnlinkedTtlMs: 24 * 60 * 60_000,
   });
 }
 

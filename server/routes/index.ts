@@ -20,6 +20,7 @@ import { authRoutes } from './auth.routes.ts';
 import { invitationRoutes } from './invitations.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
 import { presenceRoutes } from './presence.routes.ts';
+import { attachmentRoutes } from './attachments.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -31,6 +32,7 @@ export const apiRoutes: RouteDef[] = [
   ...presenceRoutes,
   ...notificationRoutes,
   ...conversationRoutes,
+  ...attachmentRoutes,
   ...contactRoutes,
   ...userRoutes,
   ...invitationRoutes,

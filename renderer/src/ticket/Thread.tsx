@@ -1,5 +1,6 @@
 import { type Ref, memo, useEffect, useRef } from 'react';
 import type { Message } from '../api/types.ts';
+import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { formatFull, formatStamp } from '../components/format.ts';
 import type { ActivityItem } from './activity.ts';
@@ -84,6 +85,7 @@ const MessageItem = memo(function MessageItem({ message, names, contactName, now
           <span className="msg-time">{pending ? 'Sending…' : time}</span>
         </div>
         <div className="msg-body">{message.body}</div>
+        <MessageAttachments attachments={message.attachments ?? []} />
       </div>
     </li>
   );

@@ -12,6 +12,9 @@ import { assertProjectUsable } from '../projects/projects.service.ts';
 import { slaDueTimes } from '../sla/sla.service.ts';
 import { addTicketTags, removeTicketTags, setTicketTags } from '../tags/ticketTags.ts';
 import { assertAssignable } from '../users/users.service.ts';
+import type { AttachmentT } from '../../../common/contract/attachments.ts';
+import { type AttachmentLimits, attachToMessage } from '../attachments/attachments.service.ts';
+import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
 import { presentMessage } from './tickets.presenter.ts';
 import { getTicket } from './tickets.read.ts';
 
@@ -40,16 +43,22 @@ export async function recordTicketUpdated(ctx: Ctx, before: TicketT): Promise<Ti
 export async function recordTicketCreated(ctx: Ctx, ticketId: string, thread: readonly MessageRow[]): Promise<TicketT> {
   const ticket = await getTicket(ctx, ticketId);
   await recordEvent(ctx, { type: 'ticket.created', resourceType: 'ticket', resourceId: ticketId, data: { ticket } });
-  for (const message of thread) await recordMessageCreated(ctx, message, ticketId);
+  const files = await attachmentsOfMessages(ctx.db, thread.map((m) => m.id));
+  for (const message of thread) await recordMessageCreated(ctx, message, ticketId, files.get(message.id));
   return ticket;
 }
 
-export function recordMessageCreated(ctx: Ctx, message: MessageRow, ticketId: string): Promise<string> {
+export function recordMessageCreated(
+  ctx: Ctx,
+  message: MessageRow,
+  ticketId: string,
+  attachments: AttachmentT[] = [],
+): Promise<string> {
   return recordEvent(ctx, {
     type: 'message.created',
     resourceType: 'message',
     resourceId: message.id,
-    data: { message: presentMessage(message), ticketId },
+    data: { message: presentMessage(message, attachments), ticketId },
   });
 }
 
@@ -161,6 +170,9 @@ export interface NewTicketMessage {
   internal: boolean;
   /** The agent's user id; customer messages are authored by the ticket's contact. */
   authorId: string | null;
+  /** Uploads to put on the message (attachments.service.ts says which may be). */
+  attachments?: readonly string[];
+  limits?: AttachmentLimits;
 }
 
 /**
@@ -173,7 +185,7 @@ export async function insertTicketMessage(
   ticket: TicketRow,
   message: NewTicketMessage,
   now: string,
-): Promise<MessageRow> {
+): Promise<{ row: MessageRow; attachments: AttachmentT[] }> {
   const { db } = ctx;
   const before = await getTicket(ctx, ticket.id);
   const row: MessageRow = {
@@ -187,6 +199,7 @@ export async function insertTicketMessage(
     created_at: now,
   };
   await db.insertInto('messages').values(row).execute();
+  const attachments = await attachToMessage(ctx, row.id, message.attachments, message.limits);
   await appendToSearch(db, ticket.id, message.body);
 
   const changes: TicketUpdate = { updated_at: now };
@@ -201,8 +214,8 @@ export async function insertTicketMessage(
     }
   }
   await db.updateTable('tickets').set(changes).where('id', '=', ticket.id).execute();
-  await recordMessageCreated(ctx, row, ticket.id);
+  await recordMessageCreated(ctx, row, ticket.id, attachments);
   // A reopen is a ticket change in its own right (workflows and webhooks on ticket.updated).
   if (changes.status) await recordTicketUpdated(ctx, before);
-  return row;
+  return { row, attachments };
 }

@@ -1,5 +1,6 @@
 // Rows into the API's shapes: a ticket (joined with what its presentation needs) and a message.
 import type { MessageRow, TicketRow } from '../../../db/schema.ts';
+import type { AttachmentT } from '../../../common/contract/attachments.ts';
 import type { MessageT, TicketT } from '../../../common/contract/tickets.ts';
 import { slaBreachedSql } from '../sla/sla.sql.ts';
 import { tagNamesSql } from '../tags/ticketTags.ts';
@@ -42,7 +43,7 @@ export function presentationColumns(now: string) {
 }
 
 /** Messages belong to a ticket or a conversation; the presenter names whichever it is. */
-export function presentMessage(row: MessageRow): MessageT {
+export function presentMessage(row: MessageRow, attachments: AttachmentT[] = []): MessageT {
   return {
     id: row.id,
     ...(row.ticket_id ? { ticketId: row.ticket_id } : {}),
@@ -51,6 +52,7 @@ export function presentMessage(row: MessageRow): MessageT {
     sender: row.sender,
     authorId: row.author_id,
     internal: row.internal === 1,
+    attachments,
     createdAt: row.created_at,
   };
 }

@@ -7,6 +7,7 @@ import type { TicketT, TicketWithMessagesT } from '../../../common/contract/tick
 import { nowIso } from '../../core/clock.ts';
 import { notFound } from '../../core/errors.ts';
 import type { Ctx } from '../context.ts';
+import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
 import { presentMessage, presentTicket, presentationColumns } from './tickets.presenter.ts';
 
 /** Tickets joined with what their presentation needs, with the SLA judged as of `now`. */
@@ -57,5 +58,6 @@ export async function getTicket(ctx: Ctx, id: string): Promise<TicketT> {
 export async function getTicketWithMessages(ctx: Ctx, id: string): Promise<TicketWithMessagesT> {
   const ticket = await getTicket(ctx, id);
   const messages = await threadOf(ctx.db, id);
-  return { ...ticket, messages: messages.map(presentMessage) };
+  const files = await attachmentsOfMessages(ctx.db, messages.map((m) => m.id));
+  return { ...ticket, messages: messages.map((m) => presentMessage(m, files.get(m.id))) };
 }

@@ -19,10 +19,13 @@ import { assertProjectUsable } from '../projects/projects.service.ts';
 import { setTicketTags } from '../tags/ticketTags.ts';
 import { assertAssignable } from '../users/users.service.ts';
 import { applyTicketChanges, insertTicket, insertTicketMessage, recordTicketCreated } from './tickets.changes.ts';
+import { type AttachmentLimits, attachToMessage } from '../attachments/attachments.service.ts';
+import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
 import { presentMessage } from './tickets.presenter.ts';
 import { loadTicket } from './tickets.read.ts';
 
-export async function createTicket(ctx: Ctx, input: TicketCreateInput): Promise<TicketT> {
+/** `limits` bounds the size of the first message's attachments together (the API passes its config). */
+export async function createTicket(ctx: Ctx, input: TicketCreateInput, limits?: AttachmentLimits): Promise<TicketT> {
   const now = nowIso(ctx.clock);
   // The response is the ticket as its ticket.created event presents it: the state this
   // request's write produced (no second read after the commit).
@@ -57,6 +60,7 @@ export async function createTicket(ctx: Ctx, input: TicketCreateInput): Promise<
       created_at: now,
     };
     await tx.db.insertInto('messages').values(first).execute();
+    await attachToMessage(tx, first.id, input.attachments, limits);
     return recordTicketCreated(tx, ticketId, [first]);
   });
 }
@@ -78,22 +82,41 @@ export async function listMessages(ctx: Ctx, ticketId: string, params: MessageLi
     .limit(params.limit)
     .offset(params.offset)
     .execute();
-  return { data: rows.map(presentMessage), meta: { total, limit: params.limit, offset: params.offset } };
+  const files = await attachmentsOfMessages(db, rows.map((r) => r.id));
+  return {
+    data: rows.map((r) => presentMessage(r, files.get(r.id))),
+    meta: { total, limit: params.limit, offset: params.offset },
+  };
 }
 
-/** Adds a reply or internal note (rules in insertTicketMessage), authored by the acting user. */
-export async function addTicketMessage(ctx: Ctx, ticketId: string, input: MessageCreateInput): Promise<MessageT> {
+/**
+ * Adds a reply or internal note (rules in insertTicketMessage), authored by the acting user, with
+ * the uploads it names (`limits`: their size together).
+ */
+export async function addTicketMessage(
+  ctx: Ctx,
+  ticketId: string,
+  input: MessageCreateInput,
+  limits?: AttachmentLimits,
+): Promise<MessageT> {
   if (input.sender === 'customer' && input.internal) {
     throw invalidField('internal', 'internal notes are written by agents, not customers');
   }
   const now = nowIso(ctx.clock);
-  const row = await inTransaction(ctx, async (tx) =>
+  const { row, attachments } = await inTransaction(ctx, async (tx) =>
     insertTicketMessage(
       tx,
       await loadTicket(tx.db, ticketId),
-      { body: input.body, sender: input.sender, internal: input.internal, authorId: ctx.actor.userId },
+      {
+        body: input.body,
+        sender: input.sender,
+        internal: input.internal,
+        authorId: ctx.actor.userId,
+        attachments: input.attachments,
+        limits,
+      },
       now,
     ),
   );
-  return presentMessage(row);
+  return presentMessage(row, attachments);
 }
