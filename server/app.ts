@@ -30,14 +30,17 @@ import { startAttachmentCollector } from './background/attachments.ts';
 import { LiveChannel } from './background/live.ts';
 import { PresenceBoard } from './background/presence.ts';
 import { startNotifier } from './background/notifications.ts';
+import { startImportRunner } from './background/imports.ts';
+import { ImportQueue } from './domain/imports/queue.ts';
 
-/** The server's background work (webhook deliveries, workflows, attachments, notifications, presence), in start order. */
+/** The server's background work, in start order. */
 const backgroundStarters: BackgroundStarter[] = [
   startWebhookWorker,
   startWorkflowEngine,
   startAttachmentCollector,
   startNotifier,
   (deps) => deps.presence.start(deps.config.presenceSweepMs),
+  startImportRunner,
 ];
 
 export interface ServerOptions {
@@ -77,6 +80,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     presence: new PresenceBoard(clock, live, config.presenceTtlMs),
     metrics: createMetrics(db),
     attachments: new AttachmentStore(config.dataDir),
+    imports: new ImportQueue(),
   };
   let shuttingDown = false;
 

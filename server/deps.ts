@@ -8,6 +8,7 @@ import type { Config } from './core/config.ts';
 import type { Authenticator } from './domain/auth/principal.ts';
 import type { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import type { RateLimiter } from './core/rateLimit.ts';
+import type { ImportQueue } from './domain/imports/queue.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
 /** What one running server is made of; built once by createServer and handed to its parts. */
@@ -29,4 +30,6 @@ export interface Deps {
   metrics: Metrics;
   /** The files of attachments, beside the database in the data folder. */
   attachments: AttachmentStore;
+  /** Hands import jobs (and their credentials, in memory only) from the API to the runner. */
+  imports: ImportQueue;
 }

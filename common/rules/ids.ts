@@ -21,6 +21,8 @@ export const idPrefixes = {
   session: 'ses',
   notification: 'ntf',
   attachment: 'att',
+  import: 'imp',
+  importFile: 'upl',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -21,6 +21,7 @@ import { invitationRoutes } from './invitations.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
 import { presenceRoutes } from './presence.routes.ts';
 import { attachmentRoutes } from './attachments.routes.ts';
+import { importRoutes } from './imports.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -46,4 +47,5 @@ export const apiRoutes: RouteDef[] = [
   ...webhookRoutes,
   ...workflowRoutes,
   ...dataRoutes,
+  ...importRoutes,
 ];
