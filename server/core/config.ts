@@ -13,6 +13,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Requests per minute for a key that has no limit of its own. */
   readonly rateLimitPerMinute: number;
+  /** Requests per minute without a (valid) API key, per client address. */
+  readonly publicRateLimitPerMinute: number;
   readonly bodyLimitBytes: number;
   /** LOCALDESK_ADMIN_KEY: an admin key to create on start if absent (automation). */
   readonly adminKey: string | null;
@@ -21,6 +23,10 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** How often an idle event stream sends a comment line, so proxies keep it open. */
   readonly sseHeartbeatMs: number;
+  /** Event streams open at once on this server (503 beyond). */
+  readonly maxEventStreams: number;
+  /** Event streams one API key may hold open at once (429 beyond). */
+  readonly maxEventStreamsPerKey: number;
   /** A webhook attempt that has no answer after this long is a failed attempt. */
   readonly webhookTimeoutMs: number;
   /** Retry delay after the first failed attempt; doubles with each further one (with jitter). */
@@ -58,6 +64,8 @@ export interface Config {
   readonly attachmentOrphanGraceMs: number;
   /** An upload not attached to any message within this long is collected. */
   readonly attachmentUnlinkedTtlMs: number;
+  /** Webhooks may post to private (LAN) and loopback addresses; link-local/metadata never. */
+  readonly webhookAllowPrivateTargets: boolean;
 }
 
 export const defaultPort = 4870;
@@ -82,6 +90,7 @@ const envSchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)))
     .optional(),
   LOCALDESK_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  LOCALDESK_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).optional(),
   LOCALDESK_ADMIN_KEY: z
     .string()
     .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
@@ -91,6 +100,9 @@ const envSchema = z.object({
   LOCALDESK_SESSION_MAX_DAYS: z.coerce.number().min(0.1).max(3660).optional(),
   LOCALDESK_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
   LOCALDESK_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(100_000).optional(),
+  LOCALDESK_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  LOCALDESK_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).optional(),
+  LOCALDESK_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 
 export interface ConfigOverrides {
@@ -123,11 +135,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     allowedHosts: Object.freeze([...(e.LOCALDESK_ALLOWED_HOSTS ?? [])]),
     corsOrigins: Object.freeze([...(e.LOCALDESK_CORS_ORIGINS ?? [])]),
     rateLimitPerMinute: e.LOCALDESK_RATE_LIMIT ?? 100,
+    publicRateLimitPerMinute: e.LOCALDESK_PUBLIC_RATE_LIMIT ?? 600,
     bodyLimitBytes: 1024 * 1024,
     adminKey: e.LOCALDESK_ADMIN_KEY ?? null,
     rendererDir: overrides.rendererDir === undefined ? null : overrides.rendererDir,
     logLevel: e.LOCALDESK_LOG_LEVEL ?? 'info',
     sseHeartbeatMs: 15_000,
+    maxEventStreams: e.LOCALDESK_MAX_STREAMS ?? 1000,
+    maxEventStreamsPerKey: e.LOCALDESK_MAX_STREAMS_PER_KEY ?? 20,
     webhookTimeoutMs: 10_000,
     webhookBackoffBaseMs: 10_000,
     webhookPollMs: 1_000,
@@ -143,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     attachmentSweepMs: 10 * 60_000,
     attachmentOrphanGraceMs: 60 * 60_000,
     attachmentUnlinkedTtlMs: 24 * 60 * 60_000,
+    webhookAllowPrivateTargets: e.LOCALDESK_WEBHOOK_ALLOW_PRIVATE ?? true,
   });
 }
 

@@ -169,6 +169,23 @@ describe('a session', () => {
     ]);
   });
 
+  it('reads no sign-in, session or invitation events in the feed; an admin reads them', async () => {
+    forgetFailures();
+    const ada = await signedInAgent(s, 'ada.feed@example.com', 'Ada Feed');
+    await login(s, 'ada.feed@example.com', 'a wrong password for the feed');
+    await invite(s.api, 'someone.feed@example.com');
+    const types = ['auth.login_failed', 'auth.session_created', 'invitation.created'];
+    for (const type of types) {
+      const admin = await s.api.get<{ type: string }[]>(`/events?type=${type}`);
+      expect(admin.body.data.length, type).toBeGreaterThan(0);
+      const agent = await ada.client.get<{ type: string }[]>(`/events?type=${type}`);
+      expect(agent.status).toBe(200);
+      expect(agent.body.data, type).toEqual([]);
+    }
+    const mine = await ada.client.get<{ type: string }[]>('/events?limit=100');
+    expect(mine.body.data.filter((e) => e.type.startsWith('auth.') || e.type.startsWith('invitation.'))).toEqual([]);
+  });
+
   it("an admin's session holds admin", async () => {
     const boss = await signedInAgent(s, 'boss@example.com', 'Boss', 'admin');
     const res = await boss.client.post<{ id: string }>('/users', { name: 'New', email: 'new.by.boss@example.com' });

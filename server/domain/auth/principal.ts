@@ -63,14 +63,24 @@ export interface Presented {
 
 export type Authenticator = (presented: Presented) => Promise<Principal>;
 
-/** Writes of a "last used" time at most once a minute per credential, remembered here. */
-function throttledWrites(): (id: string, now: number) => boolean {
+/**
+ * Writes of a "last used" time at most once a minute per credential, remembered here. A note,
+ * not the request's purpose: while the database takes no writes (a full disk, an import holding
+ * it) the request goes on and the note is tried again next time.
+ */
+function throttledWrites(clock: Clock): (id: string, write: () => Promise<unknown>) => Promise<void> {
   const last = new Map<string, number>();
-  return (id, now) => {
+  return async (id, write) => {
+    const now = clock.now().getTime();
     const previous = last.get(id);
-    if (previous !== undefined && now - previous < 60_000) return false;
+    if (previous !== undefined && now - previous < 60_000) return;
     last.set(id, now);
-    return true;
+    try {
+      await write();
+    } catch (err) {
+      if (!isPassingDatabaseError(err)) throw err;
+      last.delete(id);
+    }
   };
 }
 
@@ -80,7 +90,7 @@ function throttledWrites(): (id: string, now: number) => boolean {
  * once a minute per credential, not on every request.
  */
 export function credentialAuthenticator(db: Db, clock: Clock, session: { idleHours: number }): Authenticator {
-  const due = throttledWrites();
+  const noteUse = throttledWrites(clock);
 
   async function byKey(key: string): Promise<Principal> {
     if (!apiKeyPattern.test(key)) throw new AppError('UNAUTHORIZED', 'invalid API key');
@@ -88,9 +98,9 @@ export function credentialAuthenticator(db: Db, clock: Clock, session: { idleHou
     if (!row) throw new AppError('UNAUTHORIZED', 'invalid API key');
     if (row.revoked_at) throw new AppError('UNAUTHORIZED', 'this API key has been revoked');
     if (!row.active) throw new AppError('UNAUTHORIZED', "this API key's user is deactivated");
-    if (due(row.id, clock.now().getTime())) {
-      await db.updateTable('api_keys').set({ last_used_at: nowIso(clock) }).where('id', '=', row.id).execute();
-    }
+    await noteUse(row.id, () =>
+      db.updateTable('api_keys').set({ last_used_at: nowIso(clock) }).where('id', '=', row.id).execute(),
+    );
     // The admin scope follows the user's role: a key made while its user was an admin grants
     // nothing through `admin` once the user is demoted (and again if promoted back).
     const granted = JSON.parse(row.scopes) as Scope[];
@@ -115,7 +125,7 @@ export function credentialAuthenticator(db: Db, clock: Clock, session: { idleHou
       throw new AppError('UNAUTHORIZED', 'your session ended after a time without use: sign in again');
     }
     if (!row.active) throw new AppError('UNAUTHORIZED', 'this user is deactivated');
-    if (due(row.id, clock.now().getTime())) await touchSession(db, row.id, now);
+    await noteUse(row.id, () => touchSession(db, row.id, now));
     return {
       type: 'session',
       credentialId: row.id,
@@ -134,6 +144,11 @@ export function credentialAuthenticator(db: Db, clock: Clock, session: { idleHou
       'missing credentials: sign in, or send an API key as X-API-Key or Authorization: Bearer',
     );
   };
+}
+
+function isPassingDatabaseError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|BUSY|LOCKED)/.test(code);
 }
 
 /** 403 unless the actor holds `required` (or `admin`). */
