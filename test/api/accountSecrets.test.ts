@@ -47,7 +47,7 @@ describe('account secrets', () => {
       keep(second.res);
       secrets.push(second.cookie.split('=')[1] ?? '');
       keep((await login(s, 'ada@example.com', 'a wrong guess at it')).res);
-      const sessionHashes = (s.sqlite.prepare('select token_hash from sessions').all() as { token_hash: string }[]).map((r) => r.token_hash);
+      const sessionHashes = (await s.db.selectFrom('sessions').select('token_hash').execute()).map((r) => r.token_hash);
       expect(sessionHashes).toHaveLength(2);
       keep(await s.api.post(`/users/${userId}/password`, { password: 'reset by the admin now' }));
       keep(await s.api.get('/events?limit=100'));
@@ -58,9 +58,9 @@ describe('account secrets', () => {
 
       // The hashes as stored, taken from the database itself.
       const stored = [
-        ...(s.sqlite.prepare('select hash from user_passwords').all() as { hash: string }[]).map((r) => r.hash),
+        ...(await s.db.selectFrom('user_passwords').select('hash').execute()).map((r) => r.hash),
         ...sessionHashes,
-        ...(s.sqlite.prepare('select token_hash from invitations').all() as { token_hash: string }[]).map((r) => r.token_hash),
+        ...(await s.db.selectFrom('invitations').select('token_hash').execute()).map((r) => r.token_hash),
       ];
       expect(stored.length).toBeGreaterThanOrEqual(3);
       expect(stored.some((h) => h.startsWith('scrypt$N=32768,r=8,p=1$'))).toBe(true);

@@ -126,9 +126,9 @@ describe('POST /api/v1/auth/login', () => {
     forgetFailures();
     const ada = await signedInAgent(s, 'ada.rehash@example.com', 'Ada Rehash');
     const old = await hashPassword(strongPassword, { N: 16384, r: 8, p: 1 });
-    s.sqlite.prepare('update user_passwords set hash = ? where user_id = ?').run(old, ada.user.id);
+    await s.db.updateTable('user_passwords').set({ hash: old }).where('user_id', '=', ada.user.id).execute();
     expect((await login(s, 'ada.rehash@example.com')).res.status).toBe(200);
-    const stored = s.sqlite.prepare('select hash from user_passwords where user_id = ?').get(ada.user.id) as { hash: string };
+    const stored = await s.db.selectFrom('user_passwords').select('hash').where('user_id', '=', ada.user.id).executeTakeFirstOrThrow();
     expect(stored.hash).toMatch(/^scrypt\$N=32768,r=8,p=1\$/);
     expect((await login(s, 'ada.rehash@example.com')).res.status).toBe(200);
   });

@@ -23,7 +23,7 @@ describe('POST /api/v1/invitations', () => {
     expect(res.body.data.expiresAt).toBe('2026-03-09T09:00:00.000Z');
     expect(res.body.data.url.startsWith(`${s.url}/accept-invite#token=`)).toBe(true);
     const token = tokenOf(res.body.data.url);
-    const stored = s.sqlite.prepare('select * from invitations').all();
+    const stored = await s.db.selectFrom('invitations').selectAll().execute();
     expect(JSON.stringify(stored)).not.toContain(token);
     // Nowhere else either: not in the listing, nor in the event.
     expect((await s.api.get('/invitations')).text).not.toContain(token);

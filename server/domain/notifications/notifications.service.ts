@@ -13,7 +13,7 @@ import { countRows } from '../../../db/queries/count.ts';
 import type { Db, NotificationRow } from '../../../db/schema.ts';
 import { nowIso } from '../../core/clock.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, inTransaction } from '../context.ts';
 
 export function presentNotification(row: NotificationRow): NotificationT {
   return {
@@ -62,25 +62,28 @@ export async function getNotification(ctx: Ctx, id: string): Promise<Notificatio
 }
 
 export async function markNotification(ctx: Ctx, id: string, read: boolean): Promise<NotificationT> {
-  const current = await getNotification(ctx, id);
-  if (current.read !== read) {
-    await ctx.db
+  return inTransaction(ctx, async (tx) => {
+    const current = await getNotification(tx, id);
+    if (current.read === read) return current;
+    await tx.db
       .updateTable('notifications')
-      .set({ read_at: read ? nowIso(ctx.clock) : null })
+      .set({ read_at: read ? nowIso(tx.clock) : null })
       .where('id', '=', id)
       .execute();
-  }
-  return getNotification(ctx, id);
+    return getNotification(tx, id);
+  });
 }
 
 export async function markAllRead(ctx: Ctx): Promise<{ updated: number }> {
-  const result = await ctx.db
-    .updateTable('notifications')
-    .set({ read_at: nowIso(ctx.clock) })
-    .where('user_id', '=', ownerOf(ctx))
-    .where('read_at', 'is', null)
-    .executeTakeFirst();
-  return { updated: Number(result.numUpdatedRows) };
+  return inTransaction(ctx, async (tx) => {
+    const result = await tx.db
+      .updateTable('notifications')
+      .set({ read_at: nowIso(tx.clock) })
+      .where('user_id', '=', ownerOf(tx))
+      .where('read_at', 'is', null)
+      .executeTakeFirst();
+    return { updated: Number(result.numUpdatedRows) };
+  });
 }
 
 const defaultPrefs: NotificationPrefsT = { kinds: [...notificationKinds], browser: false };
@@ -99,11 +102,13 @@ export async function updatePrefs(ctx: Ctx, patch: NotificationPrefsPatchInput):
     browser: patch.browser ?? current.browser,
   };
   const values = { kinds: JSON.stringify(next.kinds), browser: next.browser ? 1 : 0, updated_at: nowIso(ctx.clock) };
-  await ctx.db
-    .insertInto('notification_prefs')
-    .values({ user_id: userId, ...values })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
-    .execute();
+  await inTransaction(ctx, (tx) =>
+    tx.db
+      .insertInto('notification_prefs')
+      .values({ user_id: userId, ...values })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
+      .execute(),
+  );
   return next;
 }
 
