@@ -199,8 +199,26 @@ export interface WebhookDeliveriesTable {
   next_attempt_at: string | null;
   last_status_code: number | null;
   last_error: string | null;
+  /** While a server sends it: until when no other server may (migration 2026120660). */
+  claimed_until: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** Attachment bytes in the database, when servers share it (PostgreSQL; empty on SQLite). */
+export interface AttachmentChunksTable {
+  sha256: string;
+  /** The chunk's index: bytes [n × 1 MiB, (n + 1) × 1 MiB). */
+  n: number;
+  bytes: Buffer;
+}
+
+/** Requests per API key and minute, when servers share the count (PostgreSQL). */
+export interface RateLimitsTable {
+  key_id: string;
+  /** Minutes since the epoch. */
+  minute: number;
+  count: number;
 }
 
 export interface WebhookAttemptsTable {
@@ -428,6 +446,8 @@ export interface ImportedAttachmentsTable {
   content_type: string;
   size: number | null;
   url: string;
+  /** The downloaded file, once it is here (null: not downloaded, or refused). */
+  attachment_id: string | null;
 }
 
 export interface Database {
@@ -468,6 +488,8 @@ export interface Database {
   imports: ImportsTable;
   import_files: ImportFilesTable;
   imported_attachments: ImportedAttachmentsTable;
+  rate_limits: RateLimitsTable;
+  attachment_chunks: AttachmentChunksTable;
 }
 
 /** The database, or a transaction on it: every query function takes one. */

@@ -7,7 +7,7 @@ import type { Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Authenticator } from './domain/auth/principal.ts';
 import type { AttachmentStore } from './domain/attachments/attachments.store.ts';
-import type { RateLimiter } from './core/rateLimit.ts';
+import type { RequestLimiter } from './core/rateLimit.ts';
 import type { ImportQueue } from './domain/imports/queue.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
@@ -19,7 +19,8 @@ export interface Deps {
   logger: Logger;
   /** Resolves a presented API key or session cookie to its grant (401 otherwise). */
   authenticate: Authenticator;
-  limiter: RateLimiter;
+  /** Requests per key and minute: in memory, or in the database when servers share it. */
+  limiter: RequestLimiter;
   /** Fans committed events out to streams, workflows and webhooks. */
   hub: EventHub;
   /** Live messages that are not events (presence, new notifications), on this node only. */

@@ -1,6 +1,7 @@
 // Live messages that are not events: presence and new notifications. They are never stored and
 // never in /events; streams that asked for them (GET /events/stream?include=…) get them as they
-// happen on this node. With several nodes they would need the shared channel events will use.
+// happen on this node. Nodes sharing PostgreSQL do not pass them on to each other (yet): that
+// would take a NOTIFY channel like the event feed's (server/background/hub.postgres.ts).
 export interface LiveMessage {
   /** The SSE event name: `presence` or `notification`. */
   type: 'presence' | 'notification';

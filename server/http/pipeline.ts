@@ -47,7 +47,7 @@ export async function authenticate(http: Context, deps: Deps): Promise<Principal
     principal = await deps.authenticate(presented);
   } catch (err) {
     const tried = presented.key !== null || presented.sessionToken !== null;
-    if (tried && err instanceof AppError && err.code === 'UNAUTHORIZED') countAnonymous(http, deps);
+    if (tried && err instanceof AppError && err.code === 'UNAUTHORIZED') await countAnonymous(http, deps);
     throw err;
   }
   http.state.principal = principal;
@@ -58,10 +58,10 @@ export async function authenticate(http: Context, deps: Deps): Promise<Principal
  * Stage 2: the caller's requests this minute (429 with Retry-After over the limit): per key or
  * session, and per client address for the routes that take no credential.
  */
-function rateLimit(http: Context, deps: Deps, principal: Principal | null): void {
+async function rateLimit(http: Context, deps: Deps, principal: Principal | null): Promise<void> {
   const limit = principal ? (principal.rateLimitPerMinute ?? deps.config.rateLimitPerMinute) : deps.config.rateLimitPerMinute;
   const nowMs = deps.clock.now().getTime();
-  const decision = deps.limiter.hit(principal ? principal.credentialId : `ip:${http.ip}`, limit, nowMs);
+  const decision = await deps.limiter.hit(principal ? principal.credentialId : `ip:${http.ip}`, limit, nowMs);
   http.set('X-RateLimit-Limit', String(decision.limit));
   http.set('X-RateLimit-Remaining', String(decision.remaining));
   http.set('X-RateLimit-Reset', String(decision.resetAt));
@@ -203,7 +203,7 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
   const defaultLimit = listDefaultLimit(route);
   router[method](route.path, async (http) => {
     const principal = route.scope === 'none' ? null : await authenticate(http, deps);
-    rateLimit(http, deps, principal);
+    await rateLimit(http, deps, principal);
     if (!principal) assertNotCrossOrigin(http);
     else if (principal.type === 'session' && route.method !== 'GET') assertSameOriginWrite(http);
     const actor = principal ? actorOf(principal) : anonymousActor;

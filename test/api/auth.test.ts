@@ -112,8 +112,12 @@ describe('POST /api/v1/auth/login', () => {
   it('keeps counting failures across a restart (they are stored)', async () => {
     const first = await startTestServer();
     for (let i = 1; i <= 5; i++) expect((await login(first, 'who@example.com', 'a guess at a password')).res.status).toBe(401);
-    // A second server on the same database file (the first one owns the folder, so it closes last).
-    const copy = await startTestServer({ dataDir: first.dataDir, clock: first.clock });
+    // A second server on the same database (the first one owns it, so it closes last).
+    const copy = await startTestServer({
+      dataDir: first.dataDir,
+      clock: first.clock,
+      ...(first.databaseUrl ? { databaseUrl: first.databaseUrl } : {}),
+    });
     try {
       expect((await login(copy, 'who@example.com', 'a guess at a password')).res.status).toBe(429);
     } finally {
