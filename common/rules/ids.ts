@@ -17,6 +17,8 @@ export const idPrefixes = {
   event: 'evt',
   workflow: 'wfl',
   view: 'view',
+  mailbox: 'mbx',
+  quarantinedMail: 'mqr',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -60,6 +60,10 @@ export function useSendReply(conversation: ConversationDetail) {
         sender: 'agent',
         authorId: me.id,
         internal: false,
+        bodyHtml: null,
+        bodyFull: null,
+        email: null,
+        delivery: null,
         createdAt: new Date().toISOString(),
       };
       if (previous) queryClient.setQueryData<ConversationDetail>(key, { ...previous, messages: [...previous.messages, pending] });

@@ -37,6 +37,10 @@ export function useTicketActions(id: string, now: number) {
         sender: 'agent',
         authorId: me.id,
         internal,
+        bodyHtml: null,
+        bodyFull: null,
+        email: null,
+        delivery: null,
         createdAt: new Date(now || Date.now()).toISOString(),
       };
       await qc.cancelQueries({ queryKey: ticketKeys.one(id), exact: true });

@@ -259,13 +259,16 @@ export async function deleteContact(ctx: Ctx, id: string): Promise<void> {
   });
 }
 
-/** Links to the contact with this (lower-cased) email, creating it if there is none. */
-export async function findOrCreateContact(ctx: Ctx, email: string, now: string): Promise<ContactRow> {
+/**
+ * Links to the contact with this (lower-cased) email, creating it if there is none (with `name`,
+ * when the caller knows one: the display name of a mail's sender).
+ */
+export async function findOrCreateContact(ctx: Ctx, email: string, now: string, name?: string | null): Promise<ContactRow> {
   const existing = await ctx.db.selectFrom('contacts').selectAll().where('email', '=', email).executeTakeFirst();
   if (existing) return existing;
   const row: ContactRow = {
     id: newId('contact', ctx.clock),
-    name: null,
+    name: name ?? null,
     email,
     company: null,
     last_seen_at: null,
@@ -278,7 +281,7 @@ export async function findOrCreateContact(ctx: Ctx, email: string, now: string):
     type: 'contact.created',
     resourceType: 'contact',
     resourceId: row.id,
-    data: { contact: { id: row.id, name: null, email, company: null, createdAt: now } },
+    data: { contact: { id: row.id, name: row.name, email, company: null, createdAt: now } },
   });
   return row;
 }

@@ -120,7 +120,7 @@ export async function getConversationWithMessages(
   const { db } = ctx;
   const conversation = await getConversation(ctx, id);
   const messages = await threadOf(db, id);
-  return { ...conversation, messages: messages.map(presentMessage) };
+  return { ...conversation, messages: messages.map((m) => presentMessage(m)) };
 }
 
 /** Records conversation.created/updated with the conversation as it is now. */

@@ -12,6 +12,7 @@ import { assertProjectUsable } from '../projects/projects.service.ts';
 import { slaDueTimes } from '../sla/sla.service.ts';
 import { addTicketTags, removeTicketTags, setTicketTags } from '../tags/ticketTags.ts';
 import { assertAssignable } from '../users/users.service.ts';
+import { type NewMessageMail, insertMessageMail, mailPartsOf } from '../mail/messageMail.ts';
 import { presentMessage } from './tickets.presenter.ts';
 import { getTicket } from './tickets.read.ts';
 
@@ -36,20 +37,28 @@ export async function recordTicketUpdated(ctx: Ctx, before: TicketT): Promise<Ti
   return after;
 }
 
-/** Records ticket.created, then message.created for each message of its starting thread. */
-export async function recordTicketCreated(ctx: Ctx, ticketId: string, thread: readonly MessageRow[]): Promise<TicketT> {
+/**
+ * Records ticket.created, then message.created for each message of its starting thread (`mail`:
+ * the mail side of the first one, when it came by e-mail).
+ */
+export async function recordTicketCreated(
+  ctx: Ctx,
+  ticketId: string,
+  thread: readonly MessageRow[],
+  mail?: NewMessageMail,
+): Promise<TicketT> {
   const ticket = await getTicket(ctx, ticketId);
   await recordEvent(ctx, { type: 'ticket.created', resourceType: 'ticket', resourceId: ticketId, data: { ticket } });
-  for (const message of thread) await recordMessageCreated(ctx, message, ticketId);
+  for (const [i, message] of thread.entries()) await recordMessageCreated(ctx, message, ticketId, i === 0 ? mail : undefined);
   return ticket;
 }
 
-export function recordMessageCreated(ctx: Ctx, message: MessageRow, ticketId: string): Promise<string> {
+export function recordMessageCreated(ctx: Ctx, message: MessageRow, ticketId: string, mail?: NewMessageMail): Promise<string> {
   return recordEvent(ctx, {
     type: 'message.created',
     resourceType: 'message',
     resourceId: message.id,
-    data: { message: presentMessage(message), ticketId },
+    data: { message: presentMessage(message, mailPartsOf(mail)), ticketId },
   });
 }
 
@@ -161,6 +170,8 @@ export interface NewTicketMessage {
   internal: boolean;
   /** The agent's user id; customer messages are authored by the ticket's contact. */
   authorId: string | null;
+  /** Set when the message came by e-mail: its headers, HTML and unfolded text. */
+  mail?: NewMessageMail;
 }
 
 /**
@@ -187,6 +198,7 @@ export async function insertTicketMessage(
     created_at: now,
   };
   await db.insertInto('messages').values(row).execute();
+  if (message.mail) await insertMessageMail(db, row.id, message.mail);
   await appendToSearch(db, ticket.id, message.body);
 
   const changes: TicketUpdate = { updated_at: now };
@@ -201,7 +213,7 @@ export async function insertTicketMessage(
     }
   }
   await db.updateTable('tickets').set(changes).where('id', '=', ticket.id).execute();
-  await recordMessageCreated(ctx, row, ticket.id);
+  await recordMessageCreated(ctx, row, ticket.id, message.mail);
   // A reopen is a ticket change in its own right (workflows and webhooks on ticket.updated).
   if (changes.status) await recordTicketUpdated(ctx, before);
   return row;

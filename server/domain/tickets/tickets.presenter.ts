@@ -3,6 +3,7 @@ import type { MessageRow, TicketRow } from '../../../db/schema.ts';
 import type { MessageT, TicketT } from '../../../common/contract/tickets.ts';
 import { slaBreachedSql } from '../sla/sla.sql.ts';
 import { tagNamesSql } from '../tags/ticketTags.ts';
+import { type MailParts, noMailParts } from '../mail/mail.presenter.ts';
 
 export type TicketReadRow = TicketRow & { contact_email: string; sla_breached: number; tag_names: string };
 
@@ -41,8 +42,11 @@ export function presentationColumns(now: string) {
   ] as const;
 }
 
-/** Messages belong to a ticket or a conversation; the presenter names whichever it is. */
-export function presentMessage(row: MessageRow): MessageT {
+/**
+ * Messages belong to a ticket or a conversation; the presenter names whichever it is. `mail`:
+ * what it carries when it travelled by e-mail (mail.presenter.ts).
+ */
+export function presentMessage(row: MessageRow, mail: MailParts = noMailParts): MessageT {
   return {
     id: row.id,
     ...(row.ticket_id ? { ticketId: row.ticket_id } : {}),
@@ -51,6 +55,10 @@ export function presentMessage(row: MessageRow): MessageT {
     sender: row.sender,
     authorId: row.author_id,
     internal: row.internal === 1,
+    bodyHtml: mail.bodyHtml,
+    bodyFull: mail.bodyFull,
+    email: mail.email,
+    delivery: mail.delivery,
     createdAt: row.created_at,
   };
 }

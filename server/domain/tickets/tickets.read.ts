@@ -8,6 +8,7 @@ import { nowIso } from '../../core/clock.ts';
 import { notFound } from '../../core/errors.ts';
 import type { Ctx } from '../context.ts';
 import { presentMessage, presentTicket, presentationColumns } from './tickets.presenter.ts';
+import { messageMailColumns, presentMailParts } from '../mail/mail.presenter.ts';
 
 /** Tickets joined with what their presentation needs, with the SLA judged as of `now`. */
 function selectTickets(db: Db, now: string) {
@@ -26,8 +27,17 @@ const ticketById = prepared((db: Db, id: string, now: string) =>
 const ticketsBySeqJson = prepared((db: Db, seqs: string, now: string) =>
   selectTickets(db, now).where('t.seq', 'in', sql<number>`(select value from json_each(${seqs}))`),
 );
+/** A ticket's thread with what mail messages carry (two primary-key probes per message). */
 const threadOf = prepared((db: Db, ticketId: string) =>
-  db.selectFrom('messages').selectAll().where('ticket_id', '=', ticketId).orderBy('created_at').orderBy('id'),
+  db
+    .selectFrom('messages as m')
+    .leftJoin('message_mail as mm', 'mm.message_id', 'm.id')
+    .leftJoin('mail_outbox as o', 'o.message_id', 'm.id')
+    .selectAll('m')
+    .select(messageMailColumns)
+    .where('m.ticket_id', '=', ticketId)
+    .orderBy('m.created_at')
+    .orderBy('m.id'),
 );
 
 /** The stored row of a ticket (what the write rules work from), or 404. */
@@ -57,5 +67,5 @@ export async function getTicket(ctx: Ctx, id: string): Promise<TicketT> {
 export async function getTicketWithMessages(ctx: Ctx, id: string): Promise<TicketWithMessagesT> {
   const ticket = await getTicket(ctx, id);
   const messages = await threadOf(ctx.db, id);
-  return { ...ticket, messages: messages.map(presentMessage) };
+  return { ...ticket, messages: messages.map((m) => presentMessage(m, presentMailParts(m))) };
 }

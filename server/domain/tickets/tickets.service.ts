@@ -20,16 +20,26 @@ import { setTicketTags } from '../tags/ticketTags.ts';
 import { assertAssignable } from '../users/users.service.ts';
 import { applyTicketChanges, insertTicket, insertTicketMessage, recordTicketCreated } from './tickets.changes.ts';
 import { presentMessage } from './tickets.presenter.ts';
+import { messageMailColumns, presentMailParts } from '../mail/mail.presenter.ts';
+import { type NewMessageMail, insertMessageMail } from '../mail/messageMail.ts';
 import { loadTicket } from './tickets.read.ts';
 
-export async function createTicket(ctx: Ctx, input: TicketCreateInput): Promise<TicketT> {
+/** What a ticket that arrives by e-mail brings beyond the API's fields. */
+export interface TicketFromMail {
+  /** The sender's name from the header, for a contact created here. */
+  contactName: string | null;
+  /** The mail side of the first message (its headers, HTML, unfolded text). */
+  mail: NewMessageMail;
+}
+
+export async function createTicket(ctx: Ctx, input: TicketCreateInput, fromMail?: TicketFromMail): Promise<TicketT> {
   const now = nowIso(ctx.clock);
   // The response is the ticket as its ticket.created event presents it: the state this
   // request's write produced (no second read after the commit).
   return inTransaction(ctx, async (tx) => {
     if (input.assignedTo) await assertAssignable(tx.db, input.assignedTo);
     if (input.projectId) await assertProjectUsable(tx.db, input.projectId);
-    const contact = await findOrCreateContact(tx, input.contactEmail, now);
+    const contact = await findOrCreateContact(tx, input.contactEmail, now, fromMail?.contactName);
     await markContactSeen(tx.db, contact.id, now);
     const ticketId = await insertTicket(
       tx,
@@ -57,7 +67,8 @@ export async function createTicket(ctx: Ctx, input: TicketCreateInput): Promise<
       created_at: now,
     };
     await tx.db.insertInto('messages').values(first).execute();
-    return recordTicketCreated(tx, ticketId, [first]);
+    if (fromMail) await insertMessageMail(tx.db, first.id, fromMail.mail);
+    return recordTicketCreated(tx, ticketId, [first], fromMail?.mail);
   });
 }
 
@@ -69,16 +80,22 @@ export async function updateTicket(ctx: Ctx, id: string, patch: TicketPatchInput
 export async function listMessages(ctx: Ctx, ticketId: string, params: MessageListParams): Promise<ListPage<MessageT>> {
   const { db } = ctx;
   await loadTicket(db, ticketId);
-  const base = db.selectFrom('messages').where('ticket_id', '=', ticketId);
+  const base = db.selectFrom('messages as m').where('m.ticket_id', '=', ticketId);
   const total = await countRows(base);
   const rows = await base
-    .selectAll()
-    .orderBy('created_at', params.sortOrder)
-    .orderBy('id', params.sortOrder)
+    .leftJoin('message_mail as mm', 'mm.message_id', 'm.id')
+    .leftJoin('mail_outbox as o', 'o.message_id', 'm.id')
+    .selectAll('m')
+    .select(messageMailColumns)
+    .orderBy('m.created_at', params.sortOrder)
+    .orderBy('m.id', params.sortOrder)
     .limit(params.limit)
     .offset(params.offset)
     .execute();
-  return { data: rows.map(presentMessage), meta: { total, limit: params.limit, offset: params.offset } };
+  return {
+    data: rows.map((r) => presentMessage(r, presentMailParts(r))),
+    meta: { total, limit: params.limit, offset: params.offset },
+  };
 }
 
 /** Adds a reply or internal note (rules in insertTicketMessage), authored by the acting user. */
