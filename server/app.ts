@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { type Logger, pino } from 'pino';
 import type { Database } from '../db/schema.ts';
 import { RateLimiter } from './core/rateLimit.ts';
+import { SecretBox } from './core/secrets.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Deps } from './deps.ts';
@@ -25,9 +26,11 @@ import { apiRoutes } from './routes/index.ts';
 import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
 import { startWebhookWorker } from './background/webhooks.ts';
 import { startWorkflowEngine } from './background/workflows.ts';
+import { startMailFetcher } from './background/mailFetcher.ts';
+import { startMailSender } from './background/mailSender.ts';
 
-/** The server's background work (webhook deliveries, workflows), in start order. */
-const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine];
+/** The server's background work (webhook deliveries, workflows, mail in and out), in start order. */
+const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine, startMailSender, startMailFetcher];
 
 export interface ServerOptions {
   db: Kysely<Database>;
@@ -62,6 +65,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     limiter: new RateLimiter(),
     hub: new EventHub(db, logger),
     metrics: createMetrics(db),
+    secrets: new SecretBox(config.dataDir),
   };
   let shuttingDown = false;
 

@@ -5,6 +5,7 @@ import type { Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Authenticator } from './domain/auth/principal.ts';
 import type { RateLimiter } from './core/rateLimit.ts';
+import type { SecretBox } from './core/secrets.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
 /** What one running server is made of; built once by createServer and handed to its parts. */
@@ -20,4 +21,6 @@ export interface Deps {
   hub: EventHub;
   /** This server's Prometheus registry (never the process-wide default one). */
   metrics: Metrics;
+  /** Seals and opens stored secrets (mailbox passwords) with the key in the data folder. */
+  secrets: SecretBox;
 }

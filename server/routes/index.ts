@@ -17,6 +17,7 @@ import { dataRoutes } from './data.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 import { viewRoutes } from './views.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { mailboxRoutes } from './mailboxes.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -37,5 +38,6 @@ export const apiRoutes: RouteDef[] = [
   ...searchRoutes,
   ...webhookRoutes,
   ...workflowRoutes,
+  ...mailboxRoutes,
   ...dataRoutes,
 ];
