@@ -2,7 +2,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiClient, ApiError } from './api/client.ts';
 import { connectLive } from './api/live.ts';
-import type { User } from './api/types.ts';
+import type { Whoami } from './api/extraTypes.ts';
+import type { Scope, User } from './api/types.ts';
 import { SessionContext } from './app/context.tsx';
 import { Layout } from './app/Layout.tsx';
 import { applyLiveEvent } from './app/liveSync.ts';
@@ -13,7 +14,7 @@ import { type KeySource, clearKey, initialKey, saveKey } from './session.ts';
 type State =
   | { kind: 'checking' }
   | { kind: 'signedOut'; error: string | null; busy: boolean }
-  | { kind: 'signedIn'; apiKey: string; source: KeySource; me: User };
+  | { kind: 'signedIn'; apiKey: string; source: KeySource; me: User; scopes: readonly Scope[] | null };
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : 'Something went wrong.';
@@ -48,8 +49,16 @@ export function App() {
 
   const check = useCallback(async (key: string, source: KeySource) => {
     const probe = new ApiClient({ getKey: () => key });
-    const { data: me } = await probe.get<User>('/users/me');
-    setState({ kind: 'signedIn', apiKey: key, source, me });
+    // The caller's user and the scopes in force decide which actions the UI offers. A server
+    // without /auth/me gets a UI that offers everything; its answers say what is refused.
+    const whoami = await probe.get<Whoami>('/auth/me').then(
+      (res) => res.data,
+      async (err: unknown) => {
+        if (!(err instanceof ApiError) || err.status !== 404) throw err;
+        return { user: (await probe.get<User>('/users/me')).data, scopes: null };
+      },
+    );
+    setState({ kind: 'signedIn', apiKey: key, source, me: whoami.user, scopes: whoami.scopes });
   }, []);
 
   useEffect(() => {
@@ -92,7 +101,7 @@ export function App() {
   }
   return (
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={{ api, me: state.me, signOut: () => signOut(null), live }}>
+      <SessionContext.Provider value={{ api, me: state.me, scopes: state.scopes, signOut: () => signOut(null), live }}>
         <Layout>
           <Routes />
         </Layout>

@@ -112,12 +112,14 @@ describe('settings: API keys', () => {
     await page.close();
   }, 60_000);
 
-  it('shows the API’s message when the key lacks the admin scope', async () => {
+  it('offers a key without the admin scope no admin actions, and says why', async () => {
     const agentKey = await buildKey(s.api, ['tickets:read', 'tickets:write']);
     const page = await openSettings('users', agentKey.key);
-    await page.getByRole('combobox', { name: 'Role of Administrator' }).selectOption('agent');
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('this API key lacks the admin scope');
-    expect(await page.getByRole('combobox', { name: 'Role of Administrator' }).inputValue()).toBe('admin');
+    const role = page.getByRole('combobox', { name: 'Role of Administrator' });
+    await role.waitFor();
+    expect(await role.isDisabled()).toBe(true);
+    expect(await role.getAttribute('title')).toContain('admin');
+    expect(await page.getByRole('button', { name: 'Add user' }).isDisabled()).toBe(true);
     await page.close();
   }, 60_000);
 });
@@ -209,8 +211,44 @@ describe('settings: form dialogs', () => {
     await form.getByLabel('Email').fill('dana@example.com');
     await form.getByRole('button', { name: 'Add user' }).click();
     await form.waitFor({ state: 'detached' });
-    const users = await s.api.get<{ email: string }[]>('/users?limit=100');
-    expect(users.body.data.map((u) => u.email)).toContain('dana@example.com');
+    const users = await s.api.get<{ id: string; email: string }[]>('/users?limit=100');
+    const dana = users.body.data.find((u) => u.email === 'dana@example.com');
+    expect(dana).toBeTruthy();
+
+    // The same flow offers Dana's key: Dana chosen, agent scopes ticked.
+    const keyForm = page.getByRole('dialog', { name: 'API key for Dana Scully' });
+    expect(await keyForm.getByLabel('For').inputValue()).toBe(dana!.id);
+    expect(await keyForm.getByRole('checkbox', { name: 'tickets:write' }).isChecked()).toBe(true);
+    expect(await keyForm.getByRole('checkbox', { name: 'admin' }).isChecked()).toBe(false);
+    await keyForm.getByRole('button', { name: 'Create key' }).click();
+    const secret = await page.getByRole('dialog', { name: /is ready/ }).getByLabel('API key').inputValue();
+    const me = await s.api.get<{ id: string }>('/users/me', { key: secret });
+    expect(me.body.data.id).toBe(dana!.id);
+    await page.close();
+  }, 60_000);
+});
+
+describe('settings: workflows', () => {
+  it('creates a workflow with the API’s validation messages on its rows, then pauses it', async () => {
+    const page = await openSettings('workflows');
+    await page.getByRole('button', { name: 'New workflow' }).click();
+    const form = page.getByRole('dialog', { name: 'New workflow' });
+    await form.getByLabel('Name').fill('Tag urgent tickets');
+    await form.getByLabel('Condition 1 value').fill('urgent');
+    // An add_tag action with no tag: the API's message lands on that row.
+    await form.getByRole('button', { name: 'Create workflow' }).click();
+    await expect.poll(() => form.locator('.wf-row-error').count()).toBe(1);
+    await form.getByLabel('Action 1 value').fill('escalated');
+    await form.getByRole('button', { name: 'Create workflow' }).click();
+    await form.waitFor({ state: 'detached' });
+    const list = await s.api.get<{ id: string; name: string; conditions: unknown[]; actions: unknown[]; active: boolean }[]>('/workflows');
+    const created = list.body.data.find((w) => w.name === 'Tag urgent tickets');
+    expect(created).toMatchObject({ conditions: [{ field: 'ticket.priority', op: 'eq', value: 'urgent' }], actions: [{ type: 'add_tag', value: 'escalated' }], active: true });
+
+    await buildTicket(s.api, { subject: 'Runs the workflow', priority: 'urgent' });
+    await expect.poll(async () => (await s.api.get<{ runCount: number }>(`/workflows/${created!.id}`)).body.data.runCount, { timeout: 10_000 }).toBe(1);
+    await page.locator('label.st-switch', { has: page.getByRole('switch', { name: 'Pause Tag urgent tickets' }) }).click();
+    await expect.poll(async () => (await s.api.get<{ active: boolean }>(`/workflows/${created!.id}`)).body.data.active).toBe(false);
     await page.close();
   }, 60_000);
 });

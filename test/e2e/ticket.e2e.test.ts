@@ -17,6 +17,8 @@ beforeAll(async () => {
   meId = (await s.api.get<{ id: string }>('/users/me')).body.data.id;
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await signIn(page, s);
+  // Replies go at once here; composer.e2e.test.ts tests the undo window.
+  await page.evaluate(() => localStorage.setItem('localdesk.undoSendSeconds', '0'));
 });
 afterAll(async () => {
   await browser?.close();
@@ -104,7 +106,7 @@ describe('ticket page', () => {
     await page.locator(`.ticket-row.active[data-ticket-id="${ticket.id}"]`).waitFor();
   });
 
-  it('applies a macro from the picker: the reply is posted and its actions run', async () => {
+  it('uses a macro from the picker: its reply fills the composer, and sending runs its actions', async () => {
     const macro = await s.api.post<{ id: string }>('/macros', {
       name: 'Waiting on customer',
       body: 'Hi {{contact.name}}, could you send us a screenshot?',
@@ -118,11 +120,14 @@ describe('ticket page', () => {
     await picker.waitFor();
     await page.keyboard.type('waiting');
     await page.keyboard.press('Enter');
-    await expect.poll(async () => (await ticketOf(ticket.id)).status).toBe('pending');
+    const box = page.getByRole('textbox', { name: 'Reply to customer' });
+    await expect.poll(() => box.inputValue()).toBe('Hi sam@example.com, could you send us a screenshot?');
+    await box.press('Control+Enter');
+    await expect.poll(async () => (await ticketOf(ticket.id)).status, { timeout: 5000 }).toBe('pending');
     const after = await ticketOf(ticket.id);
     expect(after.tags).toContain('needs-info');
     expect(after.messages.some((m) => m.sender === 'agent' && m.body.startsWith('Hi sam@example.com, could you send'))).toBe(true);
-    await page.getByText('Applied “Waiting on customer”').waitFor();
+    await page.getByText('Reply sent and “Waiting on customer” applied').waitFor();
     await expect.poll(() => page.getByLabel('Status').inputValue()).toBe('pending');
   });
 
@@ -207,6 +212,21 @@ describe('ticket page', () => {
     await confirm.click();
     await expect.poll(async () => (await ticketOf(duplicate.id)).status).toBe('closed');
     await page.getByText('Merged 1 ticket into this one').waitFor();
+  });
+
+  it('shows the ticket’s changes between the messages, with who made them', async () => {
+    const agent = await buildUser(s.api, { name: 'Rita Reyes' });
+    const ritaKey = await buildKey(s.api, ['tickets:read', 'tickets:write'], { userId: agent.id });
+    const ticket = await buildTicket(s.api, { subject: 'Changes in the thread' });
+    await s.api.patch(`/tickets/${ticket.id}`, { status: 'pending', tags: ['billing'] }, { key: ritaKey.key });
+    await openTicket(ticket.id);
+    const line = page.locator('.msg.activity', { hasText: 'set status to pending' });
+    await line.waitFor();
+    expect(await line.textContent()).toContain('Rita Reyes');
+    expect(await line.textContent()).toContain('added “billing”');
+    // A change made while the page is open arrives over the live stream.
+    await s.api.patch(`/tickets/${ticket.id}`, { priority: 'urgent' }, { key: ritaKey.key });
+    await page.locator('.msg.activity', { hasText: 'set priority to urgent' }).waitFor({ timeout: 10_000 });
   });
 
   it('shows a realistic thread: customer, agent reply, internal note and SLA', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hueOf, initials, plural, timeAgo } from '../../renderer/src/components/format.ts';
+import { hueOf, initials } from '../../renderer/src/components/Avatar.tsx';
+import { formatStamp, plural, shortDate, timeAgo } from '../../renderer/src/components/format.ts';
 
 const now = Date.parse('2026-03-02T12:00:00Z');
 const before = (ms: number) => new Date(now - ms).toISOString();
@@ -13,6 +14,13 @@ describe('timeAgo', () => {
     expect(timeAgo('2026-02-20T12:00:00Z', now)).toBe('Feb 20');
     expect(timeAgo('2025-03-02T12:00:00Z', now)).toBe('Mar 2, 2025');
     expect(timeAgo('garbage', now)).toBe('');
+  });
+
+  it('shows the year whenever it is not the current one', () => {
+    expect(shortDate('2026-01-05T12:00:00Z', now)).toBe('Jan 5');
+    expect(shortDate('2025-01-05T12:00:00Z', now)).toBe('Jan 5, 2025');
+    expect(formatStamp('2025-03-02T12:00:00Z', now)).toContain('2025');
+    expect(formatStamp('2026-03-01T12:00:00Z', now)).not.toContain('2026');
   });
 });
 

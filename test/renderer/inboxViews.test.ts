@@ -36,14 +36,15 @@ describe('saved views → GET /tickets parameters', () => {
     expect(query.assignedTo).toBeUndefined();
   });
 
-  it('"SLA breaching" is the open and pending queue, longest waiting first, with breaches flagged', () => {
+  it('"SLA breaching" asks the API for exactly the breached open and pending tickets, longest waiting first', () => {
     const view = viewById('sla');
     expect(toTicketQuery(view.filters, view.sort, me)).toEqual({
       sortBy: 'createdAt',
       sortOrder: 'asc',
       status: 'open,pending',
+      sla: 'breached',
     });
-    expect(view.highlightBreaches).toBe(true);
+    expect(viewCountQuery(view, me)).toMatchObject({ sla: 'breached', status: 'open,pending', limit: 1 });
   });
 
   it('"All" sends no filter at all', () => {

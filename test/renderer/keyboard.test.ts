@@ -146,6 +146,17 @@ describe('ShortcutRegistry', () => {
     expect(ran).toEqual(['palette', 'escape']);
   });
 
+  it('ignores single keys pressed inside a dialog, but not the ones that allow it', () => {
+    const registry = new ShortcutRegistry();
+    const ran: string[] = [];
+    registry.add({ keys: 'e', run: () => ran.push('resolve') });
+    registry.add({ keys: 'mod+k', allowInInput: true, run: () => ran.push('palette') });
+    const inDialog = { tagName: 'DIV', isContentEditable: false, closest: (sel: string) => (sel.includes('dialog') ? {} : null) };
+    expect(registry.handle(keyEvent('e', inDialog))).toBe(false);
+    registry.handle(keyEvent('k', inDialog, { ctrlKey: true }));
+    expect(ran).toEqual(['palette']);
+  });
+
   it('leaves Enter on a focused button to the button', () => {
     const registry = new ShortcutRegistry();
     const ran: string[] = [];

@@ -1,5 +1,6 @@
 // The one way the UI talks to LocalDesk: the public /api/v1, exactly as any LAN integration
 // would. Every response is the envelope `{ data, meta?, error }`.
+import { observeServerDate } from '../components/clock.ts';
 import type { ListMeta } from './types.ts';
 
 export interface FieldProblem {
@@ -87,6 +88,7 @@ export class ApiClient {
       body = JSON.stringify(options.body);
     }
     let res: Response;
+    const sentAt = Date.now();
     try {
       res = await fetch(`${this.baseUrl}/api/v1${path}${toQueryString(options.query)}`, {
         method,
@@ -98,6 +100,8 @@ export class ApiClient {
       if (err instanceof DOMException && err.name === 'AbortError') throw err;
       throw new ApiError(0, 'NETWORK', 'Could not reach the LocalDesk server.');
     }
+    // Every answer tells the server's time: the UI's clock follows it (components/clock.ts).
+    observeServerDate(res.headers.get('date'), sentAt, Date.now());
     if (res.status === 204) return { data: undefined as T, etag: null };
     const parsed: unknown = await res.json().catch(() => null);
     const error = errorOf(parsed);

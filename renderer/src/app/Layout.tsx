@@ -3,6 +3,7 @@ import { Link, useLocation } from 'wouter';
 import { AppProviders, useAppKeyboard } from '../keyboard/AppKeyboard.tsx';
 import { Keys } from '../keyboard/Keys.tsx';
 import { PageBoundary } from '../keyboard/PageBoundary.tsx';
+import { Toaster } from '../components/toast.tsx';
 import { useSession } from './context.tsx';
 
 const nav = [
@@ -54,7 +55,7 @@ function Shell({ children }: { children: ReactNode }) {
           Keyboard shortcuts <Keys keys="?" />
         </button>
         <div className="sidebar-foot">
-          <span className={`live-dot ${live}`} title={`Live updates: ${live}`} aria-label={`Live updates ${live}`} />
+          <span className={`live-dot ${live}`} role="img" title={`Live updates: ${live}`} aria-label={`Live updates ${live}`} />
           <span className="who" title={me.email}>
             {me.name}
           </span>
@@ -67,6 +68,7 @@ function Shell({ children }: { children: ReactNode }) {
         <PageBoundary resetKey={location}>{children}</PageBoundary>
       </main>
       {keyboard.overlays}
+      <Toaster />
     </div>
   );
 }

@@ -1,10 +1,12 @@
 import { createContext, useContext } from 'react';
 import type { ApiClient } from '../api/client.ts';
-import type { User } from '../api/types.ts';
+import type { Scope, User } from '../api/types.ts';
 
 export interface Session {
   api: ApiClient;
   me: User;
+  /** The key's scopes in force (see permissions.ts); null when unknown. */
+  scopes: readonly Scope[] | null;
   signOut: () => void;
   live: 'connecting' | 'live' | 'offline';
 }

@@ -1,37 +1,43 @@
-import type { QueryClient } from '@tanstack/react-query';
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { queryKeys } from '../api/queryKeys.ts';
 import type { LiveEvent } from '../api/types.ts';
 
 /**
- * Turns one live event into the query invalidations it implies: exactly the lists and the one
- * resource that changed, so an open ticket refreshes when it changes and not otherwise.
- * Returns the query keys it invalidated (for tests).
+ * Turns one live event into the query invalidations it implies, through the same key registry
+ * the pages read: exactly the lists and the one resource that changed, so an open ticket
+ * refreshes when it changes and not otherwise. Returns the keys (for tests).
  */
-export function keysForEvent(event: LiveEvent): unknown[][] {
+export function keysForEvent(event: LiveEvent): QueryKey[] {
   const [family] = event.type.split('.');
   const data = (event.data ?? {}) as { ticketId?: string; conversationId?: string };
+  const id = event.resourceId ?? '';
   switch (family) {
     case 'ticket':
-      return [['tickets'], ['ticket', event.resourceId], ['analytics']];
+      return [queryKeys.tickets.lists, queryKeys.tickets.detail(id), queryKeys.analyticsAll];
     case 'message':
-      if (data.ticketId) return [['ticket', data.ticketId], ['tickets']];
-      if (data.conversationId) return [['conversation', data.conversationId], ['conversations']];
+      if (data.ticketId) return [queryKeys.tickets.detail(data.ticketId), queryKeys.tickets.lists];
+      if (data.conversationId) return [queryKeys.conversations.detail(data.conversationId), queryKeys.conversations.lists];
       return [];
     case 'conversation':
-      return [['conversations'], ['conversation', event.resourceId]];
+      return [queryKeys.conversations.lists, queryKeys.conversations.detail(id)];
     case 'contact':
-      return [['contacts'], ['contact', event.resourceId]];
+      return [queryKeys.contacts.lists, queryKeys.contacts.detail(id)];
     case 'user':
-      return [['users']];
+      return [queryKeys.users];
     case 'api_key':
-      return [['api-keys']];
+      return [queryKeys.apiKeys];
     case 'project':
-      return [['projects']];
+      return [queryKeys.projects];
     case 'tag':
-      return [['tags'], ['tickets']];
+      return [queryKeys.tags, queryKeys.tickets.lists];
     case 'macro':
-      return [['macros']];
+      return [queryKeys.macros];
     case 'sla_policy':
-      return [['sla-policies']];
+      return [queryKeys.slaPolicies];
+    case 'workflow':
+      return [queryKeys.workflows];
+    case 'view':
+      return [queryKeys.views];
     default:
       return [];
   }

@@ -12,10 +12,12 @@ export interface InlineEditProps {
   error?: string | null;
   type?: 'text' | 'email';
   className?: string;
+  /** Shown as plain text: the key may not change it (the reason goes in the title). */
+  readOnlyReason?: string;
 }
 
 /** Text that turns into an input on click; Enter or blur saves, Escape cancels. */
-export function InlineEdit({ label, value, placeholder, onSave, error, type = 'text', className }: InlineEditProps) {
+export function InlineEdit({ label, value, placeholder, onSave, error, type = 'text', className, readOnlyReason }: InlineEditProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(value);
   const [saving, setSaving] = useState(false);
@@ -54,6 +56,13 @@ export function InlineEdit({ label, value, placeholder, onSave, error, type = 't
     }
   }
 
+  if (readOnlyReason) {
+    return (
+      <span className={`ui-inline ${className ?? ''}`} title={readOnlyReason}>
+        {value || <span className="muted">—</span>}
+      </span>
+    );
+  }
   if (!editing) {
     return (
       <span className={`ui-inline ${className ?? ''}`}>

@@ -2,22 +2,27 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import type { ContactPatchBody } from '../api/types.ts';
 import { Avatar } from '../components/Avatar.tsx';
-import { dateTime, timeAgo } from '../components/format.ts';
+import { formatFull, timeAgo } from '../components/format.ts';
 import { formErrorsOf } from '../components/formErrors.ts';
 import { Icon } from '../components/Icon.tsx';
 import { InlineEdit } from '../components/InlineEdit.tsx';
 import { EmptyState, ErrorState } from '../components/States.tsx';
 import { ChannelBadge } from '../conversations/channel.tsx';
 import { HealthBadge, StatusBadge, healthMeta } from './health.tsx';
-import { useContact, usePatchContact } from './queries.ts';
+import { useContact, usePatchContact } from '../api/queries/contacts.ts';
+import { useNow } from '../components/clock.ts';
+import { usePermissions } from '../app/permissions.ts';
 
 type EditableField = 'name' | 'email' | 'company';
 
 /** One contact: the editable card, their health, and their recent tickets and conversations. */
 export function ContactDetail({ id, backHref }: { id: string; backHref: string }) {
+  const now = useNow();
   const query = useContact(id);
   const patch = usePatchContact(id);
   const [errors, setErrors] = useState<Partial<Record<EditableField, string>>>({});
+  const { can, why } = usePermissions();
+  const locked = can('contacts:write') ? undefined : why('contacts:write');
 
   async function save(field: EditableField, value: string) {
     setErrors((e) => ({ ...e, [field]: undefined }));
@@ -54,19 +59,19 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
             <Avatar name={query.data.name ?? query.data.email} size={64} />
             <div className="ct-fields">
               <h1 className="ct-title">
-                <InlineEdit label="Name" value={query.data.name ?? ''} placeholder="Add a name" error={errors.name} onSave={(v) => save('name', v)} />
+                <InlineEdit readOnlyReason={locked} label="Name" value={query.data.name ?? ''} placeholder="Add a name" error={errors.name} onSave={(v) => save('name', v)} />
               </h1>
               <dl className="ct-props">
                 <div>
                   <dt>Email</dt>
                   <dd>
-                    <InlineEdit label="Email" type="email" value={query.data.email} error={errors.email} onSave={(v) => save('email', v)} />
+                    <InlineEdit readOnlyReason={locked} label="Email" type="email" value={query.data.email} error={errors.email} onSave={(v) => save('email', v)} />
                   </dd>
                 </div>
                 <div>
                   <dt>Company</dt>
                   <dd>
-                    <InlineEdit label="Company" value={query.data.company ?? ''} placeholder="Add a company" error={errors.company} onSave={(v) => save('company', v)} />
+                    <InlineEdit readOnlyReason={locked} label="Company" value={query.data.company ?? ''} placeholder="Add a company" error={errors.company} onSave={(v) => save('company', v)} />
                   </dd>
                 </div>
               </dl>
@@ -81,7 +86,7 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
               </div>
               <div>
                 <dt>Last seen</dt>
-                <dd title={query.data.lastSeenAt ? dateTime(query.data.lastSeenAt) : undefined}>{query.data.lastSeenAt ? timeAgo(query.data.lastSeenAt) : 'Never'}</dd>
+                <dd title={query.data.lastSeenAt ? formatFull(query.data.lastSeenAt) : undefined}>{query.data.lastSeenAt ? timeAgo(query.data.lastSeenAt, now) : 'Never'}</dd>
               </div>
               <div>
                 <dt>Open tickets</dt>
@@ -89,7 +94,7 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
               </div>
               <div>
                 <dt>Contact since</dt>
-                <dd>{dateTime(query.data.createdAt)}</dd>
+                <dd>{formatFull(query.data.createdAt)}</dd>
               </div>
             </dl>
           </section>
@@ -107,7 +112,7 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
                         <StatusBadge status={t.status} />
                         <span className={`badge ${t.priority}`}>{t.priority}</span>
                         <time className="muted small" dateTime={t.createdAt}>
-                          {timeAgo(t.createdAt)}
+                          {timeAgo(t.createdAt, now)}
                         </time>
                       </span>
                     </li>
@@ -128,7 +133,7 @@ export function ContactDetail({ id, backHref }: { id: string; backHref: string }
                         <ChannelBadge channel={c.channel} />
                         {c.status === 'archived' ? <span className="ui-chip">Archived</span> : null}
                         <time className="muted small" dateTime={c.lastMessageAt}>
-                          {timeAgo(c.lastMessageAt)}
+                          {timeAgo(c.lastMessageAt, now)}
                         </time>
                       </span>
                     </li>

@@ -5,10 +5,12 @@ import { timeAgo } from '../components/format.ts';
 import { EmptyState, ErrorState, SkeletonRows } from '../components/States.tsx';
 import { HealthBadge } from './health.tsx';
 import type { ContactFilters } from './filters.ts';
-import { useContactList } from './queries.ts';
+import { useContactList } from '../api/queries/contacts.ts';
+import { useNow } from '../components/clock.ts';
 
 /** The contacts table: most recently active first, more rows loaded as it scrolls. */
 export function ContactList({ filters, search, onCompany }: { filters: ContactFilters; search: string; onCompany: (company: string) => void }) {
+  const now = useNow();
   const query = useContactList(filters);
   const [, navigate] = useLocation();
   const sentinel = useRef<HTMLDivElement>(null);
@@ -79,7 +81,7 @@ export function ContactList({ filters, search, onCompany }: { filters: ContactFi
                 <HealthBadge tier={c.healthTier} />
               </td>
               <td className="num">{c.openTicketCount > 0 ? <strong>{c.openTicketCount}</strong> : <span className="muted">0</span>}</td>
-              <td className="muted">{c.lastSeenAt ? <time dateTime={c.lastSeenAt}>{timeAgo(c.lastSeenAt)}</time> : 'Never'}</td>
+              <td className="muted">{c.lastSeenAt ? <time dateTime={c.lastSeenAt}>{timeAgo(c.lastSeenAt, now)}</time> : 'Never'}</td>
             </tr>
           ))}
         </tbody>

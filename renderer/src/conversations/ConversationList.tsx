@@ -6,7 +6,8 @@ import { Icon } from '../components/Icon.tsx';
 import { EmptyState, ErrorState, SkeletonRows } from '../components/States.tsx';
 import { channelMeta } from './channel.tsx';
 import type { ConversationFilters } from './filters.ts';
-import { useConversationList } from './queries.ts';
+import { useConversationList } from '../api/queries/conversations.ts';
+import { useNow } from '../components/clock.ts';
 
 export interface ConversationListProps {
   filters: ConversationFilters;
@@ -76,6 +77,7 @@ export function ConversationList({ filters, selectedId, search }: ConversationLi
 }
 
 function ConversationRow({ conversation: c, selected, search }: { conversation: Conversation; selected: boolean; search: string }) {
+  const now = useNow();
   const meta = channelMeta[c.channel];
   return (
     <Link
@@ -90,7 +92,7 @@ function ConversationRow({ conversation: c, selected, search }: { conversation: 
         <span className="conv-top">
           <span className="conv-who">{c.participantEmail}</span>
           <time dateTime={c.lastMessageAt} title={new Date(c.lastMessageAt).toLocaleString()}>
-            {timeAgo(c.lastMessageAt)}
+            {timeAgo(c.lastMessageAt, now)}
           </time>
         </span>
         <span className="conv-subject">{c.subject}</span>

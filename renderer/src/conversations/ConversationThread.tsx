@@ -1,17 +1,19 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
-import { useUsers } from '../api/team.ts';
+import { useUsers } from '../api/queries/users.ts';
 import type { ConversationDetail, Message } from '../api/types.ts';
 import { Avatar } from '../components/Avatar.tsx';
-import { dateTime, timeAgo } from '../components/format.ts';
+import { formatFull, timeAgo } from '../components/format.ts';
 import { messageOf } from '../components/formErrors.ts';
 import { Icon } from '../components/Icon.tsx';
 import { ErrorState } from '../components/States.tsx';
 import { toast } from '../components/toast.tsx';
 import { ChannelBadge } from './channel.tsx';
 import { ConvertDialog } from './ConvertDialog.tsx';
-import { useConversation, useSendReply, useSetStatus } from './queries.ts';
+import { useConversation, useSendReply, useSetStatus } from '../api/queries/conversations.ts';
 import { ReplyBox } from './ReplyBox.tsx';
+import { usePermissions } from '../app/permissions.ts';
+import { useNow } from '../components/clock.ts';
 
 /** The right pane: one conversation's header, actions, messages and the reply box. */
 export function ConversationThread({ id }: { id: string }) {
@@ -22,11 +24,14 @@ export function ConversationThread({ id }: { id: string }) {
 }
 
 function Thread({ conversation: c }: { conversation: ConversationDetail }) {
+  const now = useNow();
   const [converting, setConverting] = useState(false);
+  const { can, why } = usePermissions();
+  const writable = can('conversations:write');
   const setStatus = useSetStatus(c);
   const send = useSendReply(c);
   const users = useUsers();
-  const names = new Map(users.data?.items.map((u) => [u.id, u.name]));
+  const names = new Map((users.data ?? []).map((u) => [u.id, u.name]));
   const end = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -50,12 +55,12 @@ function Thread({ conversation: c }: { conversation: ConversationDetail }) {
             <ChannelBadge channel={c.channel} />
             <Link href={`/contacts/${c.contactId}`}>{c.participantEmail}</Link>
             <span aria-hidden="true">·</span>
-            <span title={dateTime(c.createdAt)}>started {timeAgo(c.createdAt)}</span>
+            <span title={formatFull(c.createdAt)}>started {timeAgo(c.createdAt, now)}</span>
             {c.status === 'archived' ? <span className="ui-chip">Archived</span> : null}
           </p>
         </div>
         <div className="conv-thread-actions">
-          <button type="button" onClick={toggleArchive} disabled={setStatus.isPending}>
+          <button type="button" onClick={toggleArchive} disabled={setStatus.isPending || !writable} title={writable ? undefined : why('conversations:write')}>
             <Icon name={c.status === 'active' ? 'archive' : 'undo'} />
             {c.status === 'active' ? 'Archive' : 'Reactivate'}
           </button>
@@ -64,7 +69,7 @@ function Thread({ conversation: c }: { conversation: ConversationDetail }) {
               <Icon name="ticket" /> View ticket
             </Link>
           ) : (
-            <button type="button" className="primary" onClick={() => setConverting(true)}>
+            <button type="button" className="primary" disabled={!writable} title={writable ? undefined : why('conversations:write')} onClick={() => setConverting(true)}>
               <Icon name="ticket" /> Convert to ticket
             </button>
           )}
@@ -82,23 +87,25 @@ function Thread({ conversation: c }: { conversation: ConversationDetail }) {
         ))}
         <div ref={end} />
       </div>
-      <ReplyBox
+      {writable ? null : <p className="conv-thread-note">{why('conversations:write')}</p>}
+      {writable ? <ReplyBox
         key={c.id}
         to={c.participantEmail}
         busy={send.isPending}
         error={send.error ? messageOf(send.error) : null}
         onSend={(body) => send.mutateAsync(body).then(() => undefined)}
-      />
+      /> : null}
       {converting ? <ConvertDialog conversationId={c.id} onClose={() => setConverting(false)} /> : null}
     </article>
   );
 }
 
 function MessageBubble({ message: m, participant, author }: { message: Message; participant: string; author: string | undefined }) {
+  const now = useNow();
   if (m.sender === 'system') {
     return (
       <p className="conv-msg-system">
-        {m.body} · {timeAgo(m.createdAt)}
+        {m.body} · {timeAgo(m.createdAt, now)}
       </p>
     );
   }
@@ -110,8 +117,8 @@ function MessageBubble({ message: m, participant, author }: { message: Message; 
       <div className="conv-msg-body">
         <div className="conv-msg-meta">
           <strong>{who}</strong>
-          <time dateTime={m.createdAt} title={dateTime(m.createdAt)}>
-            {pending ? 'Sending…' : timeAgo(m.createdAt)}
+          <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
+            {pending ? 'Sending…' : timeAgo(m.createdAt, now)}
           </time>
         </div>
         <div className="conv-msg-text">{m.body}</div>

@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError } from '../api/client.ts';
-import { useProjects } from '../api/team.ts';
+import { useProjects } from '../api/queries/projects.ts';
 import type { Ticket } from '../api/types.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { Field, FormError } from '../components/Field.tsx';
 import { formErrorsOf } from '../components/formErrors.ts';
 import { Segmented } from '../components/Segmented.tsx';
 import { toast } from '../components/toast.tsx';
-import { useConvert } from './queries.ts';
+import { useConvert } from '../api/queries/conversations.ts';
 
 const priorities = ['low', 'medium', 'high', 'urgent'] as const;
 
@@ -39,7 +39,7 @@ export function ConvertDialog({ conversationId, onClose }: { conversationId: str
     );
   }
 
-  const activeProjects = projects.data?.items.filter((p) => p.active) ?? [];
+  const activeProjects = (projects.data ?? []).filter((p) => p.active) ?? [];
   return (
     <Dialog
       title="Convert to ticket"

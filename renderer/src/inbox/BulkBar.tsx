@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Keys } from '../keyboard/Keys.tsx';
-import { useTags } from '../ticket/lookups.ts';
+import { useTags } from '../api/queries/tags.ts';
 import { type Priority, priorities } from './views.ts';
 
 export interface BulkBarProps {
@@ -11,10 +11,13 @@ export interface BulkBarProps {
   onPriority: (priority: Priority) => void;
   onAddTag: (tag: string) => void;
   onClear: () => void;
+  /** Why the key may not change tickets; the actions are disabled with it as their title. */
+  readOnlyReason?: string;
 }
 
 /** Appears while tickets are ticked: the bulk actions of POST /tickets/bulk. */
-export function BulkBar({ count, busy, onResolve, onAssignMe, onPriority, onAddTag, onClear }: BulkBarProps) {
+export function BulkBar({ count, busy, onResolve, onAssignMe, onPriority, onAddTag, onClear, readOnlyReason }: BulkBarProps) {
+  const off = busy || readOnlyReason !== undefined;
   const tags = useTags().data ?? [];
   const [tag, setTag] = useState('');
   function addTag(event: FormEvent) {
@@ -29,15 +32,15 @@ export function BulkBar({ count, busy, onResolve, onAssignMe, onPriority, onAddT
       <span className="bulk-count" aria-live="polite">
         {count} selected
       </span>
-      <button type="button" className="primary" disabled={busy} onClick={onResolve}>
+      <button type="button" className="primary" disabled={off} title={readOnlyReason} onClick={onResolve}>
         Resolve <Keys keys="e" />
       </button>
-      <button type="button" disabled={busy} onClick={onAssignMe}>
+      <button type="button" disabled={off} title={readOnlyReason} onClick={onAssignMe}>
         Assign to me <Keys keys="a" />
       </button>
       <select
         aria-label="Set priority"
-        disabled={busy}
+        disabled={off} title={readOnlyReason}
         value=""
         onChange={(e) => e.target.value && onPriority(e.target.value as Priority)}
       >
@@ -54,7 +57,7 @@ export function BulkBar({ count, busy, onResolve, onAssignMe, onPriority, onAddT
           placeholder="Add tag…"
           list="bulk-tag-names"
           value={tag}
-          disabled={busy}
+          disabled={off} title={readOnlyReason}
           onChange={(e) => setTag(e.target.value)}
         />
         <datalist id="bulk-tag-names">
@@ -62,7 +65,7 @@ export function BulkBar({ count, busy, onResolve, onAssignMe, onPriority, onAddT
             <option key={t.id} value={t.name} />
           ))}
         </datalist>
-        <button type="submit" disabled={busy || !tag.trim()}>
+        <button type="submit" disabled={off || !tag.trim()} title={readOnlyReason}>
           Add
         </button>
       </form>

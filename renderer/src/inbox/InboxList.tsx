@@ -1,11 +1,22 @@
 // The virtual list of tickets: only the rows on screen exist in the DOM, at any list size.
 // A listbox (multi-select for bulk actions) whose active option follows the j/k cursor.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type RefObject, useEffect, useRef } from 'react';
-import { PAGE_SIZE } from '../api/tickets.ts';
+import { type CSSProperties, type RefObject, useEffect, useRef, useSyncExternalStore } from 'react';
+import { PAGE_SIZE } from '../api/queries/tickets.ts';
 import type { Ticket, User } from '../api/types.ts';
 import { rowAt } from './paging.ts';
 import { ROW_HEIGHT, SkeletonRow, TicketRow, rowDomId } from './TicketRow.tsx';
+
+// Under 1100 px rows take two lines (inbox-list.css): the virtualizer must know their height.
+const narrow = typeof window === 'undefined' ? null : window.matchMedia('(max-width: 1100px)');
+const onNarrowChange = (listener: () => void) => {
+  narrow?.addEventListener('change', listener);
+  return () => narrow?.removeEventListener('change', listener);
+};
+
+function useRowHeight(): number {
+  return useSyncExternalStore(onNarrowChange, () => narrow?.matches ?? false) ? 62 : ROW_HEIGHT;
+}
 
 export interface InboxListProps {
   total: number | undefined;
@@ -14,7 +25,6 @@ export interface InboxListProps {
   selected: ReadonlySet<string>;
   users: ReadonlyMap<string, User>;
   now: number;
-  dimOnTrack: boolean;
   stale: boolean;
   initialOffset: number;
   listRef: RefObject<HTMLDivElement | null>;
@@ -28,13 +38,14 @@ export interface InboxListProps {
 const placeholderRows = 14;
 
 export function InboxList(props: InboxListProps) {
-  const { total, pages, cursor, selected, users, now, dimOnTrack, stale, listRef, onRange, onScroll } = props;
+  const { total, pages, cursor, selected, users, now, stale, listRef, onRange, onScroll } = props;
   const count = total ?? placeholderRows;
+  const rowHeight = useRowHeight();
   const lastRange = useRef('');
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => listRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 4,
     initialOffset: props.initialOffset,
     onChange: (instance) => {
@@ -48,6 +59,8 @@ export function InboxList(props: InboxListProps) {
       onRange(range.startIndex, range.endIndex);
     },
   });
+
+  useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
 
   // Keep the cursor row in view as it moves (no jump when it is visible already).
   useEffect(() => {
@@ -67,7 +80,7 @@ export function InboxList(props: InboxListProps) {
       aria-activedescendant={activeRendered ? rowDomId(cursor) : undefined}
       tabIndex={0}
     >
-      <div className="ticket-list-inner" style={{ height: virtualizer.getTotalSize() }}>
+      <div className="ticket-list-inner" style={{ height: virtualizer.getTotalSize(), '--row-height': `${rowHeight}px` } as CSSProperties}>
         {items.map((item) => {
           const ticket = total === undefined && !stale ? undefined : rowAt(pages, item.index, PAGE_SIZE);
           if (!ticket) return <SkeletonRow key={item.index} index={item.index} top={item.start} />;
@@ -83,7 +96,6 @@ export function InboxList(props: InboxListProps) {
               selected={selected.has(ticket.id)}
               assigneeName={ticket.assignedTo ? (assignee?.name ?? 'Unknown agent') : null}
               now={now}
-              dimOnTrack={dimOnTrack}
               onOpen={props.onOpen}
               onToggle={props.onToggle}
             />

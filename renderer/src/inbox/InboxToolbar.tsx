@@ -1,7 +1,9 @@
 import { type KeyboardEvent, type RefObject, memo, useEffect, useState } from 'react';
-import type { TicketSortField } from '../api/tickets.ts';
+import type { TicketSortField } from '../api/queries/tickets.ts';
+import { useProjects } from '../api/queries/projects.ts';
+import { useTags } from '../api/queries/tags.ts';
+import { useUsers } from '../api/queries/users.ts';
 import { Keys } from '../keyboard/Keys.tsx';
-import { useProjects, useTags, useUsers } from '../ticket/lookups.ts';
 import { type InboxFilters, type InboxSort, type Priority, isFiltered, noFilters, priorities, statuses } from './views.ts';
 
 export interface ToolbarProps {
@@ -116,6 +118,11 @@ export const InboxToolbar = memo(function InboxToolbar({ filters, searchRef, onF
             {t.name}
           </option>
         ))}
+      </select>
+      <select aria-label="SLA" value={filters.sla ?? ''} onChange={(e) => set({ sla: (e.target.value || null) as InboxFilters['sla'] })}>
+        <option value="">Any SLA</option>
+        <option value="breached">SLA breached</option>
+        <option value="due-soon">Due within 2 h</option>
       </select>
       {isFiltered(filters) ? (
         <button type="button" className="link clear-filters" onClick={() => onFilters(noFilters)}>

@@ -1,8 +1,8 @@
-import { type CSSProperties, type MouseEvent, memo } from 'react';
+import { type MouseEvent, memo } from 'react';
 import type { Ticket } from '../api/types.ts';
-import { hueOf, initials } from '../ticket/lookups.ts';
+import { Avatar } from '../components/Avatar.tsx';
+import { formatFull, formatShort } from '../components/format.ts';
 import { slaSummary } from '../ticket/sla.ts';
-import { formatFull, formatShort } from '../ticket/time.ts';
 
 export const ROW_HEIGHT = 52;
 
@@ -15,7 +15,6 @@ export interface RowProps {
   selected: boolean;
   assigneeName: string | null;
   now: number;
-  dimOnTrack: boolean;
   onOpen: (index: number, id: string) => void;
   onToggle: (index: number, id: string) => void;
 }
@@ -26,13 +25,12 @@ export function rowDomId(index: number): string {
 
 /** One ticket in the inbox: an option of the listbox, positioned by the virtualizer. */
 export const TicketRow = memo(function TicketRow(props: RowProps) {
-  const { ticket, index, total, top, active, selected, assigneeName, now, dimOnTrack } = props;
+  const { ticket, index, total, top, active, selected, assigneeName, now } = props;
   const sla = slaSummary(ticket, now);
   const className = [
     'ticket-row',
     active ? 'active' : '',
     selected ? 'selected' : '',
-    dimOnTrack && sla.tone !== 'breached' ? 'dim' : '',
     ticket.status === 'resolved' || ticket.status === 'closed' ? 'done' : '',
   ].join(' ');
   const toggle = (event: MouseEvent) => {
@@ -75,9 +73,7 @@ export const TicketRow = memo(function TicketRow(props: RowProps) {
       <span className="row-assignee">
         {assigneeName ? (
           <>
-            <span className="avatar" style={{ '--hue': hueOf(assigneeName) } as CSSProperties} aria-hidden="true">
-              {initials(assigneeName)}
-            </span>
+            <Avatar name={assigneeName} size={22} />
             <span className="row-assignee-name">{assigneeName}</span>
           </>
         ) : (
@@ -89,7 +85,7 @@ export const TicketRow = memo(function TicketRow(props: RowProps) {
         {sla.text}
       </span>
       <span className="row-updated" title={`Updated ${formatFull(ticket.updatedAt)}`}>
-        {now > 0 ? formatShort(ticket.updatedAt, now) : ''}
+        {formatShort(ticket.updatedAt, now)}
       </span>
     </div>
   );

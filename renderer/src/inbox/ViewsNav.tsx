@@ -1,11 +1,16 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { memo } from 'react';
-import { listTickets, pause, ticketKeys } from '../api/tickets.ts';
+import { deleteView, useSavedViews } from '../api/queries/views.ts';
+import { useTicketList } from '../api/queries/tickets.ts';
+import { queryKeys } from '../api/queryKeys.ts';
 import { useSession } from '../app/context.tsx';
+import { Icon } from '../components/Icon.tsx';
+import { messageOf } from '../components/formErrors.ts';
+import { toast } from '../components/toast.tsx';
 import { Keys } from '../keyboard/Keys.tsx';
-import { type SavedView, type ViewId, savedViews, viewCountQuery } from './views.ts';
+import { type SavedView, fromServerView, savedViews, viewCountQuery } from './views.ts';
 
-const icons: Record<ViewId, string> = {
+const icons: Record<string, string> = {
   mine: '◉',
   unassigned: '○',
   urgent: '▲',
@@ -13,8 +18,15 @@ const icons: Record<ViewId, string> = {
   all: '☰',
 };
 
-/** The saved views, each with its live count (one limit=1 request per view). */
-export const ViewsNav = memo(function ViewsNav({ active, onOpen }: { active: ViewId | null; onOpen: (id: ViewId) => void }) {
+/** The user's views saved on the server, as inbox views (none while the server has no /views). */
+export function useUserViews(): { views: SavedView[]; available: boolean } {
+  const query = useSavedViews();
+  return { views: (query.data?.items ?? []).map(fromServerView), available: query.data ? !query.data.unavailable : false };
+}
+
+/** The built-in views and the agent's own, each with its live count (one limit=1 request each). */
+export const ViewsNav = memo(function ViewsNav({ active, onOpen }: { active: string | null; onOpen: (view: SavedView) => void }) {
+  const { views } = useUserViews();
   return (
     <nav className="views-nav" aria-label="Saved views">
       <div className="views-title">Inbox</div>
@@ -25,6 +37,19 @@ export const ViewsNav = memo(function ViewsNav({ active, onOpen }: { active: Vie
           </li>
         ))}
       </ul>
+      {views.length > 0 ? (
+        <>
+          <div className="views-title">Your views</div>
+          <ul>
+            {views.map((view) => (
+              <li key={view.id} className="user-view">
+                <ViewButton view={view} active={view.id === active} onOpen={onOpen} />
+                <DeleteView view={view} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <div className="views-hints" aria-label="Keyboard hints">
         <div>
           <Keys keys="j" /> <Keys keys="k" /> move
@@ -43,35 +68,46 @@ export const ViewsNav = memo(function ViewsNav({ active, onOpen }: { active: Vie
   );
 });
 
-function ViewButton({ view, active, onOpen }: { view: SavedView; active: boolean; onOpen: (id: ViewId) => void }) {
-  const { api, me } = useSession();
-  const qc = useQueryClient();
-  const query = viewCountQuery(view, me.id);
-  const queryKey = ticketKeys.list(query);
-  const count = useQuery({
-    queryKey,
-    queryFn: async ({ signal }) => {
-      // Counts refresh on every live event: coalesce bursts (see pause()).
-      if (qc.getQueryData(queryKey) !== undefined) await pause(600, signal);
-      return listTickets(api, query, signal);
-    },
-    select: (page) => page.total,
-  });
+function ViewButton({ view, active, onOpen }: { view: SavedView; active: boolean; onOpen: (view: SavedView) => void }) {
+  const { me } = useSession();
+  // Counts refresh on every live event: coalesce bursts.
+  const count = useTicketList(viewCountQuery(view, me.id), { coalesceMs: 600 });
+  const total = count.data?.total;
   return (
     <button
       type="button"
       className={`view-link ${active ? 'active' : ''} view-${view.id}`}
       aria-current={active ? 'true' : undefined}
       title={view.hint}
-      onClick={() => onOpen(view.id)}
+      onClick={() => onOpen(view)}
     >
       <span className="view-icon" aria-hidden="true">
-        {icons[view.id]}
+        {icons[view.id] ?? '★'}
       </span>
       <span className="view-label">{view.label}</span>
-      <span className="view-count" aria-label={count.data === undefined ? 'count loading' : `${count.data} tickets`}>
-        {count.data === undefined ? (count.isError ? '–' : '') : formatCount(count.data)}
+      <span className="view-count" aria-label={total === undefined ? 'count loading' : `${total} tickets`}>
+        {total === undefined ? (count.isError ? '–' : '') : formatCount(total)}
       </span>
+    </button>
+  );
+}
+
+function DeleteView({ view }: { view: SavedView }) {
+  const { api } = useSession();
+  const qc = useQueryClient();
+  async function remove() {
+    try {
+      await deleteView(api, view.id);
+      toast(`Deleted the view “${view.label}”`, 'success');
+    } catch (err) {
+      toast(`Could not delete the view: ${messageOf(err)}`, 'error');
+    } finally {
+      void qc.invalidateQueries({ queryKey: queryKeys.views });
+    }
+  }
+  return (
+    <button type="button" className="ui-icon-button view-delete" aria-label={`Delete view ${view.label}`} title="Delete this view" onClick={() => void remove()}>
+      <Icon name="x" size={12} />
     </button>
   );
 }

@@ -1,6 +1,6 @@
 // Page math for the virtual list: which server pages (offset/limit) cover the rows on screen,
 // and where a row lives. Pure and unit-tested.
-import type { TicketQuery } from '../api/tickets.ts';
+import type { TicketQuery } from '../api/queries/tickets.ts';
 
 /**
  * The page indexes to have loaded for rows [start, end] (inclusive) of `total`, reading

@@ -2,11 +2,11 @@
 // filters, cursor, selection and scroll position are back. One store per signed-in session
 // (Layout provides it), read with useSyncExternalStore.
 import { type ReactNode, createContext, useContext, useMemo, useSyncExternalStore } from 'react';
-import { type InboxFilters, type InboxSort, type ViewId, viewById } from './views.ts';
+import { type InboxFilters, type InboxSort, type SavedView, type ViewId, viewById } from './views.ts';
 
 export interface InboxState {
-  /** The saved view the filters started from; null once the agent has changed them. */
-  viewId: ViewId | null;
+  /** The view the filters started from; null once the agent has changed them. */
+  viewId: SavedView['id'] | null;
   filters: InboxFilters;
   sort: InboxSort;
   /** The row with the keyboard cursor (index into the list) and its ticket. */
@@ -39,11 +39,10 @@ export class InboxStore {
     this.listeners.forEach((l) => l());
   }
 
-  /** Switches to a saved view: its filters and sort, cursor at the top, selection cleared. */
-  openView(id: ViewId): void {
-    const view = viewById(id);
+  /** Switches to a view: its filters and sort, cursor at the top, selection cleared. */
+  openView(view: SavedView): void {
     this.scrollOffset = 0;
-    this.update({ viewId: id, filters: view.filters, sort: view.sort, cursor: { index: -1, id: null }, selected: new Set() });
+    this.update({ viewId: view.id, filters: view.filters, sort: view.sort, cursor: { index: -1, id: null }, selected: new Set() });
   }
 
   setFilters(filters: InboxFilters): void {

@@ -3,9 +3,11 @@
 // cursor. Shared by the keyboard, the bulk bar and the command palette.
 import { useCallback, useState } from 'react';
 import { useLocation } from 'wouter';
-import { PAGE_SIZE } from '../api/tickets.ts';
+import { PAGE_SIZE } from '../api/queries/tickets.ts';
 import type { Ticket } from '../api/types.ts';
 import { useSession } from '../app/context.tsx';
+import { usePermissions } from '../app/permissions.ts';
+import { toast } from '../components/toast.tsx';
 import type { TicketChange } from '../ticket/optimistic.ts';
 import { useTicketChanges } from '../ticket/useTicketChanges.ts';
 import { moveCursor, rowAt } from './paging.ts';
@@ -18,6 +20,7 @@ export function useInboxActions(
   total: number | undefined,
 ) {
   const { me } = useSession();
+  const { can, why } = usePermissions();
   const [, navigate] = useLocation();
   const { changeTicket, changeTickets } = useTicketChanges();
   const [busy, setBusy] = useState(false);
@@ -52,6 +55,7 @@ export function useInboxActions(
   /** Applies a change to the ticked tickets (bulk) or the current one. */
   const apply = useCallback(
     async (change: TicketChange, what: string, done: string) => {
+      if (!can('tickets:write')) return void toast(why('tickets:write'), 'error');
       const selected = [...store.get().selected];
       if (selected.length > 0) {
         setBusy(true);
@@ -63,7 +67,7 @@ export function useInboxActions(
       if (!current) return;
       await changeTicket(current.id, change, what, { done: `${done} “${current.subject}”` });
     },
-    [store, current, changeTicket, changeTickets],
+    [store, current, changeTicket, changeTickets, can, why],
   );
 
   return {

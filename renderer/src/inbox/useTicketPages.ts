@@ -1,13 +1,14 @@
 // Server-side paging for the virtual list: the pages under the rows on screen are fetched on
 // demand (100 rows each, by offset), loaded pages stay cached as the agent scrolls on, and the
-// list's height comes from meta.total. Each page is its own ['tickets', params] query, so live
+// list's height comes from meta.total. Each page is its own queryKeys.tickets.list query, so live
 // updates refresh exactly the pages on screen.
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef } from 'react';
-import { type TicketPage, type TicketQuery, PAGE_SIZE, listTickets, pause, ticketKeys } from '../api/tickets.ts';
+import { pause } from '../api/collection.ts';
+import { type TicketPage, type TicketQuery, PAGE_SIZE, listTickets } from '../api/queries/tickets.ts';
+import { queryKeys } from '../api/queryKeys.ts';
 import type { Ticket } from '../api/types.ts';
 import { useSession } from '../app/context.tsx';
-import { observeServerTimes } from '../ticket/serverClock.ts';
 import { pageQuery, pagesForRange } from './paging.ts';
 
 export interface TicketPages {
@@ -32,21 +33,19 @@ export function useTicketPages(base: TicketQuery, range: { start: number; end: n
   const { api } = useSession();
   const qc = useQueryClient();
   // A cached first page tells the total at once (returning from a ticket restores the scroll).
-  const cachedTotal = qc.getQueryData<TicketPage>(ticketKeys.list(pageQuery(base, 0, PAGE_SIZE)))?.total;
+  const cachedTotal = qc.getQueryData<TicketPage>(queryKeys.tickets.list(pageQuery(base, 0, PAGE_SIZE)))?.total;
   const wanted = pagesForRange(range.start, range.end, cachedTotal, PAGE_SIZE, readAhead);
   if (!wanted.includes(0) && cachedTotal === undefined) wanted.unshift(0);
 
   const results = useQueries({
     queries: wanted.map((page) => {
       const query = pageQuery(base, page, PAGE_SIZE);
-      const queryKey = ticketKeys.list(query);
+      const queryKey = queryKeys.tickets.list(query);
       return {
         queryKey,
         queryFn: async ({ signal }: { signal: AbortSignal }): Promise<TicketPage> => {
           if (qc.getQueryData(queryKey) !== undefined) await pause(refetchPauseMs, signal);
-          const result = await listTickets(api, query, signal);
-          observeServerTimes(result.rows.map((r) => r.updatedAt));
-          return result;
+          return listTickets(api, query, signal);
         },
         gcTime: keepLoadedPages,
       };

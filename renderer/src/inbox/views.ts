@@ -1,6 +1,7 @@
-// The inbox's filters and saved views, and how they become GET /tickets parameters. Pure, so
-// the mapping is unit-tested.
-import type { TicketQuery, TicketSortField } from '../api/tickets.ts';
+// The inbox's filters and views (the built-in ones and those an agent saved on the server), and
+// how they become GET /tickets parameters and back. Pure, so the mapping is unit-tested.
+import type { SavedView as ServerView, SavedViewFilters, SlaFilter } from '../api/extraTypes.ts';
+import type { TicketQuery, TicketSortField } from '../api/queries/tickets.ts';
 
 export const statuses = ['open', 'pending', 'resolved', 'closed'] as const;
 export const priorities = ['urgent', 'high', 'medium', 'low'] as const;
@@ -17,6 +18,8 @@ export interface InboxFilters {
   projectId: string | null;
   tag: string | null;
   search: string;
+  /** Breached now, or due within two hours (GET /tickets?sla=). */
+  sla: SlaFilter | null;
 }
 
 export interface InboxSort {
@@ -27,13 +30,12 @@ export interface InboxSort {
 export type ViewId = 'mine' | 'unassigned' | 'urgent' | 'sla' | 'all';
 
 export interface SavedView {
-  id: ViewId;
+  /** A built-in view's id, or a server view's view_ id. */
+  id: ViewId | (string & {});
   label: string;
   hint: string;
   filters: InboxFilters;
   sort: InboxSort;
-  /** Rows that are not breached are dimmed, so breaches stand out. */
-  highlightBreaches?: boolean;
 }
 
 export const noFilters: InboxFilters = {
@@ -43,6 +45,7 @@ export const noFilters: InboxFilters = {
   projectId: null,
   tag: null,
   search: '',
+  sla: null,
 };
 
 export const defaultSort: InboxSort = { sortBy: 'createdAt', sortOrder: 'desc' };
@@ -72,15 +75,12 @@ export const savedViews: readonly SavedView[] = [
     sort: defaultSort,
   },
   {
-    // The API cannot filter on a breached SLA: this view lists the open and pending queue
-    // oldest first (the longest-waiting tickets are the ones past their due times) and the
-    // list flags the breached rows and dims the rest. Its count is that queue.
+    // GET /tickets?sla=breached: exactly the tickets past a due time now; the count is theirs.
     id: 'sla',
     label: 'SLA breaching',
-    hint: 'Open and pending tickets, longest waiting first; breached ones are flagged',
-    filters: { ...noFilters, status: active },
+    hint: 'Open and pending tickets whose SLA is breached, longest waiting first',
+    filters: { ...noFilters, status: active, sla: 'breached' },
     sort: { sortBy: 'createdAt', sortOrder: 'asc' },
-    highlightBreaches: true,
   },
   {
     id: 'all',
@@ -115,6 +115,7 @@ export function toTicketQuery(filters: InboxFilters, sort: InboxSort, meId: stri
   if (filters.tag) query.tag = filters.tag;
   const search = filters.search.trim();
   if (search) query.search = search;
+  if (filters.sla) query.sla = filters.sla;
   return query;
 }
 
@@ -130,11 +131,54 @@ export function sameFilters(a: InboxFilters, b: InboxFilters): boolean {
     a.assignee === b.assignee &&
     a.projectId === b.projectId &&
     a.tag === b.tag &&
-    a.search.trim() === b.search.trim()
+    a.search.trim() === b.search.trim() &&
+    a.sla === b.sla
   );
 }
 
 /** Whether any filter beyond the view's own is set (for a "clear filters" affordance). */
 export function isFiltered(filters: InboxFilters): boolean {
   return !sameFilters(filters, noFilters);
+}
+
+/** A view saved on the server, as the inbox uses it. */
+export function fromServerView(view: ServerView): SavedView {
+  const f = view.filters;
+  return {
+    id: view.id,
+    label: view.name,
+    hint: `Your view “${view.name}”`,
+    filters: {
+      status: [...(f.status ?? [])],
+      priority: [...(f.priority ?? [])],
+      assignee: f.assignedTo ?? 'any',
+      projectId: f.projectId ?? null,
+      tag: f.tag ?? null,
+      search: f.search ?? '',
+      sla: f.sla ?? null,
+    },
+    sort: { sortBy: view.sortBy, sortOrder: view.sortOrder },
+  };
+}
+
+/** The filters as a server view stores them: only what is set ("me" stays "me", per user). */
+export function toServerFilters(filters: InboxFilters): SavedViewFilters {
+  const out: SavedViewFilters = {};
+  if (filters.status.length) out.status = ordered(filters.status, statuses);
+  if (filters.priority.length) out.priority = ordered(filters.priority, priorities);
+  if (filters.assignee !== 'any') out.assignedTo = filters.assignee;
+  if (filters.projectId) out.projectId = filters.projectId;
+  if (filters.tag) out.tag = filters.tag;
+  if (filters.search.trim()) out.search = filters.search.trim();
+  if (filters.sla) out.sla = filters.sla;
+  return out;
+}
+
+/** The view these filters and sort are, if any (search aside for built-in views). */
+export function matchingView(views: readonly SavedView[], filters: InboxFilters, sort: InboxSort): SavedView | undefined {
+  const same = (v: SavedView) => v.sort.sortBy === sort.sortBy && v.sort.sortOrder === sort.sortOrder;
+  return (
+    views.find((v) => !savedViews.includes(v) && same(v) && sameFilters(v.filters, filters)) ??
+    views.find((v) => savedViews.includes(v) && same(v) && sameFilters({ ...v.filters, search: filters.search }, filters))
+  );
 }

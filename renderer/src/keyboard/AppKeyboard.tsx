@@ -4,7 +4,7 @@ import { type ReactNode, useState } from 'react';
 import { useLocation } from 'wouter';
 import { InboxStateProvider, useInboxStore } from '../inbox/state.tsx';
 import { savedViews } from '../inbox/views.ts';
-import { ToastProvider } from '../ticket/toasts.tsx';
+import { OutboxProvider } from '../ticket/OutboxProvider.tsx';
 import { type Command, CommandProvider, useCommands } from './commands.tsx';
 import { CommandPalette } from './CommandPalette.tsx';
 import { KeyboardProvider, useShortcuts } from './KeyboardProvider.tsx';
@@ -12,14 +12,14 @@ import { ShortcutHelp } from './ShortcutHelp.tsx';
 import './keyboard.css';
 import './pickers.css';
 
-/** The providers the signed-in app's pages rely on: shortcuts, commands, toasts, inbox state. */
+/** The providers the signed-in app's pages rely on: shortcuts, commands, the outbox, inbox state. */
 export function AppProviders({ children }: { children: ReactNode }) {
   return (
     <KeyboardProvider>
       <CommandProvider>
-        <ToastProvider>
+        <OutboxProvider>
           <InboxStateProvider>{children}</InboxStateProvider>
-        </ToastProvider>
+        </OutboxProvider>
       </CommandProvider>
     </KeyboardProvider>
   );
@@ -54,7 +54,7 @@ export function useAppKeyboard(): AppKeyboardState {
       title: `Inbox: ${view.label}`,
       group: 'View',
       run: () => {
-        inbox.openView(view.id);
+        inbox.openView(view);
         navigate('/inbox');
       },
     })),

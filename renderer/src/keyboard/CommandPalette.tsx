@@ -1,10 +1,8 @@
 // Ctrl/Cmd+K: every command, fuzzy-filtered as you type, plus tickets whose text matches
 // (GET /tickets?search=) to open directly. Arrows move, Enter runs, Esc closes.
-import { useQuery } from '@tanstack/react-query';
 import { type KeyboardEvent, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import { useLocation } from 'wouter';
-import { listTickets } from '../api/tickets.ts';
-import { useSession } from '../app/context.tsx';
+import { useTicketList } from '../api/queries/tickets.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { type Command, useAllCommands } from './commands.tsx';
 import { fuzzyFilter } from './fuzzy.ts';
@@ -18,7 +16,6 @@ const rank = (group: string) => {
 };
 
 export function CommandPalette({ onClose }: { onClose: () => void }) {
-  const { api } = useSession();
   const [, navigate] = useLocation();
   const commands = useAllCommands();
   const [query, setQuery] = useState('');
@@ -31,12 +28,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
     return () => clearTimeout(timer);
   }, [search]);
 
-  const tickets = useQuery({
-    queryKey: ['tickets', { search: debounced, limit: 6, sortBy: 'updatedAt', sortOrder: 'desc' }],
-    queryFn: ({ signal }) => listTickets(api, { search: debounced, limit: 6, sortBy: 'updatedAt', sortOrder: 'desc' }, signal),
-    enabled: debounced.length >= 2,
-    staleTime: 10_000,
-  });
+  const tickets = useTicketList({ search: debounced, limit: 6, sortBy: 'updatedAt', sortOrder: 'desc' }, { enabled: debounced.length >= 2, staleTime: 10_000 });
 
   const items: Command[] = useMemo(() => {
     const sorted = [...commands].sort((a, b) => rank(a.group) - rank(b.group));

@@ -7,14 +7,12 @@ export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(
 export function Keys({ keys }: { keys: string }) {
   const steps = displayKeys(keys, isMac);
   return (
-    <span className="keys" aria-label={steps.map((s) => s.join(' ')).join(' then ')}>
+    <span className="keys">
       {steps.map((step, i) => (
         <Fragment key={i}>
-          {i > 0 ? <span className="keys-then" aria-hidden="true">then</span> : null}
+          {i > 0 ? <span className="keys-then">then</span> : null}
           {step.map((cap, j) => (
-            <kbd key={j} aria-hidden="true">
-              {cap}
-            </kbd>
+            <kbd key={j}>{cap}</kbd>
           ))}
         </Fragment>
       ))}

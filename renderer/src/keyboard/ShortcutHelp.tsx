@@ -27,7 +27,7 @@ export function ShortcutHelp({ onClose }: { onClose: () => void }) {
           </section>
         ))}
       </div>
-      <p className="muted small">Shortcuts pause while you type in a field, except Esc, Ctrl/⌘ K and Ctrl/⌘ Enter.</p>
+      <p className="muted small">Single-key shortcuts pause while you type in a field or a dialog is open; Esc, Ctrl/⌘ K and Ctrl/⌘ Enter still work.</p>
     </Dialog>
   );
 }

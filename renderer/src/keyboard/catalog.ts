@@ -32,8 +32,8 @@ export const shortcuts = {
   'ticket.reply': { keys: 'r', description: 'Write a reply', group: 'Ticket' },
   'ticket.note': { keys: 'n', description: 'Write an internal note', group: 'Ticket' },
   'ticket.send': { keys: 'mod+enter', description: 'Send the reply or note', group: 'Ticket', allowInInput: true },
-  'ticket.macro': { keys: 'm', description: 'Apply a macro', group: 'Ticket' },
-  'ticket.back': { keys: 'escape', description: 'Back to the inbox', group: 'Ticket', allowInInput: true },
+  'ticket.macro': { keys: 'm', description: 'Use a macro (fills the reply to edit)', group: 'Ticket' },
+  'ticket.back': { keys: 'escape', description: 'Leave the text box; again: back to the inbox', group: 'Ticket', allowInInput: true },
 } satisfies Record<string, ShortcutSpec>;
 
 export type ShortcutId = keyof typeof shortcuts;

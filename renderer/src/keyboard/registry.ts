@@ -1,6 +1,7 @@
 // The app's one keydown listener: bindings register and unregister as pages mount, the most
-// recently registered binding for a key wins, and keys typed into fields are left alone
-// (except the few bindings that allow it: Escape, Ctrl/Cmd+K, Ctrl/Cmd+Enter).
+// recently registered binding for a key wins, and keys typed into a text field, a select, a
+// contenteditable or anywhere while a dialog is open are left alone (except the few bindings
+// that allow it: Escape, Ctrl/Cmd+K, Ctrl/Cmd+Enter).
 import { type KeyLike, SequenceMatcher, keyName, parseSequence } from './keys.ts';
 
 export interface Binding {
@@ -25,6 +26,13 @@ export function isTypingTarget(target: EventTarget | null): boolean {
     return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color'].includes(type);
   }
   return el.isContentEditable === true;
+}
+
+/** Whether the key belongs to a dialog: pressed inside one, or while a modal one is open. */
+export function isDialogTarget(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (el && typeof el.closest === 'function' && el.closest('[role="dialog"], [role="alertdialog"], [aria-modal="true"]')) return true;
+  return typeof document !== 'undefined' && document.querySelector('[aria-modal="true"]') !== null;
 }
 
 /** Enter and Space on a button or link belong to that control, not to a shortcut. */
@@ -53,7 +61,7 @@ export class ShortcutRegistry {
     const key = keyName(event);
     if (!key) return false;
     if (isActivationTarget(event.target, key)) return false;
-    const typing = isTypingTarget(event.target);
+    const typing = isTypingTarget(event.target) || isDialogTarget(event.target);
     const eligible = this.registered
       .filter((r) => !typing || r.binding.allowInInput)
       .reverse()

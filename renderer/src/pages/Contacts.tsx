@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { usePermissions } from '../app/permissions.ts';
+import { NewContactDialog } from '../contacts/NewContactDialog.tsx';
 import { useSearch, useSearchParams } from 'wouter';
 import { ContactDetail } from '../contacts/ContactDetail.tsx';
 import { ContactList } from '../contacts/ContactList.tsx';
@@ -25,6 +27,8 @@ export function Contacts({ selectedId }: { selectedId?: string }) {
   const filters = filtersFromSearch(params);
   const [text, setText] = useState(filters.search);
   const [company, setCompany] = useState(filters.company);
+  const [creating, setCreating] = useState(false);
+  const { can, why } = usePermissions();
 
   useEffect(() => {
     if (text === filters.search && company === filters.company) return;
@@ -57,7 +61,15 @@ export function Contacts({ selectedId }: { selectedId?: string }) {
 
   return (
     <div className="ld-page ct-page">
-      <PageHeader title="Contacts" subtitle="Everyone who has written in, and how each relationship is doing." />
+      <PageHeader
+        title="Contacts"
+        subtitle="Everyone who has written in, and how each relationship is doing."
+        actions={
+          <button type="button" className="primary" disabled={!can('contacts:write')} title={can('contacts:write') ? undefined : why('contacts:write')} onClick={() => setCreating(true)}>
+            <Icon name="plus" /> New contact
+          </button>
+        }
+      />
       <div className="ct-toolbar">
         <Segmented<TierFilter> label="Health" options={tierOptions} value={filters.tier} onChange={(tier) => update({ tier })} />
         <label className="ct-search">
@@ -81,6 +93,7 @@ export function Contacts({ selectedId }: { selectedId?: string }) {
           }}
         />
       </div>
+      {creating ? <NewContactDialog onClose={() => setCreating(false)} /> : null}
     </div>
   );
 }

@@ -3,7 +3,6 @@ import { useSearch, useSearchParams } from 'wouter';
 import { Icon } from '../components/Icon.tsx';
 import { Segmented } from '../components/Segmented.tsx';
 import { EmptyState, PageHeader } from '../components/States.tsx';
-import { Toaster } from '../components/toast.tsx';
 import { channelMeta } from '../conversations/channel.tsx';
 import { ConversationCount, ConversationList } from '../conversations/ConversationList.tsx';
 import { ConversationThread } from '../conversations/ConversationThread.tsx';
@@ -98,7 +97,6 @@ export function Conversations({ selectedId }: { selectedId?: string }) {
           )}
         </section>
       </div>
-      <Toaster />
     </div>
   );
 }

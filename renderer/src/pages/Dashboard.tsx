@@ -1,11 +1,11 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'wouter';
+import { useAnalytics } from '../api/queries/analytics.ts';
 import type { AnalyticsSummary } from '../api/types.ts';
-import { useSession } from '../app/context.tsx';
+import { usePermissions } from '../app/permissions.ts';
 import { formatMinutes } from '../components/duration.ts';
 import { plural } from '../components/format.ts';
 import { Segmented } from '../components/Segmented.tsx';
-import { ErrorState, PageHeader } from '../components/States.tsx';
+import { EmptyState, ErrorState, PageHeader } from '../components/States.tsx';
 import { BarChart } from '../dashboard/BarChart.tsx';
 import { chronological, dayLabel, percent } from '../dashboard/chartScale.ts';
 import { Gauge, complianceColor } from '../dashboard/Gauge.tsx';
@@ -25,15 +25,11 @@ function capitalize(text: string): string {
 }
 
 export function Dashboard() {
-  const { api } = useSession();
+  const { can, why } = usePermissions();
   const [params, setParams] = useSearchParams();
   const raw = params.get('days') ?? '30';
   const days: Window = (windows as readonly string[]).includes(raw) ? (raw as Window) : '30';
-  const query = useQuery({
-    queryKey: ['analytics', Number(days)],
-    queryFn: async ({ signal }) => (await api.get<AnalyticsSummary>('/analytics/summary', { query: { days }, signal })).data,
-    placeholderData: keepPreviousData,
-  });
+  const query = useAnalytics(Number(days), can('analytics:read'));
   const summary = query.data;
   const rollups = summary ? chronological(summary.rollups) : [];
   const range = rollups.length > 0 ? `${dayLabel(rollups[0]!.day)} – ${dayLabel(rollups[rollups.length - 1]!.day)}` : '';
@@ -52,7 +48,13 @@ export function Dashboard() {
           />
         }
       />
-      {query.isError && !summary ? (
+      {!can('analytics:read') ? (
+        <div className="card">
+          <EmptyState icon="shield" title="No access to analytics">
+            {why('analytics:read')}
+          </EmptyState>
+        </div>
+      ) : query.isError && !summary ? (
         <div className="card">
           <ErrorState error={query.error} onRetry={() => void query.refetch()} />
         </div>

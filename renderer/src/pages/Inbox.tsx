@@ -1,6 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { PAGE_SIZE } from '../api/tickets.ts';
+import { PAGE_SIZE } from '../api/queries/tickets.ts';
+import { useUserMap } from '../api/queries/users.ts';
 import { useSession } from '../app/context.tsx';
+import { usePermissions } from '../app/permissions.ts';
+import { useNow } from '../components/clock.ts';
+import { Icon } from '../components/Icon.tsx';
 import { BulkBar } from '../inbox/BulkBar.tsx';
 import { InboxList } from '../inbox/InboxList.tsx';
 import { InboxToolbar, SortControl } from '../inbox/InboxToolbar.tsx';
@@ -8,12 +12,12 @@ import { reconcileCursor, rowAt } from '../inbox/paging.ts';
 import { useInboxState, useInboxStore } from '../inbox/state.tsx';
 import { useInboxActions } from '../inbox/useInboxActions.ts';
 import { useTicketPages } from '../inbox/useTicketPages.ts';
-import { formatCount, ViewsNav } from '../inbox/ViewsNav.tsx';
-import { type InboxFilters, type InboxSort, type ViewId, noFilters, sameFilters, savedViews, toTicketQuery } from '../inbox/views.ts';
+import { NewTicketDialog } from '../inbox/NewTicketDialog.tsx';
+import { SaveViewDialog } from '../inbox/SaveViewDialog.tsx';
+import { formatCount, useUserViews, ViewsNav } from '../inbox/ViewsNav.tsx';
+import { type InboxFilters, type InboxSort, type SavedView, fromServerView, isFiltered, matchingView, noFilters, savedViews, toTicketQuery } from '../inbox/views.ts';
 import { useCommands } from '../keyboard/commands.tsx';
 import { useShortcuts } from '../keyboard/KeyboardProvider.tsx';
-import { useUserMap } from '../ticket/lookups.ts';
-import { useServerNow } from '../ticket/serverClock.ts';
 import '../ticket/primitives.css';
 import '../inbox/inbox.css';
 import '../inbox/inbox-list.css';
@@ -23,7 +27,10 @@ export function Inbox() {
   const store = useInboxStore();
   const state = useInboxState();
   const users = useUserMap();
-  const now = useServerNow();
+  const now = useNow();
+  const { can, why } = usePermissions();
+  const userViews = useUserViews();
+  const [dialog, setDialog] = useState<'new-ticket' | 'save-view' | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const [range, setRange] = useState({ start: 0, end: 40 });
@@ -32,9 +39,7 @@ export function Inbox() {
   const baseKey = JSON.stringify(base);
   const { total, pages, stale, fetching, error } = useTicketPages(base, range);
   const actions = useInboxActions(store, state, pages, total);
-  const view = savedViews.find(
-    (v) => sameFilters({ ...v.filters, search: state.filters.search }, state.filters) && v.sort.sortBy === state.sort.sortBy && v.sort.sortOrder === state.sort.sortOrder,
-  );
+  const view = matchingView([...savedViews, ...userViews.views], state.filters, state.sort);
 
   // New filters start at the top (but returning to the inbox keeps the scroll position).
   const firstKey = useRef(baseKey);
@@ -61,7 +66,14 @@ export function Inbox() {
   const focusList = useCallback(() => listRef.current?.focus({ preventScroll: true }), []);
   const setFilters = useCallback((filters: InboxFilters) => store.setFilters(filters), [store]);
   const setSort = useCallback((sort: InboxSort) => store.setSort(sort), [store]);
-  const openView = useCallback((id: ViewId) => store.openView(id), [store]);
+  // Opening a view hands the keys to the list, so j, k and Enter work on its tickets at once.
+  const openView = useCallback(
+    (next: SavedView) => {
+      store.openView(next);
+      listRef.current?.focus({ preventScroll: true });
+    },
+    [store],
+  );
   const onScroll = useCallback((offset: number) => (store.scrollOffset = offset), [store]);
   const onRange = useCallback((start: number, end: number) => setRange({ start, end }), []);
 
@@ -96,6 +108,7 @@ export function Inbox() {
       },
       { id: 'inbox.search', title: 'Search tickets in the inbox', group: 'Inbox', keys: '/', run: () => searchRef.current?.focus() },
       { id: 'inbox.clear-filters', title: 'Clear all filters', group: 'Inbox', run: () => store.setFilters(noFilters) },
+      can('tickets:write') ? { id: 'inbox.new', title: 'New ticket…', group: 'Inbox', run: () => setDialog('new-ticket') } : null,
     ].filter((c) => !!c),
   );
 
@@ -109,11 +122,18 @@ export function Inbox() {
           <span className="inbox-total" aria-live="polite">
             {total === undefined ? '' : `${formatCount(total)} ticket${total === 1 ? '' : 's'}`}
           </span>
-          {view?.highlightBreaches ? (
-            <span className="inbox-note">Longest waiting first · breached tickets flagged (the API has no breached filter)</span>
-          ) : null}
           <SortControl sort={state.sort} onSort={setSort} />
           <span className={`sync-dot ${fetching ? 'on' : ''}`} aria-hidden="true" />
+          {userViews.available && !view && isFiltered(state.filters) ? (
+            <button type="button" className="ui-btn-small" onClick={() => setDialog('save-view')}>
+              Save view
+            </button>
+          ) : null}
+          {can('tickets:write') ? (
+            <button type="button" className="primary new-ticket" onClick={() => setDialog('new-ticket')}>
+              <Icon name="plus" /> New ticket
+            </button>
+          ) : null}
         </header>
         <InboxToolbar
           filters={state.filters}
@@ -130,6 +150,7 @@ export function Inbox() {
             onPriority={(p) => void actions.setPriority(p)}
             onAddTag={(t) => void actions.addTag(t)}
             onClear={() => store.clearSelection()}
+            readOnlyReason={can('tickets:write') ? undefined : why('tickets:write')}
           />
         ) : null}
         <div className="list-head" aria-hidden="true">
@@ -162,7 +183,6 @@ export function Inbox() {
             selected={state.selected}
             users={users}
             now={now}
-            dimOnTrack={view?.highlightBreaches === true}
             stale={stale}
             initialOffset={store.scrollOffset}
             listRef={listRef}
@@ -173,6 +193,18 @@ export function Inbox() {
           />
         )}
       </section>
+      {dialog === 'new-ticket' ? <NewTicketDialog onClose={() => setDialog(null)} /> : null}
+      {dialog === 'save-view' ? (
+        <SaveViewDialog
+          filters={state.filters}
+          sort={state.sort}
+          onClose={() => setDialog(null)}
+          onSaved={(saved) => {
+            setDialog(null);
+            store.openView(fromServerView(saved));
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -2,7 +2,6 @@ import type { ComponentType } from 'react';
 import { Link } from 'wouter';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { EmptyState, PageHeader } from '../components/States.tsx';
-import { Toaster } from '../components/toast.tsx';
 import { ApiKeysSection } from '../settings/ApiKeysSection.tsx';
 import { LanSection } from '../settings/LanSection.tsx';
 import { MacrosSection } from '../settings/MacrosSection.tsx';
@@ -11,6 +10,8 @@ import { SlaSection } from '../settings/SlaSection.tsx';
 import { TagsSection } from '../settings/TagsSection.tsx';
 import { UsersSection } from '../settings/UsersSection.tsx';
 import { WebhooksSection } from '../settings/WebhooksSection.tsx';
+import { PreferencesSection } from '../settings/PreferencesSection.tsx';
+import { WorkflowsSection } from '../settings/WorkflowsSection.tsx';
 import '../settings/settings.css';
 
 const sections: readonly { slug: string; label: string; icon: IconName; component: ComponentType }[] = [
@@ -20,8 +21,10 @@ const sections: readonly { slug: string; label: string; icon: IconName; componen
   { slug: 'tags', label: 'Tags', icon: 'tag', component: TagsSection },
   { slug: 'macros', label: 'Macros', icon: 'zap', component: MacrosSection },
   { slug: 'sla-policies', label: 'SLA policies', icon: 'clock', component: SlaSection },
+  { slug: 'workflows', label: 'Workflows', icon: 'zap', component: WorkflowsSection },
   { slug: 'webhooks', label: 'Webhooks', icon: 'webhook', component: WebhooksSection },
   { slug: 'lan', label: 'LAN access', icon: 'wifi', component: LanSection },
+  { slug: 'preferences', label: 'Preferences', icon: 'eye', component: PreferencesSection },
 ];
 
 /** Team and configuration, one section at a time, chosen in the sub-navigation. */
@@ -56,7 +59,6 @@ export function Settings({ section }: { section?: string }) {
           )}
         </div>
       </div>
-      <Toaster />
     </div>
   );
 }

@@ -1,52 +1,109 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError } from '../api/client.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTicketActivity } from '../api/queries/activity.ts';
+import { useContact } from '../api/queries/contacts.ts';
+import { useMacros } from '../api/queries/macros.ts';
+import { useProjects } from '../api/queries/projects.ts';
+import { mergeTickets, useTicket } from '../api/queries/tickets.ts';
+import { useUserMap } from '../api/queries/users.ts';
+import { useWorkflows } from '../api/queries/workflows.ts';
+import type { Macro } from '../api/types.ts';
 import { useSession } from '../app/context.tsx';
+import { usePermissions } from '../app/permissions.ts';
+import { useNow } from '../components/clock.ts';
+import { formatFull, formatStamp } from '../components/format.ts';
+import { Icon } from '../components/Icon.tsx';
+import { toast } from '../components/toast.tsx';
 import { useCommands } from '../keyboard/commands.tsx';
-import { isTypingTarget } from '../keyboard/registry.ts';
 import { useShortcuts } from '../keyboard/KeyboardProvider.tsx';
 import { Keys } from '../keyboard/Keys.tsx';
-import { ticketQuery } from '../ticket/cache.ts';
+import { isTypingTarget } from '../keyboard/registry.ts';
+import type { Names } from '../ticket/ActivityLine.tsx';
 import { Composer, type ComposerHandle } from '../ticket/Composer.tsx';
-import { ContactCard, useContact } from '../ticket/ContactCard.tsx';
-import { useMacros, useUserMap } from '../ticket/lookups.ts';
+import { ContactCard } from '../ticket/ContactCard.tsx';
+import { getDraft, setDraft } from '../ticket/drafts.ts';
+import { macroChange, macroText } from '../ticket/macroDraft.ts';
 import { MacroPicker } from '../ticket/MacroPicker.tsx';
 import { MergeDialog } from '../ticket/MergeDialog.tsx';
 import type { TicketChange } from '../ticket/optimistic.ts';
 import { Properties } from '../ticket/Properties.tsx';
-import { useServerNow } from '../ticket/serverClock.ts';
 import { SlaPanel } from '../ticket/SlaPanel.tsx';
 import { Thread } from '../ticket/Thread.tsx';
 import { TicketSkeleton } from '../ticket/TicketSkeleton.tsx';
-import { formatFull, formatStamp } from '../ticket/time.ts';
-import { useTicketActions } from '../ticket/useTicketActions.ts';
-import { useTicketChanges } from '../ticket/useTicketChanges.ts';
+import { refreshTicket, useTicketChanges } from '../ticket/useTicketChanges.ts';
 import '../ticket/primitives.css';
 import '../ticket/ticket.css';
 import '../ticket/ticket-side.css';
 
+/** Names for the activity lines: agents, projects and (for admins) workflows. */
+function useNames(): Names {
+  const { can } = usePermissions();
+  const users = useUserMap();
+  const projects = useProjects().data;
+  const workflows = useWorkflows(can('admin')).data;
+  return useMemo(
+    () => ({
+      users,
+      projects: new Map((projects ?? []).map((p) => [p.id, p])),
+      workflows: new Map((workflows ?? []).map((w) => [w.id, w.name])),
+    }),
+    [users, projects, workflows],
+  );
+}
+
 export function TicketPage({ id }: { id: string }) {
   const { api, me } = useSession();
   const qc = useQueryClient();
+  const { can, why } = usePermissions();
+  const writable = can('tickets:write');
   const [, navigate] = useLocation();
-  const now = useServerNow();
-  const users = useUserMap();
+  const now = useNow();
+  const names = useNames();
   const macros = useMacros().data ?? [];
-  const query = useQuery(ticketQuery(api, qc, id));
+  const query = useTicket(id);
   const ticket = query.data;
+  const activity = useTicketActivity(id, can('events:read')).data ?? [];
   const contact = useContact(ticket?.contactId).data;
   const { changeTicket } = useTicketChanges();
-  const actions = useTicketActions(id, now);
   const composer = useRef<ComposerHandle>(null);
+  const thread = useRef<HTMLOListElement>(null);
   const [dialog, setDialog] = useState<'macro' | 'merge' | null>(null);
+  const [detailsOpen, setDetailsOpen] = useState(false);
 
   const change = useCallback(
     (c: TicketChange, what: string, done?: string) => void changeTicket(id, c, what, { ifMatch: true, done }),
     [changeTicket, id],
   );
-  const resolve = () => change({ status: 'resolved' }, 'resolve the ticket', 'Ticket resolved');
-  const assignToMe = () => change({ assignedTo: me.id }, 'assign the ticket', 'Assigned to you');
+  const guarded = (run: () => void) => () => (writable ? run() : toast(why('tickets:write'), 'error'));
+  const resolve = guarded(() => change({ status: 'resolved' }, 'resolve the ticket', 'Ticket resolved'));
+  const assignToMe = guarded(() => change({ assignedTo: me.id }, 'assign the ticket', 'Assigned to you'));
+  const openMacros = guarded(() => setDialog('macro'));
+  const focusThread = useCallback(() => thread.current?.focus({ preventScroll: true }), []);
+
+  const contactName = contact?.name ?? ticket?.contactEmail ?? '';
+  /** A macro becomes the reply draft, rendered for this ticket, to edit before sending. */
+  function draftMacro(macro: Macro) {
+    const current = getDraft(id, 'reply').text.trim();
+    const text = macroText(macro, { contact: { name: contact?.name ?? null, email: ticket?.contactEmail ?? '' }, ticket: { id, number: ticket?.number ?? 0 }, agent: { name: me.name } });
+    setDraft(id, 'reply', { text: current ? `${current}\n\n${text}` : text, macro: { id: macro.id, name: macro.name, changes: macroChange(macro, me.id) } });
+    requestAnimationFrame(() => composer.current?.focus('reply'));
+  }
+
+  async function merge(sourceIds: string[]): Promise<boolean> {
+    try {
+      await mergeTickets(api, id, sourceIds);
+      await refreshTicket(qc, api, id);
+      void qc.invalidateQueries({ queryKey: queryKeys.tickets.lists });
+      toast(`Merged ${sourceIds.length} ticket${sourceIds.length === 1 ? '' : 's'} into this one`, 'success');
+      return true;
+    } catch (err) {
+      toast(`Could not merge: ${err instanceof ApiError ? err.message : 'something went wrong.'}`, 'error');
+      return false;
+    }
+  }
 
   useShortcuts(
     {
@@ -54,7 +111,7 @@ export function TicketPage({ id }: { id: string }) {
       'ticket.assign': assignToMe,
       'ticket.reply': () => composer.current?.focus('reply'),
       'ticket.note': () => composer.current?.focus('note'),
-      'ticket.macro': () => setDialog('macro'),
+      'ticket.macro': openMacros,
       'ticket.back': (event) => {
         if (isTypingTarget(event.target)) (event.target as HTMLElement).blur();
         else navigate('/inbox');
@@ -64,14 +121,14 @@ export function TicketPage({ id }: { id: string }) {
   );
 
   useCommands(
-    ticket
+    ticket && writable
       ? [
           { id: 'ticket.resolve', title: 'Resolve this ticket', group: 'Ticket', keys: 'e', run: resolve },
           { id: 'ticket.assign', title: 'Assign this ticket to me', group: 'Ticket', keys: 'a', run: assignToMe },
           { id: 'ticket.reply', title: 'Reply to the customer', group: 'Ticket', keys: 'r', run: () => composer.current?.focus('reply') },
           { id: 'ticket.note', title: 'Add an internal note', group: 'Ticket', keys: 'n', run: () => composer.current?.focus('note') },
           { id: 'ticket.merge', title: 'Merge tickets into this one…', group: 'Ticket', run: () => setDialog('merge') },
-          ...macros.map((m) => ({ id: `macro.${m.id}`, title: `Apply macro: ${m.name}`, group: 'Macro', run: () => void actions.runMacro(m) })),
+          ...macros.map((m) => ({ id: `macro.${m.id}`, title: `Use macro: ${m.name}`, group: 'Macro', run: () => draftMacro(m) })),
         ]
       : [],
   );
@@ -88,13 +145,12 @@ export function TicketPage({ id }: { id: string }) {
     );
   }
 
-  const contactName = contact?.name ?? ticket.contactEmail;
   const done = ticket.status === 'resolved' || ticket.status === 'closed';
   return (
-    <div className="ticket-page">
+    <div className={`ticket-page ${detailsOpen ? 'details-open' : ''}`}>
       <header className="ticket-head">
-        <Link href="/inbox" className="back-link" aria-label="Back to the inbox">
-          ← Inbox <Keys keys="escape" />
+        <Link href="/inbox" className="back-link" title="Back to the inbox">
+          <span aria-hidden="true">←</span> Inbox <Keys keys="escape" />
         </Link>
         <div className="ticket-title">
           <h1>{ticket.subject}</h1>
@@ -103,46 +159,57 @@ export function TicketPage({ id }: { id: string }) {
             <span className={`badge ${ticket.priority}`}>{ticket.priority}</span>
             {ticket.sla.breached ? <span className="badge sla-breached">SLA breached</span> : null}
             <span className="muted small" title={formatFull(ticket.createdAt)}>
-              {ticket.id} · opened {formatStamp(ticket.createdAt, now || undefined)} by {ticket.contactEmail}
+              #{ticket.number} · opened {formatStamp(ticket.createdAt, now)} by {ticket.contactEmail}
             </span>
           </div>
         </div>
         <div className="ticket-actions">
-          {done ? (
-            <button type="button" onClick={() => change({ status: 'open' }, 'reopen the ticket', 'Ticket reopened')}>
-              Reopen
-            </button>
+          {writable ? (
+            <>
+              {done ? (
+                <button type="button" onClick={() => change({ status: 'open' }, 'reopen the ticket', 'Ticket reopened')}>
+                  Reopen
+                </button>
+              ) : (
+                <button type="button" className="primary" onClick={resolve}>
+                  Resolve <Keys keys="e" />
+                </button>
+              )}
+              {ticket.assignedTo !== me.id ? (
+                <button type="button" onClick={assignToMe}>
+                  Assign to me <Keys keys="a" />
+                </button>
+              ) : null}
+              <button type="button" onClick={openMacros}>
+                Macro <Keys keys="m" />
+              </button>
+              <button type="button" onClick={() => setDialog('merge')}>
+                Merge…
+              </button>
+            </>
           ) : (
-            <button type="button" className="primary" onClick={resolve}>
-              Resolve <Keys keys="e" />
-            </button>
+            <span className="readonly-chip" title={why('tickets:write')}>
+              <Icon name="shield" size={14} /> Read only
+            </span>
           )}
-          {ticket.assignedTo !== me.id ? (
-            <button type="button" onClick={assignToMe}>
-              Assign to me <Keys keys="a" />
-            </button>
-          ) : null}
-          <button type="button" onClick={() => setDialog('macro')}>
-            Macro <Keys keys="m" />
-          </button>
-          <button type="button" onClick={() => setDialog('merge')}>
-            Merge…
+          <button type="button" className="details-toggle" aria-expanded={detailsOpen} aria-controls="ticket-details" onClick={() => setDetailsOpen((o) => !o)}>
+            <Icon name="chevronDown" size={14} className={detailsOpen ? 'st-turned' : undefined} /> Details
           </button>
         </div>
       </header>
       <div className="ticket-body">
         <div className="conversation">
-          <Thread messages={ticket.messages} users={users} contactName={contactName} now={now} />
-          <Composer ref={composer} ticketId={ticket.id} contactName={contactName} onSend={actions.send} />
+          <Thread ref={thread} messages={ticket.messages} activity={activity} names={names} contactName={contactName} now={now} />
+          <Composer ref={composer} ticketId={ticket.id} contactName={contactName} onLeave={focusThread} />
         </div>
-        <aside className="ticket-side" aria-label="Ticket details">
+        <aside id="ticket-details" className="ticket-side" aria-label="Ticket details">
           <Properties ticket={ticket} onChange={(c, what) => change(c, what)} />
           <SlaPanel ticket={ticket} now={now} />
           <ContactCard contactId={ticket.contactId} ticketId={ticket.id} />
         </aside>
       </div>
-      {dialog === 'macro' ? <MacroPicker onPick={(m) => void actions.runMacro(m)} onClose={() => setDialog(null)} /> : null}
-      {dialog === 'merge' ? <MergeDialog ticket={ticket} onMerge={actions.merge} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'macro' ? <MacroPicker onPick={draftMacro} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'merge' ? <MergeDialog ticket={ticket} onMerge={merge} onClose={() => setDialog(null)} /> : null}
     </div>
   );
 }

@@ -1,6 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { optimisticList, patchById, teamKeys, useApiKeys, useTeamApi } from '../api/team.ts';
+import { optimisticList, patchById } from '../api/collection.ts';
+import { useApiKeys } from '../api/queries/apiKeys.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
 import type { ApiKeyCreated, ApiKeyInfo } from '../api/types.ts';
 import { useSession } from '../app/context.tsx';
 import { ConfirmDialog } from '../components/Dialog.tsx';
@@ -12,9 +15,14 @@ import { CreateKeyDialog } from './CreateKeyDialog.tsx';
 import { describeScopes, scopeParts } from './scopes.ts';
 import { SecretDialog } from './SecretDialog.tsx';
 import { SectionHeader, useNotice } from './Section.tsx';
+import { useNow } from '../components/clock.ts';
+import { usePermissions } from '../app/permissions.ts';
 
 /** API keys: who can use the API with what, created with the secret shown once, revocable. */
 export function ApiKeysSection() {
+  const { can, why } = usePermissions();
+  const isAdmin = can('admin');
+  const now = useNow();
   const keys = useApiKeys();
   const { api, queryClient } = useTeamApi();
   const { signOut } = useSession();
@@ -28,7 +36,7 @@ export function ApiKeysSection() {
   const revoke = useMutation({
     mutationFn: async (key: ApiKeyInfo) => api.delete(`/api-keys/${key.id}`),
     onMutate: async (key) => ({
-      rollback: await optimisticList<ApiKeyInfo>(queryClient, teamKeys.apiKeys, patchById<ApiKeyInfo>(key.id, { revokedAt: new Date().toISOString() })),
+      rollback: await optimisticList<ApiKeyInfo>(queryClient, queryKeys.apiKeys, patchById<ApiKeyInfo>(key.id, { revokedAt: new Date().toISOString() })),
     }),
     onError: (err, _key, context) => {
       context?.rollback();
@@ -40,11 +48,11 @@ export function ApiKeysSection() {
     },
     onSettled: () => {
       setRevoking(null);
-      void queryClient.invalidateQueries({ queryKey: teamKeys.apiKeys });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys });
     },
   });
 
-  const all = keys.data?.items ?? [];
+  const all = keys.data ?? [];
   const visible = showRevoked ? all : all.filter((k) => k.revokedAt === null);
   const revokedCount = all.length - all.filter((k) => k.revokedAt === null).length;
 
@@ -54,7 +62,7 @@ export function ApiKeysSection() {
         title="API keys"
         description="Every browser, script and integration signs in with a key. The secret is shown once, when the key is created."
         action={
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
+          <button type="button" className="primary" disabled={!isAdmin} title={isAdmin ? undefined : why('admin')} onClick={() => setCreating(true)}>
             <Icon name="plus" /> New API key
           </button>
         }
@@ -95,7 +103,7 @@ export function ApiKeysSection() {
                         <div className="st-key-name">
                           <strong>{k.name}</strong>
                           {isMine(k) ? <span className="ui-chip st-you-chip">This session</span> : null}
-                          {k.revokedAt ? <span className="ui-chip">Revoked {shortDate(k.revokedAt)}</span> : null}
+                          {k.revokedAt ? <span className="ui-chip">Revoked {shortDate(k.revokedAt, now)}</span> : null}
                         </div>
                         <code className="ui-mono muted">{k.prefix}…</code>
                       </div>
@@ -105,8 +113,8 @@ export function ApiKeysSection() {
                     <ScopeChips scopes={k.scopes} />
                   </td>
                   <td className="muted">{k.rateLimitPerMinute === null ? 'Server default' : `${k.rateLimitPerMinute.toLocaleString('en-US')}/min`}</td>
-                  <td className="muted">{k.lastUsedAt ? timeAgo(k.lastUsedAt) : 'Never'}</td>
-                  <td className="muted">{shortDate(k.createdAt)}</td>
+                  <td className="muted">{k.lastUsedAt ? timeAgo(k.lastUsedAt, now) : 'Never'}</td>
+                  <td className="muted">{shortDate(k.createdAt, now)}</td>
                   <td className="st-actions">
                     {k.revokedAt ? null : (
                       <button type="button" className="ui-ghost ui-btn-small danger" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>

@@ -1,32 +1,43 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { type ListPage, teamKeys, useTeamApi, without } from '../api/team.ts';
-import type { ApiKeyCreated, ApiKeyInfo, Scope } from '../api/types.ts';
+import { without } from '../api/collection.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
+import { useUsers } from '../api/queries/users.ts';
+import type { ApiKeyCreated, ApiKeyInfo, Scope, User } from '../api/types.ts';
+import { useSession } from '../app/context.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { Field, FormError } from '../components/Field.tsx';
 import { formErrorsOf } from '../components/formErrors.ts';
 import { grants, sameScopes, scopeGroups, scopePresets, toggleScope } from './scopes.ts';
 
-const fields = ['name', 'scopes', 'rateLimitPerMinute'] as const;
+const fields = ['name', 'scopes', 'rateLimitPerMinute', 'userId'] as const;
+const agentScopes = scopePresets.find((p) => p.name === 'Agent')?.scopes ?? [];
 
-/** New API key: name, scopes and an optional rate limit. Hands the created key (with its secret) up. */
-export function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (key: ApiKeyCreated) => void }) {
+/**
+ * New API key: whose it is, name, scopes and an optional rate limit. Opened for a teammate just
+ * added, it has them chosen and agent scopes ticked. Hands the created key (with its secret) up.
+ */
+export function CreateKeyDialog({ user, onClose, onCreated }: { user?: User; onClose: () => void; onCreated: (key: ApiKeyCreated) => void }) {
   const { api, queryClient } = useTeamApi();
-  const [name, setName] = useState('');
-  const [scopes, setScopes] = useState<Scope[]>(['tickets:read', 'conversations:read', 'contacts:read', 'analytics:read']);
+  const { me } = useSession();
+  const users = (useUsers().data ?? []).filter((u) => u.active || u.id === user?.id);
+  const [userId, setUserId] = useState(user?.id ?? me.id);
+  const [name, setName] = useState(user ? `${user.name}’s browser` : '');
+  const [scopes, setScopes] = useState<Scope[]>(user ? [...agentScopes] : ['tickets:read', 'conversations:read', 'contacts:read', 'analytics:read']);
   const [rate, setRate] = useState('');
   const create = useMutation({
     // The response carries the secret: keep no copy in the mutation cache once it is shown.
     gcTime: 0,
     mutationFn: async () => {
       const rateLimitPerMinute = rate.trim() === '' ? null : Number(rate);
-      return (await api.post<ApiKeyCreated>('/api-keys', { name, scopes, rateLimitPerMinute })).data;
+      return (await api.post<ApiKeyCreated>('/api-keys', { name, scopes, rateLimitPerMinute, userId })).data;
     },
     onSuccess: (created) => {
       // The list gets the key without its secret: the secret lives only in the dialog.
       const info = without(created, 'key');
-      queryClient.setQueryData<ListPage<ApiKeyInfo>>(teamKeys.apiKeys, (old) => (old ? { items: [info, ...old.items], total: old.total + 1 } : old));
-      void queryClient.invalidateQueries({ queryKey: teamKeys.apiKeys });
+      queryClient.setQueryData<ApiKeyInfo[]>(queryKeys.apiKeys, (old) => (old ? [info, ...old] : old));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys });
       onCreated(created);
     },
   });
@@ -35,7 +46,7 @@ export function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; o
 
   return (
     <FormDialog
-      title="New API key"
+      title={user ? `API key for ${user.name}` : 'New API key'}
       description="For a teammate’s browser, a script or an integration. Give it only what it needs."
       onClose={onClose}
       submitLabel="Create key"
@@ -45,6 +56,15 @@ export function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; o
     >
       <Field id="key-name" label="Name" error={errors?.fields.name} hint="Who or what uses it, e.g. “Zapier” or “Ana’s laptop”.">
         <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" maxLength={100} />
+      </Field>
+      <Field id="key-user" label="For" error={errors?.fields.userId} hint="The key acts as this person: their changes show their name.">
+        <select value={userId} onChange={(e) => setUserId(e.target.value)}>
+          {users.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name} ({u.role})
+            </option>
+          ))}
+        </select>
       </Field>
       <fieldset className={`st-scopes${errors?.fields.scopes ? ' invalid' : ''}`} aria-describedby={errors?.fields.scopes ? 'scopes-error' : undefined}>
         <legend>Scopes</legend>

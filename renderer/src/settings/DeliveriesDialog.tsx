@@ -1,13 +1,15 @@
 import { Fragment, useState } from 'react';
-import { useDeliveries } from '../api/team.ts';
+import { useDeliveries } from '../api/queries/webhooks.ts';
 import type { Webhook, WebhookDelivery } from '../api/types.ts';
 import { Dialog } from '../components/Dialog.tsx';
-import { dateTime, timeAgo } from '../components/format.ts';
+import { formatFull, timeAgo } from '../components/format.ts';
 import { Icon } from '../components/Icon.tsx';
 import { EmptyState, ErrorState, SkeletonRows } from '../components/States.tsx';
+import { useNow } from '../components/clock.ts';
 
 /** A webhook's recent deliveries, each expandable into its attempts (status, error, timing). */
 export function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () => void }) {
+  const now = useNow();
   const deliveries = useDeliveries(webhook.id);
   const [open, setOpen] = useState<string | null>(null);
   return (
@@ -16,7 +18,7 @@ export function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClo
         <SkeletonRows rows={4} />
       ) : deliveries.isError ? (
         <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />
-      ) : deliveries.data.items.length === 0 ? (
+      ) : deliveries.data.length === 0 ? (
         <EmptyState icon="webhook" title="Nothing delivered yet">
           Deliveries appear here when a matching event happens.
         </EmptyState>
@@ -31,7 +33,7 @@ export function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClo
             </tr>
           </thead>
           <tbody>
-            {deliveries.data.items.map((d) => (
+            {deliveries.data.map((d) => (
               <Fragment key={d.id}>
                 <tr>
                   <td>
@@ -44,8 +46,8 @@ export function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClo
                     <DeliveryStatus delivery={d} />
                   </td>
                   <td>{d.attempts.length}</td>
-                  <td className="muted" title={dateTime(d.createdAt)}>
-                    {timeAgo(d.createdAt)}
+                  <td className="muted" title={formatFull(d.createdAt)}>
+                    {timeAgo(d.createdAt, now)}
                   </td>
                 </tr>
                 {open === d.id ? (
@@ -58,12 +60,12 @@ export function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClo
                               {a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.error ?? 'No response')}
                             </span>
                             <span className="muted">
-                              attempt {a.attempt} · {a.durationMs} ms · {dateTime(a.createdAt)}
+                              attempt {a.attempt} · {a.durationMs} ms · {formatFull(a.createdAt)}
                             </span>
                           </li>
                         ))}
                       </ol>
-                      {d.nextAttemptAt ? <p className="muted small st-next-attempt">Next attempt {dateTime(d.nextAttemptAt)}</p> : null}
+                      {d.nextAttemptAt ? <p className="muted small st-next-attempt">Next attempt {formatFull(d.nextAttemptAt)}</p> : null}
                       {d.attempts.length === 0 && !d.nextAttemptAt ? <p className="muted small st-next-attempt">No attempts yet.</p> : null}
                     </td>
                   </tr>

@@ -1,6 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { teamKeys, useTeamApi, useUsers } from '../api/team.ts';
+import { useUsers } from '../api/queries/users.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
 import type { Macro } from '../api/types.ts';
 import { useSession } from '../app/context.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
@@ -41,7 +43,7 @@ export function MacroDialog({ macro, onClose }: { macro: Macro | null; onClose: 
       return macro ? (await api.patch<Macro>(`/macros/${macro.id}`, payload)).data : (await api.post<Macro>('/macros', payload)).data;
     },
     onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: teamKeys.macros });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.macros });
       toast(macro ? `Saved “${saved.name}”` : `Created “${saved.name}”`, 'success');
       onClose();
     },
@@ -118,7 +120,7 @@ export function MacroDialog({ macro, onClose }: { macro: Macro | null; onClose: 
           <select value={form.assignTo} onChange={(e) => setForm({ ...form, assignTo: e.target.value })}>
             <option value="">Leave as is</option>
             <option value="me">The agent applying it</option>
-            {users.data?.items
+            {(users.data ?? [])
               .filter((u) => u.active)
               .map((u) => (
                 <option key={u.id} value={u.id}>

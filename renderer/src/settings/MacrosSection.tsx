@@ -1,6 +1,10 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { optimisticList, teamKeys, useMacros, useTeamApi, useUsers } from '../api/team.ts';
+import { optimisticList } from '../api/collection.ts';
+import { useMacros } from '../api/queries/macros.ts';
+import { useUsers } from '../api/queries/users.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
 import type { Macro } from '../api/types.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -8,20 +12,23 @@ import { EmptyState, ErrorState, SkeletonRows } from '../components/States.tsx';
 import { toast } from '../components/toast.tsx';
 import { MacroDialog } from './MacroDialog.tsx';
 import { SectionHeader, useNotice } from './Section.tsx';
+import { usePermissions } from '../app/permissions.ts';
 
 /** Macros: canned replies with placeholders and ticket changes. */
 export function MacrosSection() {
+  const { can, why } = usePermissions();
+  const isAdmin = can('admin');
   const macros = useMacros();
   const users = useUsers();
   const { api, queryClient } = useTeamApi();
   const [editing, setEditing] = useState<Macro | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Macro | null>(null);
   const notice = useNotice();
-  const names = new Map(users.data?.items.map((u) => [u.id, u.name]));
+  const names = new Map((users.data ?? []).map((u) => [u.id, u.name]));
 
   const remove = useMutation({
     mutationFn: async (macro: Macro) => api.delete(`/macros/${macro.id}`),
-    onMutate: async (macro) => ({ rollback: await optimisticList<Macro>(queryClient, teamKeys.macros, (items) => items.filter((m) => m.id !== macro.id)) }),
+    onMutate: async (macro) => ({ rollback: await optimisticList<Macro>(queryClient, queryKeys.macros, (items) => items.filter((m) => m.id !== macro.id)) }),
     onError: (err, _macro, context) => {
       context?.rollback();
       notice.report(err);
@@ -29,7 +36,7 @@ export function MacrosSection() {
     onSuccess: (_data, macro) => toast(`Deleted “${macro.name}”`, 'success'),
     onSettled: () => {
       setDeleting(null);
-      void queryClient.invalidateQueries({ queryKey: teamKeys.macros });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.macros });
     },
   });
 
@@ -54,7 +61,7 @@ export function MacrosSection() {
           </>
         }
         action={
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
+          <button type="button" className="primary" disabled={!isAdmin} title={isAdmin ? undefined : why('admin')} onClick={() => setEditing('new')}>
             <Icon name="plus" /> New macro
           </button>
         }
@@ -68,7 +75,7 @@ export function MacrosSection() {
         <div className="card st-card">
           <ErrorState error={macros.error} onRetry={() => void macros.refetch()} />
         </div>
-      ) : macros.data.items.length === 0 ? (
+      ) : macros.data.length === 0 ? (
         <div className="card st-card">
           <EmptyState icon="zap" title="No macros yet" action={<button type="button" onClick={() => setEditing('new')}>Write the first one</button>}>
             A macro answers a common question in one click, and can set status, priority, tags and the assignee at the same time.
@@ -76,7 +83,7 @@ export function MacrosSection() {
         </div>
       ) : (
         <ul className="st-macro-list">
-          {macros.data.items.map((m) => (
+          {macros.data.map((m) => (
             <li key={m.id} className="card st-macro-card">
               <div className="st-macro-card-head">
                 <h3>{m.name}</h3>

@@ -1,6 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { type ListPage, optimisticList, patchById, teamKeys, useProjects, useTeamApi } from '../api/team.ts';
+import { optimisticList, patchById } from '../api/collection.ts';
+import { useProjects } from '../api/queries/projects.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
 import type { Project } from '../api/types.ts';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { Field, FormError } from '../components/Field.tsx';
@@ -10,11 +13,14 @@ import { InlineEdit } from '../components/InlineEdit.tsx';
 import { EmptyState, ErrorState, SkeletonRows } from '../components/States.tsx';
 import { toast } from '../components/toast.tsx';
 import { SectionHeader, Switch, useNotice } from './Section.tsx';
+import { usePermissions } from '../app/permissions.ts';
 
 type ProjectChange = Partial<Pick<Project, 'name' | 'slug' | 'active'>>;
 
 /** Projects (queues): rename inline, archive to stop new tickets without losing old ones. */
 export function ProjectsSection() {
+  const { can, why } = usePermissions();
+  const isAdmin = can('admin');
   const projects = useProjects();
   const { api, queryClient } = useTeamApi();
   const [creating, setCreating] = useState(false);
@@ -23,9 +29,9 @@ export function ProjectsSection() {
 
   const change = useMutation({
     mutationFn: async ({ id, patch }: { id: string; patch: ProjectChange }) => (await api.patch<Project>(`/projects/${id}`, patch)).data,
-    onMutate: async ({ id, patch }) => ({ rollback: await optimisticList<Project>(queryClient, teamKeys.projects, patchById<Project>(id, patch)) }),
+    onMutate: async ({ id, patch }) => ({ rollback: await optimisticList<Project>(queryClient, queryKeys.projects, patchById<Project>(id, patch)) }),
     onError: (_err, _vars, context) => context?.rollback(),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: teamKeys.projects }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.projects }),
   });
 
   async function edit(project: Project, field: 'name' | 'slug', value: string) {
@@ -45,7 +51,7 @@ export function ProjectsSection() {
         title="Projects"
         description="Queues that group tickets, e.g. Billing or Onboarding. An archived project keeps its tickets but takes no new ones."
         action={
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
+          <button type="button" className="primary" disabled={!isAdmin} title={isAdmin ? undefined : why('admin')} onClick={() => setCreating(true)}>
             <Icon name="plus" /> New project
           </button>
         }
@@ -56,7 +62,7 @@ export function ProjectsSection() {
           <SkeletonRows rows={4} />
         ) : projects.isError ? (
           <ErrorState error={projects.error} onRetry={() => void projects.refetch()} />
-        ) : projects.data.items.length === 0 ? (
+        ) : projects.data.length === 0 ? (
           <EmptyState icon="folder" title="No projects yet">
             Projects are optional; create one to split tickets into queues.
           </EmptyState>
@@ -70,7 +76,7 @@ export function ProjectsSection() {
               </tr>
             </thead>
             <tbody>
-              {projects.data.items.map((p) => (
+              {projects.data.map((p) => (
                 <tr key={p.id} className={p.active ? undefined : 'revoked'}>
                   <td>
                     <InlineEdit label={`Name of ${p.name}`} value={p.name} error={fieldErrors[`${p.id}.name`]} onSave={(v) => edit(p, 'name', v)} />
@@ -108,8 +114,8 @@ function CreateProjectDialog({ onClose }: { onClose: () => void }) {
   const create = useMutation({
     mutationFn: async () => (await api.post<Project>('/projects', { name, ...(slug.trim() ? { slug: slug.trim() } : {}) })).data,
     onSuccess: (project) => {
-      queryClient.setQueryData<ListPage<Project>>(teamKeys.projects, (old) => (old ? { items: [...old.items, project], total: old.total + 1 } : old));
-      void queryClient.invalidateQueries({ queryKey: teamKeys.projects });
+      queryClient.setQueryData<Project[]>(queryKeys.projects, (old) => (old ? [...old, project] : old));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.projects });
       toast(`Created ${project.name}`, 'success');
       onClose();
     },

@@ -1,6 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { teamKeys, useSlaPolicies, useTeamApi } from '../api/team.ts';
+import { useSlaPolicies } from '../api/queries/slaPolicies.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
 import type { SlaPolicy } from '../api/types.ts';
 import { formatMinutes, parseDuration } from '../components/duration.ts';
 import { timeAgo } from '../components/format.ts';
@@ -8,6 +10,7 @@ import { type FormErrors, formErrorsOf } from '../components/formErrors.ts';
 import { ErrorState, SkeletonRows } from '../components/States.tsx';
 import { toast } from '../components/toast.tsx';
 import { SectionHeader } from './Section.tsx';
+import { useNow } from '../components/clock.ts';
 
 const defaults: Record<SlaPolicy['priority'], { firstResponseMinutes: number; resolutionMinutes: number }> = {
   urgent: { firstResponseMinutes: 60, resolutionMinutes: 240 },
@@ -58,6 +61,7 @@ export function SlaSection() {
 }
 
 function PolicyRow({ policy }: { policy: SlaPolicy }) {
+  const now = useNow();
   const { api, queryClient } = useTeamApi();
   const saved: Targets = { firstResponseMinutes: policy.firstResponseMinutes, resolutionMinutes: policy.resolutionMinutes };
   const [draft, setDraft] = useState<Record<keyof Targets, number | null>>(saved);
@@ -68,17 +72,17 @@ function PolicyRow({ policy }: { policy: SlaPolicy }) {
     mutationFn: async (targets: Targets) => (await api.put<SlaPolicy>(`/sla-policies/${policy.priority}`, targets)).data,
     onMutate: async (targets) => {
       setErrors(null);
-      await queryClient.cancelQueries({ queryKey: teamKeys.sla });
-      const previous = queryClient.getQueryData<SlaPolicy[]>(teamKeys.sla);
-      queryClient.setQueryData<SlaPolicy[]>(teamKeys.sla, (old) => old?.map((p) => (p.priority === policy.priority ? { ...p, ...targets } : p)));
+      await queryClient.cancelQueries({ queryKey: queryKeys.slaPolicies });
+      const previous = queryClient.getQueryData<SlaPolicy[]>(queryKeys.slaPolicies);
+      queryClient.setQueryData<SlaPolicy[]>(queryKeys.slaPolicies, (old) => old?.map((p) => (p.priority === policy.priority ? { ...p, ...targets } : p)));
       return { previous };
     },
     onError: (err, _targets, context) => {
-      queryClient.setQueryData(teamKeys.sla, context?.previous);
+      queryClient.setQueryData(queryKeys.slaPolicies, context?.previous);
       setErrors(formErrorsOf(err, fields));
     },
     onSuccess: () => toast(`Saved the ${policy.priority} SLA`, 'success'),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: teamKeys.sla }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.slaPolicies }),
   });
 
   const dirty = draft.firstResponseMinutes !== saved.firstResponseMinutes || draft.resolutionMinutes !== saved.resolutionMinutes;
@@ -89,7 +93,7 @@ function PolicyRow({ policy }: { policy: SlaPolicy }) {
     <tr>
       <th scope="row">
         <span className={`badge ${policy.priority}`}>{policy.priority}</span>
-        <span className="muted small st-sla-changed">{policy.updatedAt ? `changed ${timeAgo(policy.updatedAt)}` : 'default'}</span>
+        <span className="muted small st-sla-changed">{policy.updatedAt ? `changed ${timeAgo(policy.updatedAt, now)}` : 'default'}</span>
       </th>
       {fields.map((field) => (
         <td key={field}>

@@ -1,6 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { type ListPage, optimisticList, patchById, teamKeys, useTags, useTeamApi } from '../api/team.ts';
+import { optimisticList, patchById } from '../api/collection.ts';
+import { useTags } from '../api/queries/tags.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
 import type { Tag } from '../api/types.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { FormError } from '../components/Field.tsx';
@@ -24,17 +27,17 @@ export function TagsSection() {
 
   const change = useMutation({
     mutationFn: async ({ id, patch }: { id: string; patch: Partial<Pick<Tag, 'name' | 'color'>> }) => (await api.patch<Tag>(`/tags/${id}`, patch)).data,
-    onMutate: async ({ id, patch }) => ({ rollback: await optimisticList<Tag>(queryClient, teamKeys.tags, patchById<Tag>(id, patch)) }),
+    onMutate: async ({ id, patch }) => ({ rollback: await optimisticList<Tag>(queryClient, queryKeys.tags, patchById<Tag>(id, patch)) }),
     onError: (_err, _vars, context) => context?.rollback(),
     onSettled: () => {
-      void queryClient.invalidateQueries({ queryKey: teamKeys.tags });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tags });
       void queryClient.invalidateQueries({ queryKey: ['tickets'] });
     },
   });
 
   const remove = useMutation({
     mutationFn: async (tag: Tag) => api.delete(`/tags/${tag.id}`),
-    onMutate: async (tag) => ({ rollback: await optimisticList<Tag>(queryClient, teamKeys.tags, (items) => items.filter((t) => t.id !== tag.id)) }),
+    onMutate: async (tag) => ({ rollback: await optimisticList<Tag>(queryClient, queryKeys.tags, (items) => items.filter((t) => t.id !== tag.id)) }),
     onError: (err, _tag, context) => {
       context?.rollback();
       notice.report(err);
@@ -42,7 +45,7 @@ export function TagsSection() {
     onSuccess: (_data, tag) => toast(`Deleted “${tag.name}”`, 'success'),
     onSettled: () => {
       setDeleting(null);
-      void queryClient.invalidateQueries({ queryKey: teamKeys.tags });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tags });
       void queryClient.invalidateQueries({ queryKey: ['tickets'] });
     },
   });
@@ -67,7 +70,7 @@ export function TagsSection() {
           <SkeletonRows rows={5} />
         ) : tags.isError ? (
           <ErrorState error={tags.error} onRetry={() => void tags.refetch()} />
-        ) : tags.data.items.length === 0 ? (
+        ) : tags.data.length === 0 ? (
           <EmptyState icon="tag" title="No tags yet">
             Tags are created here or the first time one is put on a ticket.
           </EmptyState>
@@ -85,7 +88,7 @@ export function TagsSection() {
               </tr>
             </thead>
             <tbody>
-              {tags.data.items.map((t) => (
+              {tags.data.map((t) => (
                 <tr key={t.id}>
                   <td>
                     <span className="st-tag-cell">
@@ -121,10 +124,8 @@ function NewTagForm() {
   const create = useMutation({
     mutationFn: async () => (await api.post<Tag>('/tags', { name, color })).data,
     onSuccess: (tag) => {
-      queryClient.setQueryData<ListPage<Tag>>(teamKeys.tags, (old) =>
-        old ? { items: [...old.items, tag].sort((a, b) => a.name.localeCompare(b.name)), total: old.total + 1 } : old,
-      );
-      void queryClient.invalidateQueries({ queryKey: teamKeys.tags });
+      queryClient.setQueryData<Tag[]>(queryKeys.tags, (old) => (old ? [...old, tag].sort((a, b) => a.name.localeCompare(b.name)) : old));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tags });
       toast(`Created “${tag.name}”`, 'success');
       setName('');
       setColor(palette[(palette.indexOf(color) + 1) % palette.length]!);

@@ -1,7 +1,14 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { type ListPage, optimisticList, patchById, teamKeys, useTeamApi, useUsers } from '../api/team.ts';
-import type { User, UserCreateBody } from '../api/types.ts';
+import { optimisticList, patchById } from '../api/collection.ts';
+import { useUsers } from '../api/queries/users.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
+import type { ApiKeyCreated, User, UserCreateBody } from '../api/types.ts';
+import { usePermissions } from '../app/permissions.ts';
+import { CreateKeyDialog } from './CreateKeyDialog.tsx';
+import { describeScopes } from './scopes.ts';
+import { SecretDialog } from './SecretDialog.tsx';
 import { useSession } from '../app/context.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
@@ -20,13 +27,17 @@ export function UsersSection() {
   const { me } = useSession();
   const { api, queryClient } = useTeamApi();
   const [creating, setCreating] = useState(false);
+  const [keyFor, setKeyFor] = useState<User | null>(null);
+  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
+  const { can, why } = usePermissions();
+  const admin = can('admin');
   const notice = useNotice();
 
   const change = useMutation({
     mutationFn: async ({ user, patch }: { user: User; patch: UserChange }) => (await api.patch<User>(`/users/${user.id}`, patch)).data,
     onMutate: async ({ user, patch }) => {
       notice.clear();
-      return { rollback: await optimisticList<User>(queryClient, teamKeys.users, patchById<User>(user.id, patch)) };
+      return { rollback: await optimisticList<User>(queryClient, queryKeys.users, patchById<User>(user.id, patch)) };
     },
     onError: (err, _vars, context) => {
       context?.rollback();
@@ -36,7 +47,7 @@ export function UsersSection() {
       const what = patch.active === false ? 'deactivated' : patch.active === true ? 'reactivated' : `now ${user.role === 'admin' ? 'an admin' : 'an agent'}`;
       toast(`${user.name} is ${what}`, 'success');
     },
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: teamKeys.users }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.users }),
   });
 
   return (
@@ -45,7 +56,7 @@ export function UsersSection() {
         title="Users"
         description="The people who work the desk. Admins manage settings; agents work tickets. Deactivating keeps their history and stops their keys."
         action={
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
+          <button type="button" className="primary" disabled={!admin} title={admin ? undefined : why('admin')} onClick={() => setCreating(true)}>
             <Icon name="plus" /> Add user
           </button>
         }
@@ -69,7 +80,7 @@ export function UsersSection() {
               </tr>
             </thead>
             <tbody>
-              {users.data.items.map((u) => (
+              {users.data.map((u) => (
                 <tr key={u.id} className={u.active ? undefined : 'revoked'}>
                   <td>
                     <span className="st-person">
@@ -85,6 +96,8 @@ export function UsersSection() {
                     <select
                       aria-label={`Role of ${u.name}`}
                       value={u.role}
+                      disabled={!admin}
+                      title={admin ? undefined : why('admin')}
                       onChange={(e) => change.mutate({ user: u, patch: { role: e.target.value as User['role'] } })}
                     >
                       <option value="agent">Agent</option>
@@ -93,7 +106,12 @@ export function UsersSection() {
                   </td>
                   <td>{u.active ? <span className="badge st-active-badge">Active</span> : <span className="badge">Deactivated</span>}</td>
                   <td className="st-actions">
-                    <button type="button" className={u.active ? 'ui-ghost ui-btn-small danger' : 'ui-ghost ui-btn-small'} onClick={() => change.mutate({ user: u, patch: { active: !u.active } })}>
+                    {admin && u.active ? (
+                      <button type="button" className="ui-ghost ui-btn-small" aria-label={`New key for ${u.name}`} onClick={() => setKeyFor(u)}>
+                        <Icon name="key" size={14} /> New key
+                      </button>
+                    ) : null}
+                    <button type="button" disabled={!admin} title={admin ? undefined : why('admin')} className={u.active ? 'ui-ghost ui-btn-small danger' : 'ui-ghost ui-btn-small'} onClick={() => change.mutate({ user: u, patch: { active: !u.active } })}>
                       {u.active ? 'Deactivate' : 'Reactivate'}
                     </button>
                   </td>
@@ -103,23 +121,47 @@ export function UsersSection() {
           </table>
         )}
       </div>
-      {creating ? <CreateUserDialog onClose={() => setCreating(false)} /> : null}
+      {creating ? (
+        <CreateUserDialog
+          onClose={() => setCreating(false)}
+          onCreated={(user) => {
+            setCreating(false);
+            // Same flow: the new teammate's key, with them chosen and agent scopes ticked.
+            setKeyFor(user);
+          }}
+        />
+      ) : null}
+      {keyFor ? (
+        <CreateKeyDialog
+          user={keyFor}
+          onClose={() => setKeyFor(null)}
+          onCreated={(key) => {
+            setKeyFor(null);
+            setCreated(key);
+          }}
+        />
+      ) : null}
+      {created ? (
+        <SecretDialog title={`“${created.name}” is ready`} label="API key" secret={created.key} onDone={() => setCreated(null)}>
+          <p className="muted small">Access: {describeScopes(created.scopes)}. Send it to them privately; they paste it into the sign-in screen.</p>
+        </SecretDialog>
+      ) : null}
     </section>
   );
 }
 
 const fields = ['name', 'email', 'role'] as const;
 
-function CreateUserDialog({ onClose }: { onClose: () => void }) {
+function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (user: User) => void }) {
   const { api, queryClient } = useTeamApi();
   const [form, setForm] = useState<Required<UserCreateBody>>({ name: '', email: '', role: 'agent' });
   const create = useMutation({
     mutationFn: async () => (await api.post<User>('/users', form)).data,
     onSuccess: (user) => {
-      queryClient.setQueryData<ListPage<User>>(teamKeys.users, (old) => (old ? { items: [...old.items, user], total: old.total + 1 } : old));
-      void queryClient.invalidateQueries({ queryKey: teamKeys.users });
-      toast(`Added ${user.name}. Create an API key for them under API keys.`, 'success');
-      onClose();
+      queryClient.setQueryData<User[]>(queryKeys.users, (old) => (old ? [...old, user] : old));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.users });
+      toast(`Added ${user.name}`, 'success');
+      onCreated(user);
     },
   });
   const errors = create.error ? formErrorsOf(create.error, fields) : null;

@@ -1,6 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { type ListPage, teamKeys, useTeamApi, without } from '../api/team.ts';
+import { type Optional, without } from '../api/collection.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
 import type { Webhook, WebhookCreated } from '../api/types.ts';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { Field, FormError } from '../components/Field.tsx';
@@ -19,8 +21,8 @@ export function WebhookDialog({ onClose, onCreated }: { onClose: () => void; onC
     gcTime: 0,
     mutationFn: async () => (await api.post<WebhookCreated>('/webhooks', { url, events: eventsFrom(all, families, extra), active: true })).data,
     onSuccess: (created) => {
-      queryClient.setQueryData<ListPage<Webhook>>(teamKeys.webhooks, (old) => (old ? { ...old, items: [without(created, 'secret'), ...old.items], total: old.total + 1 } : old));
-      void queryClient.invalidateQueries({ queryKey: teamKeys.webhooks });
+      queryClient.setQueryData<Optional<Webhook>>(queryKeys.webhooks, (old) => (old ? { ...old, items: [without(created, 'secret'), ...old.items] } : old));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.webhooks });
       onCreated(created);
     },
   });

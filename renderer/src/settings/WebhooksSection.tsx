@@ -1,6 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { optimisticList, patchById, teamKeys, useTeamApi, useWebhooks } from '../api/team.ts';
+import { optimisticList, patchById } from '../api/collection.ts';
+import { useWebhooks } from '../api/queries/webhooks.ts';
+import { queryKeys } from '../api/queryKeys.ts';
+import { useTeamApi } from '../app/useTeamApi.ts';
 import type { Webhook, WebhookCreated } from '../api/types.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { shortDate } from '../components/format.ts';
@@ -11,9 +14,14 @@ import { DeliveriesDialog } from './DeliveriesDialog.tsx';
 import { SecretDialog } from './SecretDialog.tsx';
 import { SectionHeader, Switch, useNotice } from './Section.tsx';
 import { WebhookDialog } from './WebhookDialog.tsx';
+import { useNow } from '../components/clock.ts';
+import { usePermissions } from '../app/permissions.ts';
 
 /** Webhooks: signed HTTP callbacks on events, with their delivery log. */
 export function WebhooksSection() {
+  const { can, why } = usePermissions();
+  const isAdmin = can('admin');
+  const now = useNow();
   const webhooks = useWebhooks();
   const { api, queryClient } = useTeamApi();
   const [creating, setCreating] = useState(false);
@@ -24,18 +32,18 @@ export function WebhooksSection() {
 
   const toggle = useMutation({
     mutationFn: async ({ id, active }: { id: string; active: boolean }) => (await api.patch<Webhook>(`/webhooks/${id}`, { active })).data,
-    onMutate: async ({ id, active }) => ({ rollback: await optimisticList<Webhook>(queryClient, teamKeys.webhooks, patchById<Webhook>(id, { active })) }),
+    onMutate: async ({ id, active }) => ({ rollback: await optimisticList<Webhook>(queryClient, queryKeys.webhooks, patchById<Webhook>(id, { active })) }),
     onError: (err, _vars, context) => {
       context?.rollback();
       notice.report(err);
     },
     onSuccess: (hook) => toast(hook.active ? 'Webhook resumed' : 'Webhook paused', 'success'),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: teamKeys.webhooks }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.webhooks }),
   });
 
   const remove = useMutation({
     mutationFn: async (hook: Webhook) => api.delete(`/webhooks/${hook.id}`),
-    onMutate: async (hook) => ({ rollback: await optimisticList<Webhook>(queryClient, teamKeys.webhooks, (items) => items.filter((w) => w.id !== hook.id)) }),
+    onMutate: async (hook) => ({ rollback: await optimisticList<Webhook>(queryClient, queryKeys.webhooks, (items) => items.filter((w) => w.id !== hook.id)) }),
     onError: (err, _hook, context) => {
       context?.rollback();
       notice.report(err);
@@ -43,7 +51,7 @@ export function WebhooksSection() {
     onSuccess: () => toast('Webhook deleted', 'success'),
     onSettled: () => {
       setDeleting(null);
-      void queryClient.invalidateQueries({ queryKey: teamKeys.webhooks });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.webhooks });
     },
   });
 
@@ -55,8 +63,8 @@ export function WebhooksSection() {
         description="Tell other systems when something happens. Each delivery is signed (LocalDesk-Signature) and retried with backoff until it succeeds."
         action={
           unavailable ? null : (
-            <button type="button" className="primary" onClick={() => setCreating(true)}>
-              <Icon name="plus" /> New webhook
+            <button type="button" className="primary" disabled={!isAdmin} title={isAdmin ? undefined : why('admin')} onClick={() => setCreating(true)}>
+            <Icon name="plus" /> New webhook
             </button>
           )
         }
@@ -89,7 +97,7 @@ export function WebhooksSection() {
                       </span>
                     ))}
                     <span className="muted small">
-                      {w.active ? 'Active' : 'Paused'} · since {shortDate(w.createdAt)}
+                      {w.active ? 'Active' : 'Paused'} · since {shortDate(w.createdAt, now)}
                     </span>
                   </div>
                 </div>

@@ -1,7 +1,12 @@
-import { type KeyboardEvent, type Ref, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { type KeyboardEvent, type Ref, useImperativeHandle, useRef, useState } from 'react';
+import { usePermissions } from '../app/permissions.ts';
+import { Icon } from '../components/Icon.tsx';
 import { Keys } from '../keyboard/Keys.tsx';
+import { type ComposerMode, setDraft, useDraft } from './drafts.ts';
+import { describeChange } from './macroDraft.ts';
+import { useOutbox } from './OutboxProvider.tsx';
 
-export type ComposerMode = 'reply' | 'note';
+export type { ComposerMode } from './drafts.ts';
 
 export interface ComposerHandle {
   focus: (mode: ComposerMode) => void;
@@ -10,86 +15,100 @@ export interface ComposerHandle {
 export interface ComposerProps {
   ticketId: string;
   contactName: string;
-  /** Posts the message; resolves false when it failed (the draft is kept). */
-  onSend: (body: string, internal: boolean) => Promise<boolean>;
+  /** Where focus goes after a send or Escape: the thread, so r and n work at once. */
+  onLeave: () => void;
   ref?: Ref<ComposerHandle>;
 }
 
-// Unsent text survives leaving the ticket (per ticket and mode) for the rest of the session.
-const drafts = new Map<string, string>();
-
-/** Reply to the customer or write an internal note; Ctrl/Cmd+Enter sends. */
-export function Composer({ ticketId, contactName, onSend, ref }: ComposerProps) {
+/**
+ * Reply to the customer or write an internal note; Ctrl/Cmd+Enter sends, Escape leaves the box.
+ * Picking a tab focuses the box (so letters typed next are text, never shortcuts). A note is
+ * amber, labelled and placeheld as one, and switching mode only switches drafts.
+ */
+export function Composer({ ticketId, contactName, onLeave, ref }: ComposerProps) {
+  const { can, why } = usePermissions();
+  const outbox = useOutbox();
   const [mode, setMode] = useState<ComposerMode>('reply');
-  const [text, setText] = useState(() => drafts.get(`${ticketId}:reply`) ?? '');
-  const [sending, setSending] = useState(false);
+  const draft = useDraft(ticketId, mode);
   const area = useRef<HTMLTextAreaElement>(null);
-  const draftKey = `${ticketId}:${mode}`;
-  const currentKey = useRef(draftKey);
-  currentKey.current = draftKey;
-
-  useEffect(() => {
-    setText(drafts.get(draftKey) ?? '');
-  }, [draftKey]);
 
   useImperativeHandle(ref, () => ({
     focus: (next) => {
       setMode(next);
-      // Focus after the mode's draft is in place.
-      requestAnimationFrame(() => area.current?.focus());
+      area.current?.focus();
     },
   }));
 
-  function change(value: string) {
-    setText(value);
-    if (value) drafts.set(draftKey, value);
-    else drafts.delete(draftKey);
+  if (!can('tickets:write')) {
+    return (
+      <section className="composer readonly" aria-label="Composer">
+        <p className="muted small">
+          <Icon name="shield" size={14} /> You can read this ticket but not reply or add notes. {why('tickets:write')}
+        </p>
+      </section>
+    );
   }
 
-  async function send() {
-    const body = text.trim();
-    if (!body || sending) return;
-    setSending(true);
-    const sentKey = draftKey;
-    change('');
-    const ok = await onSend(body, mode === 'note');
-    setSending(false);
-    if (!ok) {
-      drafts.set(sentKey, body);
-      if (currentKey.current === sentKey) setText(body);
-    }
+  function pick(next: ComposerMode) {
+    setMode(next);
+    // Synchronously: the very next key must land in the box.
+    area.current?.focus();
+  }
+
+  function send() {
+    const body = draft.text.trim();
+    if (!body) return;
+    outbox.send(ticketId, body, mode === 'note', mode === 'reply' ? draft.macro : null);
+    setDraft(ticketId, mode, { text: '', macro: null });
+    onLeave();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      void send();
+      send();
+    } else if (event.key === 'Escape') {
+      // Leave the box (the draft stays); a second Escape goes back to the inbox.
+      event.preventDefault();
+      onLeave();
     }
   }
 
   const note = mode === 'note';
+  const macro = note ? null : draft.macro;
   return (
     <section className={`composer ${note ? 'note' : 'reply'}`} aria-label="Composer">
       <div className="composer-tabs" role="tablist" aria-label="Message type">
-        <button type="button" role="tab" aria-selected={!note} onClick={() => setMode('reply')}>
-          Reply <Keys keys="r" />
+        <button type="button" role="tab" aria-selected={!note} onClick={() => pick('reply')}>
+          <Icon name="send" size={14} /> Reply <Keys keys="r" />
         </button>
-        <button type="button" role="tab" aria-selected={note} onClick={() => setMode('note')}>
-          Internal note <Keys keys="n" />
+        <button type="button" role="tab" aria-selected={note} onClick={() => pick('note')}>
+          <Icon name="eye" size={14} /> Internal note <Keys keys="n" />
         </button>
       </div>
+      {note ? <p className="composer-banner">Internal note: only your team sees this. The customer is not notified.</p> : null}
       <textarea
         ref={area}
         aria-label={note ? 'Internal note' : 'Reply to customer'}
-        placeholder={note ? 'Only agents see notes…' : `Reply to ${contactName}…`}
+        placeholder={note ? 'Write a note for your team (not sent to the customer)…' : `Reply to ${contactName}…`}
         rows={4}
-        value={text}
-        onChange={(e) => change(e.target.value)}
+        value={draft.text}
+        onChange={(e) => setDraft(ticketId, mode, { ...draft, text: e.target.value })}
         onKeyDown={onKeyDown}
       />
+      {macro ? (
+        <div className="composer-macro">
+          <span className="small">
+            <Icon name="zap" size={13} /> <strong>{macro.name}</strong> will also: {describeChange(macro.changes)}
+          </span>
+          <button type="button" className="link small" onClick={() => setDraft(ticketId, mode, { ...draft, macro: null })}>
+            Don’t apply
+          </button>
+        </div>
+      ) : null}
       <div className="composer-foot">
-        <span className="muted small">{note ? 'Visible to your team only' : 'Sent to the customer'}</span>
-        <button type="button" className="primary" disabled={!text.trim() || sending} onClick={() => void send()}>
+        <span className="muted small">{note ? 'Visible to your team only' : `Sent to ${contactName}`}</span>
+        <button type="button" className={note ? 'note-send' : 'primary'} disabled={!draft.text.trim()} onClick={send}>
           {note ? 'Add note' : 'Send reply'} <Keys keys="mod+enter" />
         </button>
       </div>

@@ -1,26 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
-import type { CSSProperties } from 'react';
 import { Link } from 'wouter';
-import { getContact, ticketKeys } from '../api/tickets.ts';
+import { useContact } from '../api/queries/contacts.ts';
 import type { ContactDetail } from '../api/types.ts';
-import { useSession } from '../app/context.tsx';
-import { hueOf, initials } from './lookups.ts';
+import { Avatar } from '../components/Avatar.tsx';
 
 const tierLabel: Record<ContactDetail['healthTier'], string> = {
   healthy: 'Healthy',
   'at-risk': 'At risk',
   churned: 'Churned',
 };
-
-/** GET /contacts/:id, cached under ['contact', id] (live updates refresh it). */
-export function useContact(contactId: string | undefined) {
-  const { api } = useSession();
-  return useQuery({
-    queryKey: ticketKeys.contact(contactId ?? ''),
-    queryFn: ({ signal }) => getContact(api, contactId ?? '', signal),
-    enabled: contactId !== undefined,
-  });
-}
 
 /** Who is asking: name, email, company, health tier, open tickets. */
 export function ContactCard({ contactId, ticketId }: { contactId: string; ticketId: string }) {
@@ -47,11 +34,11 @@ export function ContactCard({ contactId, ticketId }: { contactId: string; ticket
   return (
     <section className="panel contact-card" aria-label="Contact">
       <div className="contact-head">
-        <span className="avatar contact-avatar" style={{ '--hue': hueOf(name) } as CSSProperties} aria-hidden="true">
-          {initials(name)}
-        </span>
+        <Avatar name={name} size={36} className="contact-avatar" />
         <div className="contact-id">
-          <div className="contact-name">{name}</div>
+          <Link className="contact-name" href={`/contacts/${c.id}`}>
+            {name}
+          </Link>
           <a className="contact-email" href={`mailto:${c.email}`}>
             {c.email}
           </a>

@@ -2,9 +2,9 @@ import { type KeyboardEvent, useId, useState } from 'react';
 import type { Macro } from '../api/types.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { fuzzyFilter } from '../keyboard/fuzzy.ts';
-import { useMacros } from './lookups.ts';
+import { useMacros } from '../api/queries/macros.ts';
 
-/** Choose a macro (type to filter, arrows, Enter) to post its reply and run its actions. */
+/** Choose a macro (type to filter, arrows, Enter): it fills the composer, to edit before sending. */
 export function MacroPicker({ onPick, onClose }: { onPick: (macro: Macro) => void; onClose: () => void }) {
   const macros = useMacros();
   const [query, setQuery] = useState('');

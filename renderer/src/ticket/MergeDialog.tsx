@@ -1,8 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { type TicketQuery, listTickets, ticketKeys } from '../api/tickets.ts';
+import { type TicketQuery, useTicketList } from '../api/queries/tickets.ts';
 import type { Ticket } from '../api/types.ts';
-import { useSession } from '../app/context.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 
 export interface MergeDialogProps {
@@ -16,7 +14,6 @@ export interface MergeDialogProps {
  * duplicates), or any ticket found by text. A second step confirms, since merging closes them.
  */
 export function MergeDialog({ ticket, onMerge, onClose }: MergeDialogProps) {
-  const { api } = useSession();
   const [search, setSearch] = useState('');
   const [debounced, setDebounced] = useState('');
   const [picked, setPicked] = useState<Map<string, Ticket>>(new Map());
@@ -31,10 +28,7 @@ export function MergeDialog({ ticket, onMerge, onClose }: MergeDialogProps) {
   const query: TicketQuery = debounced
     ? { search: debounced, limit: 15, sortBy: 'updatedAt', sortOrder: 'desc' }
     : { contactId: ticket.contactId, status: 'open,pending,resolved', limit: 15, sortBy: 'updatedAt', sortOrder: 'desc' };
-  const found = useQuery({
-    queryKey: ticketKeys.list(query),
-    queryFn: ({ signal }) => listTickets(api, query, signal),
-  });
+  const found = useTicketList(query);
   const candidates = (found.data?.rows ?? []).filter((t) => t.id !== ticket.id && t.status !== 'closed');
 
   function toggle(t: Ticket) {

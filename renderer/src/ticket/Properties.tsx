@@ -1,5 +1,7 @@
 import type { TicketDetail } from '../api/types.ts';
-import { useProjects, useUsers } from './lookups.ts';
+import { useProjects } from '../api/queries/projects.ts';
+import { useUsers } from '../api/queries/users.ts';
+import { usePermissions } from '../app/permissions.ts';
 import type { TicketChange } from './optimistic.ts';
 import { TagEditor } from './TagEditor.tsx';
 
@@ -14,17 +16,21 @@ export interface PropertiesProps {
 
 /** Status, priority, assignee, project and tags; every change is applied at once (optimistic). */
 export function Properties({ ticket, onChange }: PropertiesProps) {
+  const { can, why } = usePermissions();
+  const locked = !can('tickets:write');
+  const reason = locked ? why('tickets:write') : undefined;
   const users = useUsers().data ?? [];
   const projects = useProjects().data ?? [];
   // Offer active agents and projects, plus the current one even if deactivated or archived.
   const agents = users.filter((u) => u.active || u.id === ticket.assignedTo);
   const queues = projects.filter((p) => p.active || p.id === ticket.projectId);
   return (
-    <section className="panel properties" aria-label="Properties">
+    <section className="panel properties" aria-label="Properties" title={reason}>
       <label className="prop">
         <span>Status</span>
         <select
           value={ticket.status}
+          disabled={locked}
           className={`status-select ${ticket.status}`}
           onChange={(e) => onChange({ status: e.target.value as TicketDetail['status'] }, 'change the status')}
         >
@@ -39,6 +45,7 @@ export function Properties({ ticket, onChange }: PropertiesProps) {
         <span>Priority</span>
         <select
           value={ticket.priority}
+          disabled={locked}
           onChange={(e) => onChange({ priority: e.target.value as TicketDetail['priority'] }, 'change the priority')}
         >
           {priorities.map((p) => (
@@ -52,6 +59,7 @@ export function Properties({ ticket, onChange }: PropertiesProps) {
         <span>Assignee</span>
         <select
           value={ticket.assignedTo ?? ''}
+          disabled={locked}
           onChange={(e) => onChange({ assignedTo: e.target.value || null }, 'change the assignee')}
         >
           <option value="">Unassigned</option>
@@ -70,6 +78,7 @@ export function Properties({ ticket, onChange }: PropertiesProps) {
         <span>Project</span>
         <select
           value={ticket.projectId ?? ''}
+          disabled={locked}
           onChange={(e) => onChange({ projectId: e.target.value || null }, 'change the project')}
         >
           <option value="">No project</option>
@@ -85,6 +94,7 @@ export function Properties({ ticket, onChange }: PropertiesProps) {
         <span id="tags-label">Tags</span>
         <TagEditor
           tags={ticket.tags}
+          readOnly={locked}
           onAdd={(name) => onChange({ addTags: [name] }, `add the tag “${name}”`)}
           onRemove={(name) => onChange({ removeTags: [name] }, `remove the tag “${name}”`)}
         />

@@ -1,6 +1,6 @@
 import type { Ticket } from '../api/types.ts';
 import { type SlaTarget, dueSoonMs, slaTargets } from './sla.ts';
-import { formatDuration, formatFull, formatStamp } from './time.ts';
+import { formatDuration, formatFull, formatStamp } from '../components/format.ts';
 
 /** Both SLA targets with their due times and where each stands, and the breached flag. */
 export function SlaPanel({ ticket, now }: { ticket: Ticket; now: number }) {
@@ -22,7 +22,7 @@ export function SlaPanel({ ticket, now }: { ticket: Ticket; now: number }) {
             <dd>
               <span className="sla-state">{describe(t, now)}</span>
               <span className="muted small" title={formatFull(t.dueAt)}>
-                Due {formatStamp(t.dueAt, now || undefined)}
+                Due {formatStamp(t.dueAt, now)}
               </span>
             </dd>
           </div>
@@ -34,7 +34,7 @@ export function SlaPanel({ ticket, now }: { ticket: Ticket; now: number }) {
 
 function toneOf(t: SlaTarget, now: number): string {
   if (t.state === 'missed' || t.state === 'overdue') return 'breached';
-  if (t.state === 'due' && now > 0 && Date.parse(t.dueAt) - now <= dueSoonMs) return 'soon';
+  if (t.state === 'due' && Date.parse(t.dueAt) - now <= dueSoonMs) return 'soon';
   return t.state === 'met' ? 'met' : 'ok';
 }
 
@@ -42,12 +42,12 @@ function describe(t: SlaTarget, now: number): string {
   const due = Date.parse(t.dueAt);
   switch (t.state) {
     case 'met':
-      return `Met · ${formatStamp(t.doneAt ?? t.dueAt, now || undefined)}`;
+      return `Met · ${formatStamp(t.doneAt ?? t.dueAt, now)}`;
     case 'missed':
       return `Missed by ${formatDuration(Date.parse(t.doneAt ?? t.dueAt) - due)}`;
     case 'overdue':
       return `Overdue by ${formatDuration(now - due)}`;
     case 'due':
-      return now > 0 ? `Due in ${formatDuration(due - now)}` : 'Waiting';
+      return `Due in ${formatDuration(due - now)}`;
   }
 }

@@ -1,14 +1,15 @@
 import { type FormEvent, useId, useState } from 'react';
-import { useTags } from './lookups.ts';
+import { useTags } from '../api/queries/tags.ts';
 
 export interface TagEditorProps {
   tags: readonly string[];
   onAdd: (name: string) => void;
   onRemove: (name: string) => void;
+  readOnly?: boolean;
 }
 
 /** The ticket's tags as removable chips, and a field to add one (existing names suggested; new ones allowed). */
-export function TagEditor({ tags, onAdd, onRemove }: TagEditorProps) {
+export function TagEditor({ tags, onAdd, onRemove, readOnly = false }: TagEditorProps) {
   const known = useTags().data ?? [];
   const [name, setName] = useState('');
   const listId = useId();
@@ -31,13 +32,16 @@ export function TagEditor({ tags, onAdd, onRemove }: TagEditorProps) {
         {tags.map((tag) => (
           <li key={tag} className="tag-chip removable">
             {tag}
-            <button type="button" aria-label={`Remove tag ${tag}`} onClick={() => onRemove(tag)}>
-              ×
-            </button>
+            {readOnly ? null : (
+              <button type="button" aria-label={`Remove tag ${tag}`} onClick={() => onRemove(tag)}>
+                ×
+              </button>
+            )}
           </li>
         ))}
         {tags.length === 0 ? <li className="muted small">No tags</li> : null}
       </ul>
+      {readOnly ? null : (
       <form onSubmit={add} className="tag-add">
         <input
           aria-label="Add a tag"
@@ -54,6 +58,7 @@ export function TagEditor({ tags, onAdd, onRemove }: TagEditorProps) {
             ))}
         </datalist>
       </form>
+      )}
       {problem ? <p className="error small">{problem}</p> : null}
     </div>
   );

@@ -1,24 +1,10 @@
 // Reading and optimistically writing tickets in the query cache: the open ticket under
-// ['ticket', id] (with its ETag beside it) and every loaded list page under ['tickets', ...].
+// queryKeys.tickets.detail(id) and every loaded list page under queryKeys.tickets.lists.
 import type { QueryClient } from '@tanstack/react-query';
-import type { ApiClient } from '../api/client.ts';
-import { type TicketPage, getTicket, ticketKeys } from '../api/tickets.ts';
+import type { TicketPage } from '../api/queries/tickets.ts';
+import { queryKeys } from '../api/queryKeys.ts';
 import type { Ticket, TicketDetail } from '../api/types.ts';
 import { type TicketChange, applyChange, rollbackChange } from './optimistic.ts';
-import { observeServerTimes } from './serverClock.ts';
-
-/** The query for one ticket; remembers the ETag for If-Match and the server's time. */
-export function ticketQuery(api: ApiClient, qc: QueryClient, id: string) {
-  return {
-    queryKey: ticketKeys.one(id),
-    queryFn: async ({ signal }: { signal: AbortSignal }): Promise<TicketDetail> => {
-      const { ticket, etag } = await getTicket(api, id, signal);
-      qc.setQueryData(ticketKeys.etag(id), etag);
-      observeServerTimes([ticket.updatedAt, ...ticket.messages.map((m) => m.createdAt)]);
-      return ticket;
-    },
-  };
-}
 
 export function isListPage(data: unknown): data is TicketPage {
   return typeof data === 'object' && data !== null && Array.isArray((data as TicketPage).rows);
@@ -36,12 +22,12 @@ export function applyOptimistic(qc: QueryClient, ids: readonly string[], change:
   const wanted = new Set(ids);
   const before = new Map<string, Ticket>();
   for (const id of ids) {
-    const detail = qc.getQueryData<TicketDetail>(ticketKeys.one(id));
+    const detail = qc.getQueryData<TicketDetail>(queryKeys.tickets.detail(id));
     if (!detail) continue;
     before.set(id, detail);
-    qc.setQueryData<TicketDetail>(ticketKeys.one(id), applyChange(detail, change, now));
+    qc.setQueryData<TicketDetail>(queryKeys.tickets.detail(id), applyChange(detail, change, now));
   }
-  for (const [key, data] of qc.getQueriesData<unknown>({ queryKey: ['tickets'] })) {
+  for (const [key, data] of qc.getQueriesData<unknown>({ queryKey: queryKeys.tickets.lists })) {
     if (!isListPage(data) || !data.rows.some((r) => wanted.has(r.id))) continue;
     const rows = data.rows.map((row) => {
       if (!wanted.has(row.id)) return row;
@@ -61,10 +47,10 @@ export function rollbackOptimistic(qc: QueryClient, snapshot: Snapshot): void {
     return was ? rollbackChange(current, was, change, applyChange(was, change, now)) : current;
   };
   for (const id of before.keys()) {
-    const detail = qc.getQueryData<TicketDetail>(ticketKeys.one(id));
-    if (detail) qc.setQueryData<TicketDetail>(ticketKeys.one(id), undo(detail));
+    const detail = qc.getQueryData<TicketDetail>(queryKeys.tickets.detail(id));
+    if (detail) qc.setQueryData<TicketDetail>(queryKeys.tickets.detail(id), undo(detail));
   }
-  for (const [key, data] of qc.getQueriesData<unknown>({ queryKey: ['tickets'] })) {
+  for (const [key, data] of qc.getQueriesData<unknown>({ queryKey: queryKeys.tickets.lists })) {
     if (!isListPage(data) || !data.rows.some((r) => before.has(r.id))) continue;
     setKeepingFreshness(qc, key, { ...data, rows: data.rows.map(undo) });
   }

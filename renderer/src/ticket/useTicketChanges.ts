@@ -4,13 +4,14 @@
 // by someone else in between is a 412, not silently overwritten.
 import { type QueryClient, isCancelledError, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { ApiError } from '../api/client.ts';
-import { bulkUpdate, patchTicket, ticketKeys } from '../api/tickets.ts';
+import { ApiError, type ApiClient } from '../api/client.ts';
+import { bulkUpdate, patchTicket, ticketQuery } from '../api/queries/tickets.ts';
+import { queryKeys } from '../api/queryKeys.ts';
 import type { Ticket } from '../api/types.ts';
 import { useSession } from '../app/context.tsx';
-import { applyOptimistic, rollbackOptimistic, ticketQuery } from './cache.ts';
+import { toast } from '../components/toast.tsx';
+import { applyOptimistic, rollbackOptimistic } from './cache.ts';
 import { type TicketChange, isNoop, toPatchBody } from './optimistic.ts';
-import { useToast } from './toasts.tsx';
 
 interface Queue {
   tail: Promise<unknown>;
@@ -40,7 +41,7 @@ function enqueue<T>(qc: QueryClient, id: string, task: () => Promise<T>): Promis
  * Re-reads the ticket (and so its ETag) after a change. Another change may cancel this read
  * to show its own optimistic state; then read again, so the next If-Match is current.
  */
-export async function refreshTicket(qc: QueryClient, api: Parameters<typeof ticketQuery>[0], id: string): Promise<void> {
+export async function refreshTicket(qc: QueryClient, api: ApiClient, id: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await qc.fetchQuery({ ...ticketQuery(api, qc, id), staleTime: 0 });
@@ -58,54 +59,52 @@ export interface ChangeOptions {
   ifMatch?: boolean;
 }
 
+function failed(err: unknown, what: string): void {
+  const message = err instanceof ApiError ? err.message : 'Something went wrong.';
+  toast(`Could not ${what}: ${message}`, 'error');
+}
+
+/** Changes one ticket (outside React too: the outbox applies a macro's changes); true when accepted. */
+export async function changeTicket(qc: QueryClient, api: ApiClient, id: string, change: TicketChange, what: string, options: ChangeOptions = {}): Promise<boolean> {
+  const shown = qc.getQueryData<Ticket>(queryKeys.tickets.detail(id));
+  if (shown && isNoop(shown, change)) return true;
+  // A background refetch must not paint over the optimistic state; our own queued
+  // changes' re-reads are left alone (they fetch the ETag the next change needs).
+  if (queueOf(qc, id).waiting === 0) await qc.cancelQueries({ queryKey: queryKeys.tickets.detail(id), exact: true });
+  const snapshot = applyOptimistic(qc, [id], change, new Date().toISOString());
+  const before: Ticket | undefined = snapshot.before.get(id);
+  return enqueue(qc, id, async () => {
+    const detailCached = qc.getQueryState(queryKeys.tickets.detail(id)) !== undefined;
+    try {
+      const base = before ?? qc.getQueryData<Ticket>(queryKeys.tickets.detail(id));
+      const body = base ? toPatchBody(base, change) : toPatchBody(emptyTicket(id), change);
+      const etag = options.ifMatch ? qc.getQueryData<string | null>(queryKeys.tickets.etag(id)) : null;
+      await patchTicket(api, id, body, etag);
+      if (detailCached) await refreshTicket(qc, api, id);
+      void qc.invalidateQueries({ queryKey: queryKeys.tickets.lists });
+      if (options.done) toast(options.done, 'success');
+      return true;
+    } catch (err) {
+      rollbackOptimistic(qc, snapshot);
+      if (err instanceof ApiError && err.status === 412) {
+        toast('Someone else changed this ticket just now. It has been reloaded: check it and try again.', 'error');
+        await refreshTicket(qc, api, id);
+      } else {
+        failed(err, what);
+      }
+      void qc.invalidateQueries({ queryKey: queryKeys.tickets.lists });
+      return false;
+    }
+  });
+}
+
 export function useTicketChanges() {
   const { api } = useSession();
   const qc = useQueryClient();
-  const toast = useToast();
 
-  const failed = useCallback(
-    (err: unknown, what: string) => {
-      const message = err instanceof ApiError ? err.message : 'Something went wrong.';
-      toast(`Could not ${what}: ${message}`, 'error');
-    },
-    [toast],
-  );
-
-  /** Changes one ticket; resolves to true when the server accepted it. */
-  const changeTicket = useCallback(
-    async (id: string, change: TicketChange, what: string, options: ChangeOptions = {}): Promise<boolean> => {
-      const shown = qc.getQueryData<Ticket>(ticketKeys.one(id));
-      if (shown && isNoop(shown, change)) return true;
-      // A background refetch must not paint over the optimistic state; our own queued
-      // changes' re-reads are left alone (they fetch the ETag the next change needs).
-      if (queueOf(qc, id).waiting === 0) await qc.cancelQueries({ queryKey: ticketKeys.one(id), exact: true });
-      const snapshot = applyOptimistic(qc, [id], change, new Date().toISOString());
-      const before: Ticket | undefined = snapshot.before.get(id);
-      return enqueue(qc, id, async () => {
-        const detailCached = qc.getQueryState(ticketKeys.one(id)) !== undefined;
-        try {
-          const base = before ?? qc.getQueryData<Ticket>(ticketKeys.one(id));
-          const body = base ? toPatchBody(base, change) : toPatchBody(emptyTicket(id), change);
-          const etag = options.ifMatch ? qc.getQueryData<string | null>(ticketKeys.etag(id)) : null;
-          await patchTicket(api, id, body, etag);
-          if (detailCached) await refreshTicket(qc, api, id);
-          void qc.invalidateQueries({ queryKey: ['tickets'] });
-          if (options.done) toast(options.done, 'success');
-          return true;
-        } catch (err) {
-          rollbackOptimistic(qc, snapshot);
-          if (err instanceof ApiError && err.status === 412) {
-            toast('Someone else changed this ticket just now. It has been reloaded: check it and try again.', 'error');
-            await refreshTicket(qc, api, id);
-          } else {
-            failed(err, what);
-          }
-          void qc.invalidateQueries({ queryKey: ['tickets'] });
-          return false;
-        }
-      });
-    },
-    [api, qc, toast, failed],
+  const changeOne = useCallback(
+    (id: string, change: TicketChange, what: string, options: ChangeOptions = {}) => changeTicket(qc, api, id, change, what, options),
+    [api, qc],
   );
 
   /** The same change to many tickets at once, through POST /tickets/bulk (all or nothing). */
@@ -131,14 +130,14 @@ export function useTicketChanges() {
         failed(err, what);
         return false;
       } finally {
-        void qc.invalidateQueries({ queryKey: ['tickets'] });
-        for (const id of ids) void qc.invalidateQueries({ queryKey: ticketKeys.one(id), exact: true });
+        void qc.invalidateQueries({ queryKey: queryKeys.tickets.lists });
+        for (const id of ids) void qc.invalidateQueries({ queryKey: queryKeys.tickets.detail(id), exact: true });
       }
     },
-    [api, qc, toast, failed],
+    [api, qc],
   );
 
-  return { changeTicket, changeTickets };
+  return { changeTicket: changeOne, changeTickets };
 }
 
 /** A stand-in when a ticket is in no cache: only its id matters to toPatchBody's non-tag fields. */

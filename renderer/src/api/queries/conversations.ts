@@ -1,16 +1,17 @@
-// Data for the conversations page: the filtered list (paged as the user scrolls), one thread,
-// and the writes on it. Keys follow the app's convention so live events refresh them.
+// Conversations: the filtered list (paged as the user scrolls), one thread, and the writes on
+// it. Keys: queryKeys.conversations.
 import { type InfiniteData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Conversation, ConversationDetail, Message, Ticket } from '../api/types.ts';
-import { useSession } from '../app/context.tsx';
-import type { ConversationFilters } from './filters.ts';
+import { useSession } from '../../app/context.tsx';
+import type { ConversationFilters } from '../../conversations/filters.ts';
+import { queryKeys } from '../queryKeys.ts';
+import type { Conversation, ConversationDetail, Message, Ticket } from '../types.ts';
 
 const pageSize = 50;
 
 export function useConversationList(filters: ConversationFilters) {
   const { api } = useSession();
   return useInfiniteQuery({
-    queryKey: ['conversations', filters],
+    queryKey: queryKeys.conversations.list(filters),
     initialPageParam: 0,
     queryFn: async ({ pageParam, signal }) => {
       const { data, meta } = await api.get<Conversation[]>('/conversations', {
@@ -34,7 +35,7 @@ export function useConversationList(filters: ConversationFilters) {
 export function useConversation(id: string | undefined) {
   const { api } = useSession();
   return useQuery({
-    queryKey: ['conversation', id],
+    queryKey: queryKeys.conversations.detail(id ?? ''),
     enabled: Boolean(id),
     queryFn: async ({ signal }) => (await api.get<ConversationDetail>(`/conversations/${id}`, { signal })).data,
   });
@@ -46,7 +47,7 @@ type ListData = InfiniteData<{ items: Conversation[]; total: number; offset: num
 export function useSendReply(conversation: ConversationDetail) {
   const { api, me } = useSession();
   const queryClient = useQueryClient();
-  const key = ['conversation', conversation.id];
+  const key = queryKeys.conversations.detail(conversation.id);
   return useMutation({
     mutationFn: async (body: string) =>
       (await api.post<Message>(`/conversations/${conversation.id}/messages`, { body, sender: 'agent' })).data,
@@ -74,7 +75,7 @@ export function useSendReply(conversation: ConversationDetail) {
     },
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: key });
-      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.lists });
     },
   });
 }
@@ -83,7 +84,7 @@ export function useSendReply(conversation: ConversationDetail) {
 export function useSetStatus(conversation: ConversationDetail) {
   const { api } = useSession();
   const queryClient = useQueryClient();
-  const key = ['conversation', conversation.id];
+  const key = queryKeys.conversations.detail(conversation.id);
   return useMutation({
     mutationFn: async (status: 'active' | 'archived') =>
       (await api.patch<Conversation>(`/conversations/${conversation.id}`, { status })).data,
@@ -91,7 +92,7 @@ export function useSetStatus(conversation: ConversationDetail) {
       await queryClient.cancelQueries({ queryKey: key, exact: true });
       const previous = queryClient.getQueryData<ConversationDetail>(key);
       if (previous) queryClient.setQueryData<ConversationDetail>(key, { ...previous, status });
-      const lists = queryClient.getQueriesData<ListData>({ queryKey: ['conversations'] });
+      const lists = queryClient.getQueriesData<ListData>({ queryKey: queryKeys.conversations.lists });
       for (const [listKey, data] of lists) {
         if (!data?.pages) continue;
         queryClient.setQueryData<ListData>(listKey, {
@@ -110,7 +111,7 @@ export function useSetStatus(conversation: ConversationDetail) {
     },
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: key });
-      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.lists });
     },
   });
 }
@@ -127,9 +128,9 @@ export function useConvert(conversationId: string) {
         })
       ).data,
     onSettled: () => {
-      void queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] });
-      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
-      void queryClient.invalidateQueries({ queryKey: ['tickets'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.detail(conversationId) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.lists });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.lists });
     },
   });
 }
