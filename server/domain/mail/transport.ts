@@ -87,7 +87,9 @@ interface NetError {
 const tlsCodes = /^(ERR_SSL|ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_OSSL|HOSTNAME_MISMATCH)/;
 
 function netStage(e: NetError, server: string): MailConnectionError | null {
-  const code = e.code ?? '';
+  // nodemailer wraps socket errors (code ESOCKET / ECONNECTION) with the system's code in the text.
+  const errno = /\b(E[A-Z]{4,})\b/.exec(e.message ?? '')?.[1];
+  const code = e.code && !['ESOCKET', 'ECONNECTION'].includes(e.code) ? e.code : (errno ?? e.code ?? '');
   if (code === 'ECONNREFUSED') return new MailConnectionError('connect', `${server} refused the connection (nothing listens on that port)`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new MailConnectionError('connect', `${server}: the host name does not resolve`);
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new MailConnectionError('connect', `${server} is unreachable`);
