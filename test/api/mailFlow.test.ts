@@ -89,7 +89,7 @@ describe('mail in and out', () => {
       '<ldk-01J6ZR8A1B2C3D4E5F6G7H8J9K@localdesk.example.test>',
       ourId,
     );
-    await stack.deliver(apple);
+    await stack.deliver(Buffer.from(apple, 'latin1'));
     const viaApple = await waitForThread(api, ticket.id, (t) => t.messages.length === 4);
     expect(viaApple.messages[3]?.body).toContain('the toner is also low');
     expect((await api.get<unknown[]>('/tickets?limit=100')).body.data).toHaveLength(1);
@@ -105,9 +105,10 @@ describe('mail in and out', () => {
     await waitForThread(api, ticket.id, (t) => t.messages[1]?.delivery?.status === 'sent');
     const before = (await api.get<unknown[]>('/tickets?limit=100')).body.data.length;
 
-    await stack.deliver(fixture('auto-reply-x-autoreply.eml').replace('<ldk-01J6ZR8A1B2C3D4E5F6G7H8J9K@localdesk.example.test>', ourId));
-    await stack.deliver(fixture('auto-reply-auto-submitted.eml')); // threads to nothing: dropped
-    await stack.deliver(fixture('bounce-delivery-status.eml').replace('<ldk-01J7C9D8E7F6G5H4J3K2M1N0P9@localdesk.example.test>', ourId));
+    const raw = (text: string) => Buffer.from(text, 'latin1');
+    await stack.deliver(raw(fixture('auto-reply-x-autoreply.eml').replace('<ldk-01J6ZR8A1B2C3D4E5F6G7H8J9K@localdesk.example.test>', ourId)));
+    await stack.deliver(raw(fixture('auto-reply-auto-submitted.eml'))); // threads to nothing: dropped
+    await stack.deliver(raw(fixture('bounce-delivery-status.eml').replace('<ldk-01J7C9D8E7F6G5H4J3K2M1N0P9@localdesk.example.test>', ourId)));
 
     const after = await waitForThread(api, ticket.id, (t) => t.messages.length === 3 && t.messages[1]?.delivery?.status === 'failed');
     expect(after.messages[1]?.delivery?.error).toMatch(/^Bounced: 5\.1\.1 550 5\.1\.1 <old\.contact@example\.com>/);
