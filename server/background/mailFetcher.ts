@@ -23,7 +23,7 @@ import { type MailPosition, advancePosition, importMail, mailboxActor } from '..
 import { credentialsOf, inboxFolder, loadMailbox } from '../domain/mail/mailboxes.service.ts';
 import { parseInbound } from '../domain/mail/parse.ts';
 import { quarantineMail } from '../domain/mail/quarantine.ts';
-import { describeImapError, imapClient, withTimeout } from '../domain/mail/transport.ts';
+import { MailConnectionError, describeImapError, imapClient, withTimeout } from '../domain/mail/transport.ts';
 import type { BackgroundTask } from './task.ts';
 
 /** Reconnect delay after `failures` failures in a row: base × 2^(n−1), ±25 %, at most max. */
@@ -133,7 +133,7 @@ class MailboxSession {
       } finally {
         lock.release();
       }
-      if (!this.stopped && !client.usable) throw new Error(`the IMAP server ${creds.imap.host} closed the connection`);
+      if (!this.stopped && !client.usable) throw new MailConnectionError('connect', `IMAP server ${creds.imap.host} closed the connection`);
     } catch (err) {
       throw describeImapError(err, creds.imap.host);
     } finally {

@@ -40,6 +40,8 @@ export interface MailboxData {
   imap: { host: string; port: number; secure: boolean; user: string; passwordSet: boolean };
   smtp: { host: string; port: number; secure: boolean; user: string; passwordSet: boolean };
   fetch: { checkedAt: string | null; importedAt: string | null; error: string | null; errorAt: string | null; quarantined: number };
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** The POST /mailboxes body for this Dovecot and SMTP receiver. */

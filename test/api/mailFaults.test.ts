@@ -1,0 +1,152 @@
+// The mail channel when things go wrong: the IMAP server down or hung, the SMTP server refusing,
+// a message that cannot be stored. Real servers, real outages; short timeouts (test/helpers/mail.ts)
+// so an outage the issue describes as "a minute" takes seconds here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MailStack, type MailboxData, customerMail, getTicket, startMailStack, waitForThread, waitForTicket } from '../helpers/mail.ts';
+import { pollUntil } from '../helpers/processes.ts';
+
+let stack: MailStack;
+beforeAll(async () => {
+  stack = await startMailStack();
+});
+afterAll(async () => {
+  stack?.smtp.setRefusing(false);
+  await stack?.close();
+});
+
+const mailboxState = async () => (await stack.api.get<MailboxData>(`/mailboxes/${stack.mailbox.id}`)).body.data;
+
+async function ticketFromMail(subject: string): Promise<{ id: string }> {
+  await stack.deliver(customerMail({ subject, body: `About ${subject}.`, messageId: `<${subject.replace(/\W+/g, '-')}@example.com>` }));
+  return waitForTicket(stack.api, (s) => s === subject);
+}
+
+describe('fetching through outages', () => {
+  it('resumes by itself after the IMAP server was down, saying meanwhile what is wrong', async () => {
+    await ticketFromMail('Before the outage');
+    await stack.imap.down();
+    const failing = await pollUntil(async () => (await mailboxState()).fetch.error ?? false, {
+      timeoutMs: 10_000,
+      describe: () => 'the mailbox never reported the outage',
+    });
+    expect(failing).toMatch(/IMAP server 127\.0\.0\.1 (refused the connection|closed the connection)/);
+    await new Promise((r) => setTimeout(r, 1_500)); // several reconnect attempts fail meanwhile
+    await stack.imap.up();
+    await ticketFromMail('After the outage');
+    await pollUntil(async () => (await mailboxState()).fetch.error === null, { timeoutMs: 10_000, describe: () => 'the error stayed' });
+  });
+
+  it('gives up on a hung server after the timeout and carries on once it answers again', async () => {
+    stack.imap.pause();
+    try {
+      const error = await pollUntil(async () => (await mailboxState()).fetch.error ?? false, {
+        timeoutMs: 15_000,
+        describe: () => 'a hung server was never reported',
+      });
+      expect(error).toMatch(/did not finish within|sent no greeting|timed out|closed the connection/);
+    } finally {
+      stack.imap.resume();
+    }
+    await ticketFromMail('After the hang');
+  });
+});
+
+describe('a message that cannot be stored', () => {
+  it('is kept aside with its error, never blocks the next ones, and imports on retry once the cause is gone', async () => {
+    const { api, server } = stack;
+    // The database refuses this one ticket, as a full disk or a broken rule would.
+    server.sqlite.exec(`CREATE TRIGGER refuse_poison BEFORE INSERT ON tickets WHEN NEW.subject = 'Poison'
+      BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END`);
+    try {
+      await stack.deliver(customerMail({ subject: 'Poison', body: 'This one fails.', messageId: '<poison@example.com>' }));
+      await stack.deliver(customerMail({ subject: 'After the poison', body: 'This one works.', messageId: '<after-poison@example.com>' }));
+      await waitForTicket(api, (s) => s === 'After the poison');
+    } finally {
+      server.sqlite.exec('DROP TRIGGER refuse_poison');
+    }
+    const list = await api.get<{ id: string; subject: string; error: string; messageId: string; retryable: boolean; from: string }[]>(
+      `/mailboxes/${stack.mailbox.id}/quarantine`,
+    );
+    expect(list.body.data).toHaveLength(1);
+    const [entry] = list.body.data;
+    expect(entry).toMatchObject({ subject: 'Poison', messageId: '<poison@example.com>', retryable: true, from: 'jane.customer@example.com' });
+    expect(entry?.error).toBe('could not store the message: refused by a test trigger');
+    expect((await mailboxState()).fetch.quarantined).toBe(1);
+
+    const retried = await api.post<{ ticketId: string }>(`/mailboxes/${stack.mailbox.id}/quarantine/${entry?.id}/retry`);
+    expect(retried.status).toBe(200);
+    const ticket = await getTicket(api, retried.body.data.ticketId);
+    expect(ticket).toMatchObject({ subject: 'Poison' });
+    expect(ticket.messages[0]?.email?.messageId).toBe('<poison@example.com>');
+    expect((await api.get<unknown[]>(`/mailboxes/${stack.mailbox.id}/quarantine`)).body.data).toEqual([]);
+    expect((await api.post(`/mailboxes/${stack.mailbox.id}/quarantine/${entry?.id}/retry`)).status).toBe(404);
+  });
+
+  it('answers a retry that still fails with 409 and the new error, and lets it be dismissed', async () => {
+    const { api } = stack;
+    // No From and no Reply-To: nobody to open a ticket for.
+    await stack.deliver(['To: support@example.test', 'Subject: Nobody sent this', 'Message-ID: <nobody@example.com>', '', 'text', ''].join('\r\n'));
+    const entry = await pollUntil(
+      async () => (await api.get<{ id: string; subject: string; error: string }[]>(`/mailboxes/${stack.mailbox.id}/quarantine`)).body.data.find((q) => q.subject === 'Nobody sent this') ?? false,
+      { timeoutMs: 10_000, describe: () => 'the sender-less message was not quarantined' },
+    );
+    expect(entry.error).toBe('could not store the message: the message names no sender (From or Reply-To) to open a ticket for');
+    const retry = await api.post(`/mailboxes/${stack.mailbox.id}/quarantine/${entry.id}/retry`);
+    expect(retry.status).toBe(409);
+    expect(retry.body.error?.message).toBe('the message still cannot be imported: the message names no sender (From or Reply-To) to open a ticket for');
+    const after = await api.get<{ id: string; attempts: number }[]>(`/mailboxes/${stack.mailbox.id}/quarantine`);
+    expect(after.body.data.find((q) => q.id === entry.id)?.attempts).toBe(2);
+    expect((await api.delete(`/mailboxes/${stack.mailbox.id}/quarantine/${entry.id}`)).status).toBe(204);
+    expect((await api.delete(`/mailboxes/${stack.mailbox.id}/quarantine/${entry.id}`)).status).toBe(404);
+  });
+});
+
+describe('sending through refusals', () => {
+  it('sends every reply once after the SMTP server refused them for a while', async () => {
+    const { api, smtp } = stack;
+    const ticket = await ticketFromMail('Refused for a while');
+    // The server reads each message and then refuses it: the sender must not count it as sent.
+    smtp.setRefusing({ stage: 'data', code: 451 });
+    const bodies = ['First answer.', 'Second answer.', 'Third answer.'];
+    for (const body of bodies) expect((await api.post(`/tickets/${ticket.id}/messages`, { body })).status).toBe(201);
+    const retrying = await waitForThread(api, ticket.id, (t) => t.messages.slice(1).every((m) => (m.delivery?.attempts ?? 0) >= 2));
+    for (const m of retrying.messages.slice(1)) {
+      expect(m.delivery).toMatchObject({ status: 'queued' });
+      expect(m.delivery?.error).toMatch(/^SMTP server 127\.0\.0\.1 answered: 451 4\.3\.0 Temporary failure/);
+      expect(m.delivery?.nextAttemptAt).toBeTruthy();
+    }
+    expect(smtp.refusedCount()).toBeGreaterThanOrEqual(6);
+    smtp.setRefusing(false);
+    await waitForThread(api, ticket.id, (t) => t.messages.slice(1).every((m) => m.delivery?.status === 'sent'));
+    await new Promise((r) => setTimeout(r, 500)); // nothing more arrives after that
+    for (const body of bodies) {
+      expect(smtp.messages.filter((m) => m.parsed.text?.trim() === body)).toHaveLength(1);
+    }
+  });
+
+  it('fails a reply at once on a permanent refusal, with the server’s words, and sends it on retry', async () => {
+    const { api, smtp } = stack;
+    const ticket = await ticketFromMail('Refused for good');
+    smtp.setRefusing({ stage: 'rcpt', code: 550, message: '5.1.1 No such user here' });
+    const reply = await api.post<{ id: string }>(`/tickets/${ticket.id}/messages`, { body: 'Can you hear me?' });
+    const failed = await waitForThread(api, ticket.id, (t) => t.messages[1]?.delivery?.status === 'failed');
+    expect(failed.messages[1]?.delivery).toMatchObject({ attempts: 1, nextAttemptAt: null });
+    expect(failed.messages[1]?.delivery?.error).toMatch(/550 5\.1\.1 No such user here/);
+    smtp.setRefusing(false);
+
+    const path = `/tickets/${ticket.id}/messages/${reply.body.data.id}/retry-delivery`;
+    const retry = await api.post<{ delivery: { status: string; attempts: number } }>(path);
+    expect(retry.status).toBe(200);
+    expect(retry.body.data.delivery).toMatchObject({ status: 'queued', attempts: 0 });
+    await waitForThread(api, ticket.id, (t) => t.messages[1]?.delivery?.status === 'sent');
+    expect(smtp.messages.filter((m) => m.parsed.text?.trim() === 'Can you hear me?')).toHaveLength(1);
+
+    const again = await api.post(path);
+    expect(again.status).toBe(409);
+    expect(again.body.error?.message).toBe(`message ${reply.body.data.id} is already sent`);
+    const note = await api.post<{ id: string }>(`/tickets/${ticket.id}/messages`, { body: 'internal', internal: true });
+    const onNote = await api.post(`/tickets/${ticket.id}/messages/${note.body.data.id}/retry-delivery`);
+    expect(onNote.status).toBe(409);
+    expect((await api.post(`/tickets/${ticket.id}/messages/msg_01J00000000000000000000000/retry-delivery`)).status).toBe(404);
+  });
+});
