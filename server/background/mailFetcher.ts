@@ -184,7 +184,7 @@ class MailboxSession {
     if (fresh) {
       // Nothing (more) within the window: start after what the folder holds now.
       const floor = Math.max(uids[uids.length - 1] ?? 0, (box.uidNext ?? 1) - 1);
-      await advancePosition(this.deps.db, this.mailboxId, { folder: inboxFolder, uidValidity, uid: floor }, nowIso(clock));
+      await advancePosition(this.deps.db, this.mailboxId, { folder: inboxFolder, uidValidity, uid: floor }, nowIso(clock), false);
     }
   }
 
@@ -202,7 +202,7 @@ class MailboxSession {
     };
     if (!meta) {
       // Deleted on the server since the search: nothing to import, move past it.
-      await advancePosition(this.deps.db, this.mailboxId, position, nowIso(this.deps.clock));
+      await advancePosition(this.deps.db, this.mailboxId, position, nowIso(this.deps.clock), false);
       return;
     }
     const size = meta.size ?? 0;
@@ -221,7 +221,7 @@ class MailboxSession {
     const message = await withTimeout(client.fetchOne(uid, { uid: true, source: true }, { uid: true }), budget, 'downloading a message', close);
     const raw = message ? message.source : undefined;
     if (!raw) {
-      await advancePosition(this.deps.db, this.mailboxId, position, nowIso(this.deps.clock));
+      await advancePosition(this.deps.db, this.mailboxId, position, nowIso(this.deps.clock), false);
       return;
     }
     let parsed;

@@ -56,8 +56,11 @@ const noFiles: InboundFiles = {
   record: () => Promise.resolve({ ids: [], originalId: null, urlOfCid: () => null }),
 };
 
-/** Moves the folder's position past this message (created on the first import). */
-export async function advancePosition(db: Db, mailboxId: string, position: MailPosition, now: string): Promise<void> {
+/**
+ * Moves the folder's position past this message (created on the first import). `imported`:
+ * whether something was imported (the settings page shows when mail last came in).
+ */
+export async function advancePosition(db: Db, mailboxId: string, position: MailPosition, now: string, imported = true): Promise<void> {
   await db
     .insertInto('mail_sync')
     .values({
@@ -65,13 +68,15 @@ export async function advancePosition(db: Db, mailboxId: string, position: MailP
       folder: position.folder,
       uid_validity: position.uidValidity,
       last_uid: position.uid,
-      imported_at: now,
+      imported_at: imported ? now : null,
       checked_at: null,
       error: null,
       error_at: null,
     })
     .onConflict((oc) =>
-      oc.columns(['mailbox_id', 'folder']).doUpdateSet({ uid_validity: position.uidValidity, last_uid: position.uid, imported_at: now }),
+      oc
+        .columns(['mailbox_id', 'folder'])
+        .doUpdateSet({ uid_validity: position.uidValidity, last_uid: position.uid, ...(imported ? { imported_at: now } : {}) }),
     )
     .execute();
 }

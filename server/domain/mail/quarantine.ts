@@ -81,7 +81,7 @@ export async function quarantineMail(ctx: Ctx, mailboxId: string, entry: Quarant
         })),
       )
       .execute();
-    await advancePosition(tx.db, mailboxId, entry.position, now);
+    await advancePosition(tx.db, mailboxId, entry.position, now, false);
     await recordEvent(tx, {
       type: 'mailbox.quarantined',
       resourceType: 'mailbox',
