@@ -16,17 +16,15 @@ interface ServerForm {
   password: string;
 }
 
-/** Settings of the common providers: both need an app password (see the README). */
+/**
+ * Server settings of providers that allow IMAP with an (app) password. Not Microsoft 365:
+ * Exchange Online accepts only OAuth for IMAP, which LocalDesk does not support yet (README).
+ */
 const presets = {
   gmail: {
     label: 'Gmail / Google Workspace',
     imap: { host: 'imap.gmail.com', port: '993', secure: true },
     smtp: { host: 'smtp.gmail.com', port: '465', secure: true },
-  },
-  microsoft: {
-    label: 'Microsoft 365 / Outlook.com',
-    imap: { host: 'outlook.office365.com', port: '993', secure: true },
-    smtp: { host: 'smtp.office365.com', port: '587', secure: false },
   },
 } as const;
 
@@ -110,7 +108,7 @@ export function MailboxDialog({ mailbox, onClose, onSaved }: { mailbox?: Mailbox
             id={`${kind}-password`}
             label="Password"
             error={e?.[`${kind}.password`]}
-            hint={editing ? 'Leave empty to keep the stored one' : 'An app password for Gmail and Microsoft 365'}
+            hint={editing ? 'Leave empty to keep the stored one' : 'For Gmail, an app password'}
           >
             <input type="password" value={form.password} onChange={(ev) => set({ ...form, password: ev.target.value })} autoComplete="new-password" />
           </Field>

@@ -120,7 +120,7 @@ export function MailboxesSection() {
           </EmptyState>
         ) : mailboxes.data.items.length === 0 ? (
           <EmptyState icon="mail" title="No mailbox yet" action={<button type="button" onClick={() => setEditing('new')}>Connect a mailbox</button>}>
-            Connect support@ (IMAP and SMTP, e.g. Gmail or Microsoft 365 with an app password) to turn mail into tickets.
+            Connect support@ (IMAP and SMTP; for Gmail, an app password) to turn mail into tickets.
           </EmptyState>
         ) : (
           <ul className="st-webhook-list st-mailbox-list">
