@@ -150,3 +150,26 @@ describe('sending through refusals', () => {
     expect((await api.post(`/tickets/${ticket.id}/messages/msg_01J00000000000000000000000/retry-delivery`)).status).toBe(404);
   });
 });
+
+describe('a message over the size limit', () => {
+  it('is kept aside unread, saying the limit, and the next message still imports', async () => {
+    const small = await startMailStack({ config: { mailMaxMessageBytes: 200_000 } });
+    try {
+      const { largeAttachmentMessage } = await import('../fixtures/mail/generate.ts');
+      await small.deliver(largeAttachmentMessage({ attachmentBytes: 300_000 }));
+      await small.deliver(customerMail({ subject: 'Small one after', body: 'tiny', messageId: '<small-after@example.com>' }));
+      await waitForTicket(small.api, (s) => s === 'Small one after');
+      const list = await small.api.get<{ subject: string; error: string; retryable: boolean; size: number; id: string }[]>(
+        `/mailboxes/${small.mailbox.id}/quarantine`,
+      );
+      expect(list.body.data).toHaveLength(1);
+      expect(list.body.data[0]).toMatchObject({ subject: 'Logs for the crash (big attachment)', retryable: false });
+      expect(list.body.data[0]?.error).toBe('the message is 0.4 MB, over the limit of 0.2 MB (LOCALDESK_MAIL_MAX_MESSAGE_MB)');
+      const retry = await small.api.post(`/mailboxes/${small.mailbox.id}/quarantine/${list.body.data[0]?.id}/retry`);
+      expect(retry.status).toBe(409);
+      expect(retry.body.error?.message).toMatch(/too large to keep/);
+    } finally {
+      await small.close();
+    }
+  });
+});
