@@ -76,6 +76,8 @@ export function createServer(options: ServerOptions): LocalDeskServer {
   app.use(errorEnvelope(logger));
   app.use(async (ctx, next) => {
     if (shuttingDown) ctx.set('Connection', 'close');
+    // The server's own clock (injected in tests): clients measure their skew against it.
+    ctx.set('Date', clock.now().toUTCString());
     await next();
   });
   app.use(hostCheck(config.host, config.allowedHosts));

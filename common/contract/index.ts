@@ -28,6 +28,15 @@ export type { Scope } from '../rules/scopes.ts';
 export type ListMeta = base.ListMeta;
 
 export type Ticket = tickets.TicketT;
+export type Status = tickets.TicketT['status'];
+export type Priority = tickets.TicketT['priority'];
+/** GET /tickets parameters as a client sends them (comma lists for status and priority). */
+export type TicketQuery = Partial<Omit<z.input<typeof tickets.TicketListQuery>, 'limit' | 'offset'>> & {
+  limit?: number;
+  offset?: number;
+};
+export type SortField = z.output<typeof tickets.TicketListQuery>['sortBy'];
+export type SlaFilter = NonNullable<z.output<typeof tickets.TicketListQuery>['sla']>;
 export type TicketDetail = tickets.TicketWithMessagesT;
 export type Message = tickets.MessageT;
 export type TicketListParams = Partial<z.input<typeof tickets.TicketListQuery>>;
@@ -57,17 +66,22 @@ export type MacroCreateBody = z.input<typeof macros.MacroCreate>;
 export type SlaPolicy = sla.SlaPolicyT;
 export type AnalyticsSummary = analytics.AnalyticsSummaryT;
 export type LiveEvent = events.EventT;
+/** An event as the feed serves it; `actor.userId` is the user the change was made for. */
+export type FeedEvent = events.EventT;
 export type Webhook = webhooks.WebhookT;
 export type WebhookCreated = webhooks.WebhookWithSecretT;
 export type WebhookCreateBody = z.input<typeof webhooks.WebhookCreate>;
 export type WebhookDelivery = webhooks.DeliveryT;
 export type Workflow = workflows.WorkflowT;
-export type WorkflowCreateBody = z.input<typeof workflows.WorkflowCreate>;
+export type WorkflowCondition = workflows.ConditionT;
+export type WorkflowConditionOp = workflows.ConditionT['op'];
+export type WorkflowAction = workflows.ActionT;
+export type WorkflowBody = z.input<typeof workflows.WorkflowCreate>;
 export type WorkflowPatchBody = z.input<typeof workflows.WorkflowPatch>;
 export type SearchResults = search.SearchResultsT;
 export type Whoami = auth.WhoamiT;
-export type View = views.ViewT;
-export type ViewFilters = views.ViewFiltersT;
+export type SavedView = views.ViewT;
+export type SavedViewFilters = views.ViewFiltersT;
 export type ViewCreateBody = z.input<typeof views.ViewCreate>;
 export type ViewPatchBody = z.input<typeof views.ViewPatch>;
 export type MessageEmail = mail.MessageEmailT;

@@ -119,6 +119,9 @@ export const TicketCreate = z.strictObject({
   subject: text(300),
   description: text(100_000),
   contactEmail: Email,
+  contactName: text(200)
+    .optional()
+    .meta({ description: 'The name of a contact created by this ticket (an existing contact keeps its own)' }),
   priority: Priority.default('medium'),
   assignedTo: UserRef.nullable().optional(),
   projectId: ProjectRef.nullable().optional(),

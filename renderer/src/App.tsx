@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiClient, ApiError } from './api/client.ts';
 import { connectLive } from './api/live.ts';
-import type { Whoami } from './api/extraTypes.ts';
+import type { Whoami } from './api/types.ts';
 import type { Scope, User } from './api/types.ts';
 import { SessionContext } from './app/context.tsx';
 import { Layout } from './app/Layout.tsx';

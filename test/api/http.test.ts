@@ -304,3 +304,10 @@ describe('response headers', () => {
     }
   });
 });
+
+describe('the Date header', () => {
+  it('is the server’s clock, so a client measuring its skew agrees with the server’s SLA times', async () => {
+    const res = await s.api.get('/tickets');
+    expect(res.headers.get('date')).toBe(s.clock.now().toUTCString());
+  });
+});

@@ -29,6 +29,19 @@ describe('POST /api/v1/tickets', () => {
     expect((await s.api.get<TicketData>(`/tickets/${a.id}`)).body.data.number).toBe(a.number);
   });
 
+  it('names a contact it creates, and leaves an existing contact’s name alone', async () => {
+    const email = 'walk-in@example.com';
+    const first = await s.api.post<TicketData>('/tickets', { subject: 'Walk-in', description: 'At the desk', contactEmail: email, contactName: 'Walter In' });
+    expect(first.status).toBe(201);
+    const contact = await s.api.get<{ name: string | null }>(`/contacts/${first.body.data.contactId}`);
+    expect(contact.body.data.name).toBe('Walter In');
+    await s.api.post('/tickets', { subject: 'Again', description: 'Phone', contactEmail: email, contactName: 'Someone Else' });
+    expect((await s.api.get<{ name: string | null }>(`/contacts/${first.body.data.contactId}`)).body.data.name).toBe('Walter In');
+    const blank = await s.api.post('/tickets', { subject: 'x', description: 'y', contactEmail: 'blank@example.com', contactName: '  ' });
+    expect(blank.status).toBe(400);
+    expect(blank.body.error?.details?.errors?.[0]?.path).toBe('contactName');
+  });
+
   it('creates an open ticket whose description is the first customer message', async () => {
     const res = await s.api.post<TicketData>('/tickets', {
       subject: '  Cannot reset password ',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FeedEvent } from '../../renderer/src/api/extraTypes.ts';
+import type { FeedEvent } from '../../renderer/src/api/types.ts';
 import { queryKeys } from '../../renderer/src/api/queryKeys.ts';
 import { keysForEvent } from '../../renderer/src/app/liveSync.ts';
 import { allows } from '../../renderer/src/app/permissions.ts';

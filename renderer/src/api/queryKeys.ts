@@ -4,7 +4,7 @@
 // every list page and count, `tickets.detail(id)` the ticket and its activity.
 import type { ContactFilters } from '../contacts/filters.ts';
 import type { ConversationFilters } from '../conversations/filters.ts';
-import type { TicketQuery } from './extraTypes.ts';
+import type { TicketQuery } from './types.ts';
 
 export const queryKeys = {
   tickets: {

@@ -1,8 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
-import { ApiError } from '../api/client.ts';
-import { createContact, useContactLookup } from '../api/queries/contacts.ts';
+import { useContactLookup } from '../api/queries/contacts.ts';
 import { useProjects } from '../api/queries/projects.ts';
 import { createTicket } from '../api/queries/tickets.ts';
 import { queryKeys } from '../api/queryKeys.ts';
@@ -38,18 +37,14 @@ export function NewTicketDialog({ onClose }: { onClose: () => void }) {
 
   const create = useMutation({
     mutationFn: async () => {
-      const email = form.email.trim();
-      if (!existing && form.name.trim()) {
-        // Created first so the ticket links to a contact with a name; one that exists already is fine.
-        await createContact(api, { email, name: form.name.trim() }).catch((err: unknown) => {
-          if (!(err instanceof ApiError && err.status === 409)) throw err;
-        });
-      }
       const tags = parseTagList(form.tags);
+      const name = form.name.trim();
+      // One request: a new contact is created with its name in the ticket's transaction.
       return createTicket(api, {
         subject: form.subject,
         description: form.description,
-        contactEmail: email,
+        contactEmail: form.email.trim(),
+        ...(!existing && name ? { contactName: name } : {}),
         priority: form.priority,
         ...(form.projectId ? { projectId: form.projectId } : {}),
         ...(tags.length ? { tags } : {}),

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { SavedView as ServerView } from '../api/extraTypes.ts';
+import type { SavedView as ServerView } from '../api/types.ts';
 import { createView } from '../api/queries/views.ts';
 import { queryKeys } from '../api/queryKeys.ts';
 import type { Optional } from '../api/collection.ts';

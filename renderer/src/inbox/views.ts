@@ -1,6 +1,6 @@
 // The inbox's filters and views (the built-in ones and those an agent saved on the server), and
 // how they become GET /tickets parameters and back. Pure, so the mapping is unit-tested.
-import type { SavedView as ServerView, SavedViewFilters, SlaFilter } from '../api/extraTypes.ts';
+import type { SavedView as ServerView, SavedViewFilters, SlaFilter } from '../api/types.ts';
 import type { TicketQuery, TicketSortField } from '../api/queries/tickets.ts';
 
 export const statuses = ['open', 'pending', 'resolved', 'closed'] as const;

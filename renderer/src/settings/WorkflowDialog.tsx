@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Workflow, WorkflowAction } from '../api/extraTypes.ts';
+import type { Workflow, WorkflowAction } from '../api/types.ts';
 import { useMacros } from '../api/queries/macros.ts';
 import { useProjects } from '../api/queries/projects.ts';
 import { useUsers } from '../api/queries/users.ts';

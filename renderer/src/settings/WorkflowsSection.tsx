@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { optimisticList, patchById } from '../api/collection.ts';
-import type { Workflow } from '../api/extraTypes.ts';
+import type { Workflow } from '../api/types.ts';
 import { saveWorkflow, useWorkflows } from '../api/queries/workflows.ts';
 import { queryKeys } from '../api/queryKeys.ts';
 import { useTeamApi } from '../app/useTeamApi.ts';

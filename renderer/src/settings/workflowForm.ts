@@ -1,6 +1,6 @@
 // The workflow editor's form: rows as the agent types them, and the API body they become.
 // Pure, so it is unit-tested.
-import type { WorkflowAction, WorkflowBody, WorkflowCondition, WorkflowConditionOp } from '../api/extraTypes.ts';
+import type { Workflow, WorkflowAction, WorkflowBody, WorkflowCondition, WorkflowConditionOp } from '../api/types.ts';
 
 export const triggers = [
   'ticket.created',
@@ -60,12 +60,15 @@ export interface WorkflowForm {
   active: boolean;
 }
 
+/** What a condition compares with: any JSON value (conditions are stored as JSON). */
+type JsonValue = NonNullable<unknown> | null;
+
 /** A typed value: numbers, true/false/null and "quoted" text as JSON, anything else as text. */
-export function parseValue(text: string): unknown {
+export function parseValue(text: string): JsonValue {
   const t = text.trim();
   if (/^-?\d+(\.\d+)?$/.test(t) || ['true', 'false', 'null'].includes(t) || /^".*"$/.test(t)) {
     try {
-      return JSON.parse(t) as unknown;
+      return JSON.parse(t) as JsonValue;
     } catch {
       return t;
     }
@@ -105,11 +108,12 @@ export function toBody(form: WorkflowForm): WorkflowBody {
   };
 }
 
-export function fromWorkflow(w: WorkflowBody): WorkflowForm {
+/** The form for a saved workflow, or for a body (conditions and active may be left out). */
+export function fromWorkflow(w: WorkflowBody | Workflow): WorkflowForm {
   return {
     name: w.name,
     trigger: w.trigger,
-    conditions: w.conditions.map((c) => ({ field: c.field, op: c.op, value: formatValue(c.value) })),
+    conditions: (w.conditions ?? []).map((c) => ({ field: c.field, op: c.op, value: formatValue(c.value) })),
     actions: w.actions.map((a) => ({ type: a.type, value: a.value === null ? '' : String(a.value) })),
     active: w.active ?? true,
   };

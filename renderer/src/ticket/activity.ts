@@ -1,7 +1,7 @@
 // A ticket's history as the thread shows it: each ticket event from the feed becomes one line
 // ("Maya set status to resolved"), with the value before taken from the event before it (events
 // carry the ticket as it is after the change). Pure, so it is unit-tested.
-import type { FeedEvent } from '../api/extraTypes.ts';
+import type { FeedEvent } from '../api/types.ts';
 import type { Ticket } from '../api/types.ts';
 
 export const shownFields = ['status', 'priority', 'assignedTo', 'projectId', 'tags', 'subject'] as const;

@@ -260,10 +260,10 @@ export async function deleteContact(ctx: Ctx, id: string): Promise<void> {
 }
 
 /**
- * Links to the contact with this (lower-cased) email, creating it if there is none (with `name`,
- * when the caller knows one: the display name of a mail's sender).
+ * Links to the contact with this (lower-cased) email, creating it (with `name`, if given) if
+ * there is none; an existing contact keeps its name.
  */
-export async function findOrCreateContact(ctx: Ctx, email: string, now: string, name?: string | null): Promise<ContactRow> {
+export async function findOrCreateContact(ctx: Ctx, email: string, now: string, name?: string): Promise<ContactRow> {
   const existing = await ctx.db.selectFrom('contacts').selectAll().where('email', '=', email).executeTakeFirst();
   if (existing) return existing;
   const row: ContactRow = {

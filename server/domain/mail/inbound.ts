@@ -171,10 +171,11 @@ async function importInTransaction(
       subject: mail.subject || '(no subject)',
       description: mail.body || '(no text)',
       contactEmail: requester.address,
+      ...(requester.name ? { contactName: requester.name.slice(0, 200) } : {}),
       priority: 'medium',
       projectId: mailbox.projectId,
     },
-    { contactName: requester.name, mail: side },
+    { mail: side },
   );
   const first = await tx.db
     .selectFrom('messages')

@@ -26,8 +26,6 @@ import { loadTicket } from './tickets.read.ts';
 
 /** What a ticket that arrives by e-mail brings beyond the API's fields. */
 export interface TicketFromMail {
-  /** The sender's name from the header, for a contact created here. */
-  contactName: string | null;
   /** The mail side of the first message (its headers, HTML, unfolded text). */
   mail: NewMessageMail;
 }
@@ -39,7 +37,7 @@ export async function createTicket(ctx: Ctx, input: TicketCreateInput, fromMail?
   return inTransaction(ctx, async (tx) => {
     if (input.assignedTo) await assertAssignable(tx.db, input.assignedTo);
     if (input.projectId) await assertProjectUsable(tx.db, input.projectId);
-    const contact = await findOrCreateContact(tx, input.contactEmail, now, fromMail?.contactName);
+    const contact = await findOrCreateContact(tx, input.contactEmail, now, input.contactName);
     await markContactSeen(tx.db, contact.id, now);
     const ticketId = await insertTicket(
       tx,

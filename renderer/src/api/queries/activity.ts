@@ -4,7 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../../app/context.tsx';
 import { activityFromEvents } from '../../ticket/activity.ts';
-import type { FeedEvent } from '../extraTypes.ts';
+import type { FeedEvent } from '../types.ts';
 import { queryKeys } from '../queryKeys.ts';
 
 export function useTicketActivity(ticketId: string, enabled: boolean) {

@@ -5,11 +5,11 @@ import { useSession } from '../../app/context.tsx';
 import type { ApiClient } from '../client.ts';
 import { pause } from '../collection.ts';
 import { queryKeys } from '../queryKeys.ts';
-import type { TicketQuery } from '../extraTypes.ts';
+import type { TicketQuery } from '../types.ts';
 import type { BulkUpdateBody, BulkUpdateResult, Message, Ticket, TicketCreateBody, TicketDetail, TicketPatchBody } from '../types.ts';
 
 export { PAGE_SIZE } from '../collection.ts';
-export type { SortField as TicketSortField, TicketQuery } from '../extraTypes.ts';
+export type { SortField as TicketSortField, TicketQuery } from '../types.ts';
 
 export interface TicketPage {
   rows: Ticket[];

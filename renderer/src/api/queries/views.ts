@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../../app/context.tsx';
 import type { ApiClient } from '../client.ts';
 import { listOptional } from '../collection.ts';
-import type { SavedView, SavedViewFilters, SortField } from '../extraTypes.ts';
+import type { SavedView, SavedViewFilters, SortField } from '../types.ts';
 import { queryKeys } from '../queryKeys.ts';
 
 export function useSavedViews() {

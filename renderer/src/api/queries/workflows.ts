@@ -1,7 +1,7 @@
 // Workflows (admin). Cached as Workflow[] sorted by name under queryKeys.workflows.
 import type { ApiClient } from '../client.ts';
 import { useCollection } from '../collection.ts';
-import type { Workflow, WorkflowBody } from '../extraTypes.ts';
+import type { Workflow, WorkflowBody } from '../types.ts';
 import { queryKeys } from '../queryKeys.ts';
 
 export const useWorkflows = (enabled = true) => useCollection<Workflow>(queryKeys.workflows, '/workflows', { sortByName: true, enabled });
