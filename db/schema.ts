@@ -276,6 +276,8 @@ export interface MailTicketTokensTable {
 
 export interface MessageMailTable {
   message_id: string;
+  /** The message's ticket, kept by a trigger when a merge moves the message. */
+  ticket_id: string;
   mailbox_id: string | null;
   direction: MailDirection;
   headers: string; // JSON: MailHeadersJson (server/domain/mail/mail.types.ts)

@@ -137,3 +137,20 @@ describe('mail in and out', () => {
     expect(thread.messages[1]?.delivery).toBeNull();
   });
 });
+
+describe('mail and merges', () => {
+  it('keeps a merged ticket’s mail: its messages show their mail side on the target, and answers to them land there', async () => {
+    const { api } = stack;
+    await stack.deliver(customerMail({ subject: 'Merge source', body: 'First.', messageId: '<merge-source@example.com>', from: 'Mia <mia@example.com>' }));
+    await stack.deliver(customerMail({ subject: 'Merge target', body: 'Second.', messageId: '<merge-target@example.com>', from: 'Mia <mia@example.com>' }));
+    const source = await waitForTicket(api, (s) => s === 'Merge source');
+    const target = await waitForTicket(api, (s) => s === 'Merge target');
+    expect((await api.post(`/tickets/${target.id}/merge`, { sourceIds: [source.id] })).status).toBe(200);
+    const merged = await getTicket(api, target.id);
+    expect(merged.messages.find((m) => m.body === 'First.')?.email?.messageId).toBe('<merge-source@example.com>');
+
+    await stack.deliver(customerMail({ subject: 'Re: Merge source', body: 'Any news?', messageId: '<merge-answer@example.com>', from: 'Mia <mia@example.com>', inReplyTo: '<merge-source@example.com>' }));
+    const after = await waitForThread(api, target.id, (t) => t.messages.some((m) => m.body === 'Any news?'));
+    expect(after.messages.filter((m) => m.email?.direction === 'inbound')).toHaveLength(3);
+  });
+});

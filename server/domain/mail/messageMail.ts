@@ -12,11 +12,12 @@ export interface NewMessageMail {
   automatic: string | null;
 }
 
-export async function insertMessageMail(db: Db, messageId: string, mail: NewMessageMail): Promise<void> {
+export async function insertMessageMail(db: Db, messageId: string, ticketId: string, mail: NewMessageMail): Promise<void> {
   await db
     .insertInto('message_mail')
     .values({
       message_id: messageId,
+      ticket_id: ticketId,
       mailbox_id: mail.mailboxId,
       direction: mail.direction,
       headers: JSON.stringify(mail.headers),

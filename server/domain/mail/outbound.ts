@@ -195,7 +195,7 @@ export async function queueReply(ctx: Ctx, plan: ReplyPlan): Promise<void> {
     })
     .onConflict((oc) => oc.doNothing())
     .execute();
-  await insertMessageMail(db, plan.messageId, {
+  await insertMessageMail(db, plan.messageId, plan.ticketId, {
     mailboxId: plan.mailbox.id,
     direction: 'out',
     headers: { messageId: mailMessageId, from: headers.from, to: [plan.to], cc: [], subject: headers.subject },

@@ -198,7 +198,7 @@ export async function insertTicketMessage(
     created_at: now,
   };
   await db.insertInto('messages').values(row).execute();
-  if (message.mail) await insertMessageMail(db, row.id, message.mail);
+  if (message.mail) await insertMessageMail(db, row.id, ticket.id, message.mail);
   await appendToSearch(db, ticket.id, message.body);
 
   const changes: TicketUpdate = { updated_at: now };

@@ -8,7 +8,7 @@ import { nowIso } from '../../core/clock.ts';
 import { notFound } from '../../core/errors.ts';
 import type { Ctx } from '../context.ts';
 import { presentMessage, presentTicket, presentationColumns } from './tickets.presenter.ts';
-import { messageMailColumns, presentMailParts } from '../mail/mail.presenter.ts';
+import { mailPartsOfTicket } from '../mail/mail.read.ts';
 
 /** Tickets joined with what their presentation needs, with the SLA judged as of `now`. */
 function selectTickets(db: Db, now: string) {
@@ -23,21 +23,21 @@ function selectTickets(db: Db, now: string) {
 const ticketById = prepared((db: Db, id: string, now: string) =>
   selectTickets(db, now).where('t.id', '=', id),
 );
+/**
+ * The same, saying whether any of its messages travelled by mail: one probe of an index inside
+ * the query, so a thread reads the mail side only when there is one.
+ */
+const ticketWithMailFlag = prepared((db: Db, id: string, now: string) =>
+  selectTickets(db, now)
+    .select(sql<number>`exists (select 1 from message_mail mm where mm.ticket_id = t.id)`.as('has_mail'))
+    .where('t.id', '=', id),
+);
 /** `seqs` is a JSON array: one statement serves every page size. */
 const ticketsBySeqJson = prepared((db: Db, seqs: string, now: string) =>
   selectTickets(db, now).where('t.seq', 'in', sql<number>`(select value from json_each(${seqs}))`),
 );
-/** A ticket's thread with what mail messages carry (two primary-key probes per message). */
 const threadOf = prepared((db: Db, ticketId: string) =>
-  db
-    .selectFrom('messages as m')
-    .leftJoin('message_mail as mm', 'mm.message_id', 'm.id')
-    .leftJoin('mail_outbox as o', 'o.message_id', 'm.id')
-    .selectAll('m')
-    .select(messageMailColumns)
-    .where('m.ticket_id', '=', ticketId)
-    .orderBy('m.created_at')
-    .orderBy('m.id'),
+  db.selectFrom('messages').selectAll().where('ticket_id', '=', ticketId).orderBy('created_at').orderBy('id'),
 );
 
 /** The stored row of a ticket (what the write rules work from), or 404. */
@@ -65,7 +65,9 @@ export async function getTicket(ctx: Ctx, id: string): Promise<TicketT> {
 }
 
 export async function getTicketWithMessages(ctx: Ctx, id: string): Promise<TicketWithMessagesT> {
-  const ticket = await getTicket(ctx, id);
+  const [row] = await ticketWithMailFlag(ctx.db, id, nowIso(ctx.clock));
+  if (!row) throw notFound('ticket', id);
   const messages = await threadOf(ctx.db, id);
-  return { ...ticket, messages: messages.map((m) => presentMessage(m, presentMailParts(m))) };
+  const mail = row.has_mail ? await mailPartsOfTicket(ctx.db, id) : null;
+  return { ...presentTicket(row), messages: messages.map((m) => presentMessage(m, mail?.get(m.id))) };
 }

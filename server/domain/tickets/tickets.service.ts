@@ -20,7 +20,7 @@ import { setTicketTags } from '../tags/ticketTags.ts';
 import { assertAssignable } from '../users/users.service.ts';
 import { applyTicketChanges, insertTicket, insertTicketMessage, recordTicketCreated } from './tickets.changes.ts';
 import { presentMessage } from './tickets.presenter.ts';
-import { messageMailColumns, presentMailParts } from '../mail/mail.presenter.ts';
+import { mailPartsOfTicket } from '../mail/mail.read.ts';
 import { type NewMessageMail, insertMessageMail } from '../mail/messageMail.ts';
 import { loadTicket } from './tickets.read.ts';
 
@@ -65,7 +65,7 @@ export async function createTicket(ctx: Ctx, input: TicketCreateInput, fromMail?
       created_at: now,
     };
     await tx.db.insertInto('messages').values(first).execute();
-    if (fromMail) await insertMessageMail(tx.db, first.id, fromMail.mail);
+    if (fromMail) await insertMessageMail(tx.db, first.id, ticketId, fromMail.mail);
     return recordTicketCreated(tx, ticketId, [first], fromMail?.mail);
   });
 }
@@ -78,20 +78,18 @@ export async function updateTicket(ctx: Ctx, id: string, patch: TicketPatchInput
 export async function listMessages(ctx: Ctx, ticketId: string, params: MessageListParams): Promise<ListPage<MessageT>> {
   const { db } = ctx;
   await loadTicket(db, ticketId);
-  const base = db.selectFrom('messages as m').where('m.ticket_id', '=', ticketId);
+  const base = db.selectFrom('messages').where('ticket_id', '=', ticketId);
   const total = await countRows(base);
   const rows = await base
-    .leftJoin('message_mail as mm', 'mm.message_id', 'm.id')
-    .leftJoin('mail_outbox as o', 'o.message_id', 'm.id')
-    .selectAll('m')
-    .select(messageMailColumns)
-    .orderBy('m.created_at', params.sortOrder)
-    .orderBy('m.id', params.sortOrder)
+    .selectAll()
+    .orderBy('created_at', params.sortOrder)
+    .orderBy('id', params.sortOrder)
     .limit(params.limit)
     .offset(params.offset)
     .execute();
+  const mail = await mailPartsOfTicket(db, ticketId);
   return {
-    data: rows.map((r) => presentMessage(r, presentMailParts(r))),
+    data: rows.map((r) => presentMessage(r, mail.get(r.id))),
     meta: { total, limit: params.limit, offset: params.offset },
   };
 }
