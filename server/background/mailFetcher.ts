@@ -122,16 +122,24 @@ class MailboxSession {
     try {
       await withTimeout(client.connect(), config.mailTimeoutMs * 2, 'connecting and logging in', close);
       client.on('exists', () => this.wake());
-      const lock = await withTimeout(client.getMailboxLock(inboxFolder), config.mailTimeoutMs, 'opening INBOX', close);
-      onConnected();
-      try {
-        while (!this.stopped && client.usable) {
+      // Read-only (EXAMINE): fetching never changes a flag, \Seen included, whatever a server does.
+      // The lock is held for a fetch only: imapflow starts IDLE when no lock is held.
+      const fetchLocked = async () => {
+        const lock = await withTimeout(client.getMailboxLock(inboxFolder, { readOnly: true }), config.mailTimeoutMs, 'opening INBOX', close);
+        try {
           await this.fetchNew(client, row.address, row.project_id);
-          await this.recordChecked();
-          await this.pause(config.mailPollMs, closed);
+        } finally {
+          lock.release();
         }
-      } finally {
-        lock.release();
+      };
+      await fetchLocked();
+      onConnected();
+      await this.recordChecked();
+      while (!this.stopped && client.usable) {
+        await this.pause(config.mailPollMs, closed);
+        if (this.stopped || !client.usable) break;
+        await fetchLocked();
+        await this.recordChecked();
       }
       if (!this.stopped && !client.usable) throw new MailConnectionError('connect', `IMAP server ${creds.imap.host} closed the connection`);
     } catch (err) {

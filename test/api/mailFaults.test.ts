@@ -173,3 +173,23 @@ describe('a message over the size limit', () => {
     }
   });
 });
+
+describe('noticing new mail', () => {
+  it('takes new mail as IDLE announces it, without waiting for the minute-long poll', async () => {
+    const slowPoll = await startMailStack({ config: { mailPollMs: 60_000 } });
+    try {
+      // Let the first fetch finish and the connection settle into IDLE.
+      await pollUntil(async () => (await slowPoll.api.get<MailboxData>(`/mailboxes/${slowPoll.mailbox.id}`)).body.data.fetch.checkedAt ?? false, {
+        timeoutMs: 10_000,
+        describe: () => 'the first fetch never finished',
+      });
+      await new Promise((r) => setTimeout(r, 1_500));
+      const started = Date.now();
+      await slowPoll.deliver(customerMail({ subject: 'Announced by IDLE', body: 'x', messageId: '<idle@example.com>' }));
+      await waitForTicket(slowPoll.api, (s) => s === 'Announced by IDLE', 15_000);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await slowPoll.close();
+    }
+  });
+});

@@ -50,7 +50,8 @@ export function imapClient(creds: MailboxCredentials, timeoutMs: number, options
     // Inactivity on the socket; IDLE is restarted well before (maxIdleTime), so a quiet
     // mailbox never trips it, a hung server does.
     socketTimeout: Math.max(timeoutMs * 2, (options.idleRestartMs ?? 0) + timeoutMs),
-    ...(options.idleRestartMs ? { maxIdleTime: options.idleRestartMs } : {}),
+    // IDLE soon after each fetch (imapflow's default waits 15 s), so new mail is noticed at once.
+    ...(options.idleRestartMs ? { maxIdleTime: options.idleRestartMs, autoIdleDelay: 1_000 } : {}),
     disableAutoIdle: options.idleRestartMs === undefined,
     clientInfo: { name: 'LocalDesk' },
   });
