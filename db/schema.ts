@@ -363,6 +363,37 @@ export interface TicketOrderTable {
   seq_is_created_order: number;
 }
 
+/** A file's metadata; its bytes are in the content-addressed store under `sha256`. */
+export interface AttachmentsTable {
+  id: string;
+  /** The name as uploaded, cleaned (no control or bidi characters, no path separators). */
+  name: string;
+  size: number;
+  /** The type the uploader declared (`application/octet-stream` when none). */
+  declared_type: string;
+  /** The type the first bytes show; null when they match no known signature. */
+  sniffed_type: string | null;
+  sha256: string;
+  /** The uploader's user id; null for files brought in by an import whose user is unknown. */
+  uploaded_by: string | null;
+  created_at: string;
+  /** When it was first attached to a message; null while it is a fresh upload. */
+  linked_at: string | null;
+}
+
+export interface MessageAttachmentsTable {
+  message_id: string;
+  attachment_id: string;
+  /** Order within the message, as given. */
+  position: number;
+}
+
+/** Contents whose last row went: the collector deletes their files (migration 2026120620). */
+export interface AttachmentOrphansTable {
+  sha256: string;
+  queued_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -388,6 +419,9 @@ export interface Database {
   ticket_counts: TicketCountsTable;
   ticket_order: TicketOrderTable;
   views: ViewsTable;
+  attachments: AttachmentsTable;
+  message_attachments: MessageAttachmentsTable;
+  attachment_orphans: AttachmentOrphansTable;
   mailboxes: MailboxesTable;
   mail_sync: MailSyncTable;
   mail_message_ids: MailMessageIdsTable;
@@ -417,6 +451,7 @@ export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WorkflowRow = Selectable<WorkflowsTable>;
 export type ViewRow = Selectable<ViewsTable>;
+export type AttachmentRow = Selectable<AttachmentsTable>;
 export type MailboxRow = Selectable<MailboxesTable>;
 export type MailSyncRow = Selectable<MailSyncTable>;
 export type MessageMailRow = Selectable<MessageMailTable>;

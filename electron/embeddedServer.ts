@@ -7,6 +7,7 @@ import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connec
 import type { EventRow } from '../db/schema.ts';
 import { type LocalDeskServer, createServer } from '../server/app.ts';
 import { makeConfig } from '../server/core/config.ts';
+import { AttachmentStore } from '../server/domain/attachments/attachments.store.ts';
 
 export interface EmbeddedServerOptions {
   dataDir: string;
@@ -38,6 +39,11 @@ export class EmbeddedServer {
     const handle = openDatabase(join(options.dataDir, 'localdesk.db'));
     await migrateToLatest(handle.db);
     return new EmbeddedServer(handle, options);
+  }
+
+  /** The running server's attachment store: a backup holds it so its collector pauses. */
+  get attachments(): AttachmentStore {
+    return this.server?.deps.attachments ?? new AttachmentStore(this.options.dataDir);
   }
 
   /** The port actually bound (kept across rebinds). */

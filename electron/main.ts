@@ -14,7 +14,10 @@ import {
   session,
   shell,
 } from 'electron';
-import { backupDatabase, reserveBackupPath } from '../server/domain/data/backup.ts';
+import { reserveBackupPath } from '../server/domain/data/backup.ts';
+import { backupArchive } from '../server/domain/data/backupArchive.ts';
+import { appVersion } from '../server/core/version.ts';
+import { Downloads } from './downloads.ts';
 import { systemClock } from '../server/core/clock.ts';
 import { ensureDesktopKey } from './desktopKey.ts';
 import { EmbeddedServer } from './embeddedServer.ts';
@@ -54,6 +57,7 @@ export async function startDesktop(): Promise<DesktopApp | null> {
   const { key } = await ensureDesktopKey(server.handle.db, systemClock, join(userData, 'desktop-key.bin'), safeStorage);
 
   hardenSession(session.defaultSession);
+  new Downloads(() => app.getPath('downloads'), shell).attach(session.defaultSession);
   const state: DesktopApp = { server, window: null, settings };
   const lanUrl = () => (state.settings.lanEnabled ? (lanUrls(server.host, server.boundPort)[0] ?? null) : null);
   registerIpc(ipcMain, { appOrigin: () => server.origin, getApiKey: () => key, getLanUrl: lanUrl });
@@ -128,9 +132,12 @@ export async function startDesktop(): Promise<DesktopApp | null> {
 
   const backupNow = async () => {
     const createdAt = systemClock.now().toISOString();
-    const path = await reserveBackupPath(join(userData, 'data'), createdAt);
-    const result = await backupDatabase(server.handle.file, path, createdAt);
-    void dialog.showMessageBox({ message: 'Backup written', detail: `${result.path}\n${result.bytes} bytes` });
+    const path = await reserveBackupPath(join(userData, 'data'), createdAt, 'tar');
+    const result = await backupArchive(server.handle.file, server.attachments, path, createdAt, appVersion);
+    void dialog.showMessageBox({
+      message: 'Backup written',
+      detail: `${result.path}\n${result.bytes} bytes, ${result.attachments} attachment file(s)`,
+    });
   };
 
   rebuildMenu();

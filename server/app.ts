@@ -16,6 +16,7 @@ import { mountRoutes } from './http/pipeline.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
 import { apiKeyAuthenticator } from './domain/auth/principal.ts';
+import { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import type { BackgroundStarter, BackgroundTask } from './background/task.ts';
 import { hostCheck } from './http/middleware/hostCheck.ts';
 import { renderer } from './http/middleware/renderer.ts';
@@ -26,11 +27,18 @@ import { apiRoutes } from './routes/index.ts';
 import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
 import { startWebhookWorker } from './background/webhooks.ts';
 import { startWorkflowEngine } from './background/workflows.ts';
+import { startAttachmentCollector } from './background/attachments.ts';
 import { startMailFetcher } from './background/mailFetcher.ts';
 import { startMailSender } from './background/mailSender.ts';
 
-/** The server's background work (webhook deliveries, workflows, mail in and out), in start order. */
-const backgroundStarters: BackgroundStarter[] = [startWebhookWorker, startWorkflowEngine, startMailSender, startMailFetcher];
+/** The server's background work (webhook deliveries, workflows, attachments, mail in and out), in start order. */
+const backgroundStarters: BackgroundStarter[] = [
+  startWebhookWorker,
+  startWorkflowEngine,
+  startAttachmentCollector,
+  startMailSender,
+  startMailFetcher,
+];
 
 export interface ServerOptions {
   db: Kysely<Database>;
@@ -65,6 +73,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     limiter: new RateLimiter(),
     hub: new EventHub(db, logger),
     metrics: createMetrics(db),
+    attachments: new AttachmentStore(config.dataDir),
     secrets: new SecretBox(config.dataDir),
   };
   let shuttingDown = false;

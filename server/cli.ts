@@ -10,8 +10,10 @@ import { createServer } from './app.ts';
 import { type Scope, scopes as allScopes } from '../common/rules/scopes.ts';
 import { bootstrap } from './bootstrap.ts';
 import { nowIso, systemClock } from './core/clock.ts';
-import { backupDatabase } from './domain/data/backup.ts';
-import { exportStream, importFile } from './domain/data/exportImport.ts';
+import { backupArchive, restoreArchive } from './domain/data/backupArchive.ts';
+import { AttachmentStore } from './domain/attachments/attachments.store.ts';
+import { exportStream } from './domain/data/exportImport.ts';
+import { exportArchive, importData as importDataFile } from './domain/data/dataArchive.ts';
 import { type Config, ConfigError, loadConfig } from './core/config.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
 import { systemContext } from './domain/context.ts';
@@ -26,12 +28,15 @@ Usage:
   localdesk keys list [--data DIR]
   localdesk keys revoke KEY_ID [--data DIR]
   localdesk seed --tickets N [--messages-per-ticket M] [--data DIR]   (demo data)
-  localdesk backup --out FILE [--data DIR]      consistent copy of the database, also while serving
-  localdesk export [--out FILE] [--data DIR]    every record as NDJSON (to stdout without --out)
-  localdesk import FILE [--data DIR]            an export back in: idempotent by id, all or nothing
+  localdesk backup --out FILE [--data DIR]      one archive of the database and its files, also while serving
+  localdesk restore FILE --data DIR             a backup archive into an empty data folder
+  localdesk export [--out FILE] [--format ndjson|tar] [--data DIR]
+                                                every record as NDJSON (to stdout without --out), or a
+                                                tar of it and the attachment files (default for *.tar)
+  localdesk import FILE [--data DIR]            an export (NDJSON or tar) back in: idempotent by id, all or nothing
   localdesk --version
 
-Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS,
+Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS, LOCALDESK_MAX_ATTACHMENT_MB,
 LOCALDESK_CORS_ORIGINS, LOCALDESK_RATE_LIMIT, LOCALDESK_ADMIN_KEY, LOCALDESK_LOG_LEVEL.
 Flags win over the environment. Default data folder: ~/.localdesk; default bind 127.0.0.1:4870.
 Scopes: ${allScopes.join(', ')}.`;
@@ -229,18 +234,59 @@ async function backup(args: string[]): Promise<number> {
   if (!values.out) throw new UsageError('backup needs --out FILE');
   const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
   try {
-    const result = await backupDatabase(handle.file, resolve(values.out), nowIso(systemClock));
-    process.stdout.write(`Backed up ${handle.file} to ${result.path} (${result.bytes} bytes)\n`);
+    const config = loadConfig(process.env, { dataDir: values.data });
+    const result = await backupArchive(handle.file, new AttachmentStore(config.dataDir), resolve(values.out), nowIso(systemClock), appVersion);
+    process.stdout.write(
+      `Backed up ${handle.file} and ${result.attachments} attachment file(s) to ${result.path} (${result.bytes} bytes)\n`,
+    );
+    if (result.missingAttachments > 0) {
+      process.stderr.write(`localdesk: ${result.missingAttachments} attachment file(s) were missing from the data folder\n`);
+    }
     return 0;
   } finally {
     await handle.close();
   }
 }
 
-async function exportData(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { data: { type: 'string' }, out: { type: 'string' } }, strict: true });
+async function restore(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' } }, allowPositionals: true, strict: true });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('restore needs one backup FILE');
+  if (!values.data) throw new UsageError('restore needs --data DIR (an empty data folder)');
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const result = await restoreArchive(resolve(file), resolve(values.data));
+  process.stdout.write(
+    `Restored ${result.database} (${result.databaseBytes} bytes) and ${result.attachments} attachment file(s)\n`,
+  );
+  if (result.missingAttachments.length > 0) {
+    process.stderr.write(`localdesk: ${result.missingAttachments.length} referenced attachment file(s) were not in the backup\n`);
+  }
+  // Opening it brings an older backup's schema up to date before anything else touches it.
   const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  await handle.close();
+  return 0;
+}
+
+async function exportData(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { data: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
+    strict: true,
+  });
+  const format = values.format ?? (values.out?.endsWith('.tar') ? 'tar' : 'ndjson');
+  if (format !== 'ndjson' && format !== 'tar') throw new UsageError(`--format must be ndjson or tar, got ${format}`);
+  if (format === 'tar' && !values.out) throw new UsageError('export --format tar needs --out FILE');
+  const config = loadConfig(process.env, { dataDir: values.data });
+  const handle = await openData(config);
   try {
+    if (format === 'tar' && values.out) {
+      const store = new AttachmentStore(config.dataDir);
+      const written = await exportArchive(handle.file, store, resolve(values.out), nowIso(systemClock), appVersion);
+      process.stdout.write(
+        `Exported ${handle.file} and ${written.attachments} attachment file(s) to ${written.path} (${written.bytes} bytes)\n`,
+      );
+      return 0;
+    }
     const stream = exportStream(handle.file, nowIso(systemClock), appVersion);
     if (!values.out) {
       try {
@@ -276,7 +322,8 @@ async function importData(args: string[]): Promise<number> {
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
   try {
-    const { imported, skipped, merged } = await importFile(handle.db, resolve(file));
+    const config = loadConfig(process.env, { dataDir: values.data });
+    const { imported, skipped, merged } = await importDataFile(handle.db, new AttachmentStore(config.dataDir), resolve(file), config.dataDir);
     const lines = Object.keys(imported).map((table) => {
       const t = table as keyof typeof imported;
       const note = merged[t] > 0 ? ` (${merged[t]} merged by email/name)` : '';
@@ -305,6 +352,8 @@ export async function main(argv: string[]): Promise<number> {
         return await seed(args);
       case 'backup':
         return await backup(args);
+      case 'restore':
+        return await restore(args);
       case 'export':
         return await exportData(args);
       case 'import':

@@ -4,6 +4,7 @@ import type { EventHub } from './background/hub.ts';
 import type { Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Authenticator } from './domain/auth/principal.ts';
+import type { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import type { RateLimiter } from './core/rateLimit.ts';
 import type { SecretBox } from './core/secrets.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -21,6 +22,8 @@ export interface Deps {
   hub: EventHub;
   /** This server's Prometheus registry (never the process-wide default one). */
   metrics: Metrics;
+  /** The files of attachments, beside the database in the data folder. */
+  attachments: AttachmentStore;
   /** Seals and opens stored secrets (mailbox passwords) with the key in the data folder. */
   secrets: SecretBox;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Email, SearchText, Timestamp, enumFilter, listQuery, text } from './base.ts';
+import { AttachmentIds } from './attachments.ts';
 import { Message, Priority } from './tickets.ts';
 
 export const channels = ['email', 'chat', 'widget'] as const;
@@ -42,6 +43,7 @@ export const ConversationCreate = z.strictObject({
   participantEmail: Email,
   subject: text(300),
   body: text(100_000).meta({ description: 'The first inbound (customer) message' }),
+  attachments: AttachmentIds.optional().meta({ description: 'Files on the first message (see Message)' }),
 });
 
 export const ConversationPatch = z
@@ -58,6 +60,7 @@ export const ConversationPatch = z
 export const ConversationMessageCreate = z.strictObject({
   body: text(100_000),
   sender: z.enum(['customer', 'agent']).default('customer'),
+  attachments: AttachmentIds.optional(),
 });
 
 export const ConversationConvert = z.strictObject({

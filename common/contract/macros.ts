@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idPattern } from '../rules/ids.ts';
 import { SearchText, Timestamp, listQuery, text } from './base.ts';
+import { AttachmentIds } from './attachments.ts';
 import { Priority, TagName, TicketStatus } from './tickets.ts';
 
 // A pattern rather than a refinement, so the OpenAPI document shows it too.
@@ -77,6 +78,7 @@ export const ApplyMacro = z.strictObject({
   body: text(100_000)
     .optional()
     .meta({ description: 'The reply as the agent edited it; without it, the macro body with its placeholders filled in' }),
+  attachments: AttachmentIds.optional().meta({ description: 'Files on the reply (see Message)' }),
 });
 
 export type MacroT = z.output<typeof Macro>;

@@ -9,6 +9,7 @@ import {
 } from './base.ts';
 import { dueSoonMinutes } from '../rules/sla.ts';
 import { priorities, ticketStatuses } from '../rules/tickets.ts';
+import { Attachment, AttachmentIds } from './attachments.ts';
 import { MessageDelivery, MessageEmail } from './mail.ts';
 
 export const TicketStatus = z.enum(ticketStatuses);
@@ -39,6 +40,7 @@ export const Message = z
     sender: z.enum(['customer', 'agent', 'system']),
     authorId: z.string().nullable(),
     internal: z.boolean(),
+    attachments: z.array(Attachment).meta({ description: 'Files on this message, in the order given' }),
     bodyHtml: z.string().nullable().meta({
       description: 'For mail: the HTML part, sanitised on the server (no scripts, handlers, frames, forms or remote images)',
     }),
@@ -126,6 +128,7 @@ export const TicketCreate = z.strictObject({
   assignedTo: UserRef.nullable().optional(),
   projectId: ProjectRef.nullable().optional(),
   tags: TagList.optional(),
+  attachments: AttachmentIds.optional().meta({ description: 'Files on the first message (see Message)' }),
 });
 
 export const TicketPatch = z
@@ -145,6 +148,7 @@ export const MessageCreate = z.strictObject({
   body: text(100_000),
   sender: z.enum(['agent', 'customer']).default('agent'),
   internal: z.boolean().default(false),
+  attachments: AttachmentIds.optional(),
 });
 
 export const MessageListQuery = listQuery(['createdAt'], {}).extend({

@@ -17,6 +17,7 @@ export const idPrefixes = {
   event: 'evt',
   workflow: 'wfl',
   view: 'view',
+  attachment: 'att',
   mailbox: 'mbx',
   quarantinedMail: 'mqr',
 } as const;

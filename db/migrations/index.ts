@@ -11,6 +11,7 @@ import * as ticketOrder from './2026112406_ticket_order.ts';
 import * as eventFollowers from './2026120601_event_followers.ts';
 import * as views from './2026120602_views.ts';
 import * as ticketNumbers from './2026120603_ticket_numbers.ts';
+import * as attachments from './2026120620_attachments.ts';
 import * as mail from './2026120650_mail.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '2026120601_event_followers': eventFollowers,
   '2026120602_views': views,
   '2026120603_ticket_numbers': ticketNumbers,
+  '2026120620_attachments': attachments,
   '2026120650_mail': mail,
 };
 

@@ -19,7 +19,8 @@ import type { EventRow } from '../../db/schema.ts';
 import { daysBefore, nowIso } from '../core/clock.ts';
 import type { Deps } from '../deps.ts';
 import type { Ctx } from '../domain/context.ts';
-import { type MailPosition, advancePosition, importMail, mailboxActor } from '../domain/mail/inbound.ts';
+import { storeMailFiles } from '../domain/mail/files.ts';
+import { type MailPosition, advancePosition, alreadyImported, importMail, mailboxActor } from '../domain/mail/inbound.ts';
 import { credentialsOf, inboxFolder, loadMailbox } from '../domain/mail/mailboxes.service.ts';
 import { parseInbound } from '../domain/mail/parse.ts';
 import { quarantineMail } from '../domain/mail/quarantine.ts';
@@ -241,9 +242,13 @@ class MailboxSession {
       return;
     }
     try {
-      const outcome = await importMail(this.ctx(), { id: this.mailboxId, address, projectId }, parsed, {
-        position,
-      });
+      // A person's mail brings its files (and itself, as original.eml); automatic mail and a
+      // message seen before bring none.
+      const files =
+        parsed.automatic || (await alreadyImported(this.deps.db, this.mailboxId, parsed.messageId))
+          ? undefined
+          : await storeMailFiles(this.ctx(), this.deps.attachments, parsed, raw, config.mailMaxMessageBytes);
+      const outcome = await importMail(this.ctx(), { id: this.mailboxId, address, projectId }, parsed, { position, files });
       this.log.debug({ uid: position.uid, ...outcome }, 'mail imported');
     } catch (err) {
       this.log.warn({ uid: position.uid, err: errorText(err) }, 'mail could not be stored; quarantined');

@@ -11,6 +11,7 @@ import type { MailOutboxRow } from '../../db/schema.ts';
 import { nowIso } from '../core/clock.ts';
 import type { Deps } from '../deps.ts';
 import { systemContext } from '../domain/context.ts';
+import { attachmentsOfMessages } from '../domain/attachments/attachments.presenter.ts';
 import { recordAttempt } from '../domain/mail/delivery.ts';
 import { mailboxActor } from '../domain/mail/inbound.ts';
 import { credentialsOf, loadMailbox } from '../domain/mail/mailboxes.service.ts';
@@ -42,9 +43,17 @@ export function startMailSender(deps: Deps): BackgroundTask {
         const creds = credentialsOf(mailbox, deps.secrets);
         const message = await db.selectFrom('messages').select('body').where('id', '=', row.message_id).executeTakeFirst();
         if (!message) return; // deleted with its ticket meanwhile; the outbox row went with it
+        const files = (await attachmentsOfMessages(db, [row.message_id])).get(row.message_id) ?? [];
+        const outgoing = outgoingMail(
+          row,
+          message.body,
+          files.map((f) => ({ filename: f.name, contentType: f.contentType, path: deps.attachments.pathOf(f.sha256) })),
+        );
+        // A large attachment gets time to go out at 50 kB/s or better on top of the timeout.
+        const budget = config.mailSendTimeoutMs + files.reduce((sum, f) => sum + f.size, 0) / 50;
         const transport = smtpTransport(creds, config.mailSendTimeoutMs);
         try {
-          await withTimeout(transport.sendMail(outgoingMail(row, message.body)), config.mailSendTimeoutMs, 'sending', () => transport.close());
+          await withTimeout(transport.sendMail(outgoing), budget, 'sending', () => transport.close());
         } catch (err) {
           const failure = describeSmtpError(err, creds.smtp.host);
           error = failure.message;

@@ -29,6 +29,20 @@ export interface Config {
   readonly webhookPollMs: number;
   /** Attempts per delivery before it is marked failed. */
   readonly webhookMaxAttempts: number;
+  /** LOCALDESK_MAX_ATTACHMENT_MB: the largest file one upload may hold. */
+  readonly maxAttachmentBytes: number;
+  /** The most the attachments of one message may hold together (twice the per-file limit). */
+  readonly maxMessageAttachmentBytes: number;
+  /** How often the attachment collector looks for files nothing references any more. */
+  readonly attachmentSweepMs: number;
+  /**
+   * How long a file stays after its last row went before it is deleted: a backup taken by
+   * another process (`localdesk backup`) copies the files its snapshot references after the
+   * snapshot, and must still find them.
+   */
+  readonly attachmentOrphanGraceMs: number;
+  /** An upload not attached to any message within this long is collected. */
+  readonly attachmentUnlinkedTtlMs: number;
   /** IMAP: connecting (TCP, TLS, greeting, login) and each command must finish within this. */
   readonly mailTimeoutMs: number;
   /** IMAP: a fetch runs this often even while IDLE reports nothing (IDLE's fallback). */
@@ -53,6 +67,7 @@ export interface Config {
 }
 
 export const defaultPort = 4870;
+const mib = 1024 * 1024;
 export const apiKeyPattern = /^ldk_[0-9A-Za-z]{40}$/;
 
 const list = z
@@ -78,6 +93,7 @@ const envSchema = z.object({
     .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
     .optional(),
   LOCALDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional(),
+  LOCALDESK_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   LOCALDESK_MAIL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).optional(),
   LOCALDESK_MAIL_SEND_RETRY_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
@@ -124,6 +140,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     webhookBackoffBaseMs: 10_000,
     webhookPollMs: 1_000,
     webhookMaxAttempts: 8,
+    maxAttachmentBytes: (e.LOCALDESK_MAX_ATTACHMENT_MB ?? 25) * mib,
+    maxMessageAttachmentBytes: 2 * (e.LOCALDESK_MAX_ATTACHMENT_MB ?? 25) * mib,
+    attachmentSweepMs: 10 * 60_000,
+    attachmentOrphanGraceMs: 60 * 60_000,
+    attachmentUnlinkedTtlMs: 24 * 60 * 60_000,
     mailTimeoutMs: (e.LOCALDESK_MAIL_TIMEOUT_SECONDS ?? 60) * 1000,
     mailPollMs: (e.LOCALDESK_MAIL_POLL_SECONDS ?? 60) * 1000,
     mailIdleRestartMs: 5 * 60_000,

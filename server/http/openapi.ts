@@ -110,7 +110,12 @@ export function buildOpenApi(
       [status]:
         status === '204'
           ? { description: 'Done; no body' }
-          : { description: 'Success', content: { 'application/json': { schema: success } } },
+          : route.produces
+            ? {
+                description: route.produces.description,
+                content: { [route.produces.mediaType]: { schema: { type: 'string', format: 'binary' } } },
+              }
+            : { description: 'Success', content: { 'application/json': { schema: success } } },
       '400': errorResponse('Invalid parameters or body; `details.errors` lists every problem'),
       '401': errorResponse('Missing, unknown or revoked API key'),
       '403': errorResponse('The key lacks the scope (`details.required`, `details.granted`)'),
@@ -127,6 +132,10 @@ export function buildOpenApi(
       responses['413'] = errorResponse('Body over the size limit');
       responses['415'] = errorResponse('Body is not JSON');
     }
+    if (route.bodyStream) {
+      responses['413'] = errorResponse('Body over the size limit (`details.limitBytes`)');
+      responses['415'] = errorResponse(`Body is not one of ${route.bodyStream.mediaTypes.join(', ')}`);
+    }
     const operation: Record<string, unknown> = {
       tags: [route.tag],
       summary: route.summary,
@@ -135,7 +144,19 @@ export function buildOpenApi(
       parameters,
       responses,
     };
-    if (route.body) {
+    if (route.bodyStream) {
+      const binary = { type: 'string', format: 'binary' };
+      operation.requestBody = {
+        required: true,
+        description: route.bodyStream.description,
+        content: Object.fromEntries(
+          route.bodyStream.mediaTypes.map((type) => [
+            type,
+            { schema: type === 'multipart/form-data' ? { type: 'object', properties: { file: binary }, required: ['file'] } : binary },
+          ]),
+        ),
+      };
+    } else if (route.body) {
       operation.requestBody = {
         required: true,
         content: { 'application/json': { schema: toSchema(route.body, 'input', components) } },

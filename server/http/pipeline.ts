@@ -79,7 +79,8 @@ interface Parsed {
 /** Stage 4: query and body validated against the route's schemas (400 listing every problem). */
 async function parse(http: Context, deps: Deps, route: RouteDef): Promise<Parsed> {
   const query = parseOrThrow(route.query ?? emptyQuery, singleValuedQuery(http), 'query');
-  const rawBody = route.body ? await readJsonBody(http, deps.config.bodyLimitBytes) : undefined;
+  // A streamed body is the handler's to read (route.bodyStream).
+  const rawBody = route.body && !route.bodyStream ? await readJsonBody(http, deps.config.bodyLimitBytes) : undefined;
   const body = route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
   return { query, body, rawBody };
 }

@@ -62,6 +62,13 @@ export interface RouteDef<
   /** The handler writes the response itself (Server-Sent Events); no envelope. */
   stream?: boolean;
   /**
+   * The handler reads the request body itself, as a stream (uploads), so the JSON body reader
+   * does not run: a file is never held in memory. The media types it takes, for OpenAPI.
+   */
+  bodyStream?: { mediaTypes: readonly string[]; description: string };
+  /** For a route that writes its own body (`stream`): what a success sends, for OpenAPI. */
+  produces?: { mediaType: string; description: string };
+  /**
    * Fields of `data` shown once (a new API key's secret): an Idempotency-Key replay returns
    * them as null, so the stored response never holds a secret.
    */

@@ -57,8 +57,8 @@ export const conversationRoutes = [
     body: ConversationCreate,
     status: 201,
     response: Conversation,
-    handler: async ({ ctx, body }) => ({
-      data: await createConversation(ctx, body),
+    handler: async ({ ctx, body, deps }) => ({
+      data: await createConversation(ctx, body, deps.config),
     }),
   }),
   defineRoute({
@@ -90,8 +90,8 @@ export const conversationRoutes = [
     body: ConversationMessageCreate,
     status: 201,
     response: Message,
-    handler: async ({ ctx, params, body }) => ({
-      data: await addConversationMessage(ctx, params.id, body),
+    handler: async ({ ctx, params, body, deps }) => ({
+      data: await addConversationMessage(ctx, params.id, body, deps.config),
     }),
   }),
   defineRoute({

@@ -9,12 +9,22 @@ import { nowIso } from '../core/clock.ts';
 import { AppError, badRequest } from '../core/errors.ts';
 import { defineRoute } from '../http/route.ts';
 import { appVersion } from '../core/version.ts';
-import { backupDatabase, reserveBackupPath } from '../domain/data/backup.ts';
-import { databaseFile, exportStream, fileStamp, importFile } from '../domain/data/exportImport.ts';
+import { reserveBackupPath } from '../domain/data/backup.ts';
+import { backupArchive } from '../domain/data/backupArchive.ts';
+import { databaseFile, exportStream, fileStamp } from '../domain/data/exportImport.ts';
+import { exportArchive, importData } from '../domain/data/dataArchive.ts';
+import { createReadStream } from 'node:fs';
 import { exportTables } from '../domain/data/format.ts';
 
 const tag = 'Data';
 const ndjson = 'application/x-ndjson';
+const tar = 'application/x-tar';
+const ExportQuery = z.strictObject({
+  format: z
+    .enum(['ndjson', 'tar'])
+    .default('ndjson')
+    .meta({ description: '`tar`: an archive of the NDJSON and the attachment files it names' }),
+});
 /** An import body may be far larger than a JSON body; it goes to disk, not memory. */
 export const importLimitBytes = 1024 ** 3;
 
@@ -23,7 +33,16 @@ const ImportResultSchema = z
   .object({ imported: TableCounts, skipped: TableCounts, merged: TableCounts })
   .meta({ id: 'ImportResult' });
 const BackupResultSchema = z
-  .object({ path: z.string(), bytes: z.number().int(), createdAt: z.string() })
+  .object({
+    path: z.string(),
+    bytes: z.number().int(),
+    createdAt: z.string(),
+    attachments: z.number().int().meta({ description: 'Attachment files in the archive' }),
+    missingAttachments: z
+      .number()
+      .int()
+      .meta({ description: 'Files the database references that were missing from the data folder' }),
+  })
   .meta({ id: 'BackupResult' });
 
 /**
@@ -32,10 +51,10 @@ const BackupResultSchema = z
  * a 413 (the rest of the body is left unread and the connection closed after the answer).
  */
 function spoolBody(ctx: Context, dir: string): Promise<string> {
-  if (ctx.request.type !== ndjson) {
+  if (ctx.request.type !== ndjson && ctx.request.type !== tar) {
     throw new AppError(
       'UNSUPPORTED_MEDIA_TYPE',
-      `an import must be sent as ${ndjson} (got ${ctx.get('content-type') || 'no Content-Type'})`,
+      `an import must be sent as ${ndjson} or ${tar} (got ${ctx.get('content-type') || 'no Content-Type'})`,
     );
   }
   const encoding = ctx.get('content-encoding');
@@ -97,11 +116,27 @@ export const dataRoutes = [
       '"exportedAt":...}`, then one `{"table":...,"row":{...}}` per record (columns as stored, ' +
       'snake_case; parents before children), and last `{"end":true,"rows":N}` so a cut-short file ' +
       'is detected. All rows come from one snapshot taken when the request arrives, while writes ' +
-      'continue. Includes API key hashes and webhook secrets: keep it as safe as the database.',
+      'continue. Includes API key hashes and webhook secrets: keep it as safe as the database. ' +
+      `With \`format=tar\`: \`${tar}\`, an archive of \`localdesk.json\`, \`export.ndjson\` and ` +
+      '`attachments/<sha256[0..2]>/<sha256>` for every attachment file the records name.',
     scope: 'admin',
+    query: ExportQuery,
     stream: true,
-    handler: async ({ ctx, deps, http }) => {
+    handler: async ({ ctx, deps, http, query }) => {
       const exportedAt = nowIso(ctx.clock);
+      if (query.format === 'tar') {
+        const file = join(deps.config.dataDir, `export-${randomUUID()}.tar`);
+        const written = await exportArchive(await databaseFile(ctx.db), deps.attachments, file, exportedAt, appVersion);
+        const stream = createReadStream(file);
+        stream.once('close', () => void rm(file, { force: true }));
+        http.status = 200;
+        http.type = tar;
+        http.set('Content-Disposition', `attachment; filename="localdesk-${fileStamp(exportedAt)}.tar"`);
+        http.set('Cache-Control', 'no-store');
+        http.body = stream;
+        http.length = written.bytes;
+        return { data: null };
+      }
       const stream = exportStream(await databaseFile(ctx.db), exportedAt, appVersion);
       stream.on('error', (err) => {
         // Headers are gone: cutting the connection is how the client learns the file is short.
@@ -122,20 +157,22 @@ export const dataRoutes = [
     tag,
     summary: 'Load an export back in; idempotent by id, all or nothing',
     description:
-      `Body: an export file as \`${ndjson}\` (up to 1 GiB). Rows whose id is already present are ` +
+      `Body: an export file as \`${ndjson}\`, or an export archive (GET /export?format=tar) as ` +
+      `\`${tar}\` (up to 1 GiB). Rows whose id is already present are ` +
       'left as they are (`skipped`); a user, contact, tag, project or key whose id is new but whose ' +
       'email, name, slug or key is taken is merged into the existing one (`merged`, counted in ' +
       '`skipped`) and references to it follow. SLA policies take the imported values. Any invalid ' +
       'line or broken reference is a 400 naming the line, and nothing is imported. Imported ' +
       'events are history: they sort before existing events and are not sent to streams, ' +
-      'webhooks or workflows.',
+      'webhooks or workflows. Attachment rows need their files: in the archive, or already in this ' +
+      'data folder (400 otherwise).',
     scope: 'admin',
     response: ImportResultSchema,
     idempotency: false,
     handler: async ({ ctx, deps, http }) => {
       const file = await spoolBody(http, deps.config.dataDir);
       try {
-        return { data: await importFile(ctx.db, file) };
+        return { data: await importData(ctx.db, deps.attachments, file, deps.config.dataDir) };
       } finally {
         await rm(file, { force: true });
       }
@@ -145,11 +182,12 @@ export const dataRoutes = [
     method: 'POST',
     path: '/admin/backup',
     tag,
-    summary: 'Consistent online snapshot of the database file',
+    summary: 'Consistent online backup of the database and its attachment files, as one archive',
     description:
-      'Writes `<data folder>/backups/localdesk-<timestamp>.db` with SQLite online backup from a ' +
-      'snapshot taken when the request arrives; writes continue meanwhile. The file is a complete ' +
-      'database: stop the server and put it in place of localdesk.db to restore.',
+      'Writes `<data folder>/backups/localdesk-<timestamp>.tar`: `localdesk.json` (manifest), ' +
+      '`localdesk.db` (SQLite online backup from a snapshot taken when the request arrives; writes ' +
+      'continue meanwhile) and `attachments/<sha256[0..2]>/<sha256>` for every file that snapshot ' +
+      'references. Restore with `localdesk restore FILE --data DIR` into an empty folder.',
     scope: 'admin',
     status: 201,
     response: BackupResultSchema,
@@ -157,9 +195,9 @@ export const dataRoutes = [
     handler: async ({ ctx, deps }) => {
       const source = await databaseFile(ctx.db);
       const createdAt = nowIso(ctx.clock);
-      const path = await reserveBackupPath(deps.config.dataDir, createdAt);
+      const path = await reserveBackupPath(deps.config.dataDir, createdAt, 'tar');
       try {
-        return { data: await backupDatabase(source, path, createdAt) };
+        return { data: await backupArchive(source, deps.attachments, path, createdAt, appVersion) };
       } catch (err) {
         await rm(path, { force: true });
         throw err;

@@ -17,6 +17,7 @@ import { dataRoutes } from './data.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 import { viewRoutes } from './views.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { attachmentRoutes } from './attachments.routes.ts';
 import { mailboxRoutes } from './mailboxes.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
@@ -27,6 +28,7 @@ export const apiRoutes: RouteDef[] = [
   ...ticketActionRoutes,
   ...viewRoutes,
   ...conversationRoutes,
+  ...attachmentRoutes,
   ...contactRoutes,
   ...userRoutes,
   ...apiKeyRoutes,

@@ -91,8 +91,8 @@ export const macroRoutes = [
     scope: 'tickets:write',
     body: ApplyMacro,
     response: Ticket,
-    handler: async ({ ctx, params, body }) => ({
-      data: await applyMacro(ctx, params.id, body),
+    handler: async ({ ctx, deps, params, body }) => ({
+      data: await applyMacro(ctx, params.id, body, 'macroId', deps.config),
     }),
   }),
 ];

@@ -125,7 +125,9 @@ export const mailboxRoutes = [
     scope: 'admin',
     response: QuarantineRetryResult,
     errors: ['CONFLICT'],
-    handler: async ({ ctx, params }) => ({ data: await retryQuarantined(ctx, params.id, params.entryId) }),
+    handler: async ({ ctx, params, deps }) => ({
+      data: await retryQuarantined(ctx, deps.attachments, params.id, params.entryId, deps.config.mailMaxMessageBytes),
+    }),
   }),
   defineRoute({
     method: 'DELETE',

@@ -46,13 +46,13 @@ export const ticketRoutes = [
     summary: 'Create a ticket',
     description:
       'Links the contact with this email (creating it if needed); the description becomes the ' +
-      'first customer message. The ticket starts `open`.',
+      'first customer message, with the uploads named in `attachments`. The ticket starts `open`.',
     scope: 'tickets:write',
     body: TicketCreate,
     status: 201,
     response: Ticket,
-    handler: async ({ ctx, body }) => ({
-      data: await createTicket(ctx, body),
+    handler: async ({ ctx, body, deps }) => ({
+      data: await createTicket(ctx, body, deps.config),
     }),
   }),
   defineRoute({
@@ -88,13 +88,16 @@ export const ticketRoutes = [
     summary: 'Reply to a ticket or add an internal note',
     description:
       'The first agent reply that is not internal sets `firstResponseAt`. A customer reply ' +
-      'reopens a resolved ticket (a closed ticket stays closed).',
+      'reopens a resolved ticket (a closed ticket stays closed). `attachments` names files uploaded ' +
+      'with POST /attachments by the same user; an upload goes on one message only (409 if it is ' +
+      'already on one), and the files of one message together are limited to twice ' +
+      'LOCALDESK_MAX_ATTACHMENT_MB (413).',
     scope: 'tickets:write',
     body: MessageCreate,
     status: 201,
     response: Message,
-    handler: async ({ ctx, params, body }) => ({
-      data: await addTicketMessage(ctx, params.id, body),
+    handler: async ({ ctx, params, body, deps }) => ({
+      data: await addTicketMessage(ctx, params.id, body, deps.config),
     }),
   }),
 ];

@@ -1,7 +1,10 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTables } from '../../server/domain/data/format.ts';
 import { buildKey, buildTicket, buildUser } from '../helpers/factories.ts';
+import { uploadRaw } from '../helpers/attachments.ts';
 import { type ApiClient, type TestServer, rawRequest, startTestServer } from '../helpers/server.ts';
 
 type Rows = Record<string, string[]>;
@@ -82,7 +85,8 @@ async function populate(s: TestServer): Promise<{ ticketId: string; convertedId:
     projectId: project.id,
     tags: ['hardware', 'vip'],
   });
-  await post(`/tickets/${ticket.id}/messages`, { body: 'Tried the platypus reset', sender: 'agent' });
+  const file = await uploadRaw(s.url, s.adminKey, 'the printer log', { name: 'printer.log', type: 'text/plain' });
+  await post(`/tickets/${ticket.id}/messages`, { body: 'Tried the platypus reset', sender: 'agent', attachments: [file.body.data.id] });
   await post(`/tickets/${ticket.id}/messages`, { body: 'internal numbat note', internal: true });
   const other = await post('/tickets', { subject: 'Duplicate jam', description: 'same printer', contactEmail: 'zelda@hyrule.example' });
   await post(`/tickets/${other.id}/messages`, { body: 'pangolin detail', sender: 'customer' });
@@ -115,6 +119,8 @@ beforeAll(async () => {
   src = await startTestServer();
   dst = await startTestServer();
   made = await populate(src);
+  // A plain NDJSON export carries attachment rows, not their files: this folder already has them.
+  cpSync(join(src.dataDir, 'attachments'), join(dst.dataDir, 'attachments'), { recursive: true });
   const res = await exportText(src);
   expect(res.status).toBe(200);
   file = res.text;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDatabase } from '../../db/seed.ts';
 import { buildTicket } from '../helpers/factories.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { extractDatabase } from '../helpers/archive.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -88,20 +89,21 @@ interface Backup {
   createdAt: string;
 }
 
-function openBackup(path: string): BetterSqlite3.Database {
-  return new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+/** The database inside a backup archive, opened read-only. */
+async function openBackup(path: string): Promise<BetterSqlite3.Database> {
+  return new BetterSqlite3(await extractDatabase(path, `${path}.extracted.db`), { readonly: true, fileMustExist: true });
 }
 
 describe('POST /api/v1/admin/backup', () => {
-  it('writes a complete database file into the data folder', async () => {
+  it('writes an archive holding a complete database file into the data folder', async () => {
     const res = await s.api.post<Backup>('/admin/backup');
     expect(res.status).toBe(201);
     const { path, bytes, createdAt } = res.body.data;
     expect(createdAt).toBe(s.clock.now().toISOString());
-    expect(path).toBe(join(s.dataDir, 'backups', 'localdesk-2026-03-02T09-00-00.000Z.db'));
+    expect(path).toBe(join(s.dataDir, 'backups', 'localdesk-2026-03-02T09-00-00.000Z.tar'));
     expect(statSync(path).size).toBe(bytes);
     expect(existsSync(`${path}.part`)).toBe(false);
-    const copy = openBackup(path);
+    const copy = await openBackup(path);
     try {
       expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
@@ -113,7 +115,7 @@ describe('POST /api/v1/admin/backup', () => {
     }
     // A second backup in the same millisecond gets its own name.
     const again = await s.api.post<Backup>('/admin/backup');
-    expect(again.body.data.path).toBe(join(s.dataDir, 'backups', 'localdesk-2026-03-02T09-00-00.000Z-2.db'));
+    expect(again.body.data.path).toBe(join(s.dataDir, 'backups', 'localdesk-2026-03-02T09-00-00.000Z-2.tar'));
   });
 
   it('is a consistent snapshot while tickets are being created', async () => {
@@ -130,7 +132,7 @@ describe('POST /api/v1/admin/backup', () => {
     const res = await backup;
     expect(res.status).toBe(201);
     expect(written).toBeGreaterThan(0);
-    const copy = openBackup(res.body.data.path);
+    const copy = await openBackup(res.body.data.path);
     try {
       expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
       const tickets = count(copy, 'tickets');

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedWords } from '../../db/seed.ts';
 import { exportTables } from '../../server/domain/data/format.ts';
+import { extractDatabase } from '../helpers/archive.ts';
 import { runCli, startServe } from '../helpers/cli.ts';
 
 const dirs: string[] = [];
@@ -51,11 +52,11 @@ describe('localdesk backup, export and import', () => {
     expect(toStdout.code).toBe(0);
     expect(body(toStdout.stdout)).toEqual(body(readFileSync(file, 'utf8')));
 
-    const copy = join(from, 'copy.db');
+    const copy = join(from, 'copy.tar');
     const backedUp = await runCli(['backup', '--out', copy, '--data', from]);
     expect(backedUp.code).toBe(0);
     expect(backedUp.stdout).toContain(`to ${copy}`);
-    expect(counts(copy)).toEqual(source);
+    expect(counts(await extractDatabase(copy, join(from, 'copy.db')))).toEqual(source);
 
     const imported = await runCli(['import', file, '--data', to]);
     expect(imported).toMatchObject({ code: 0, stderr: '' });

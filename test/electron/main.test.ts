@@ -45,6 +45,24 @@ describe('the desktop main process', () => {
     expect(window?.loaded).toEqual([`${server?.url}/inbox`]);
   });
 
+  it('saves downloads itself, into the downloads folder, and opens only what it saved', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { writeFileSync } = await import('node:fs');
+    const item = Object.assign(new EventEmitter(), {
+      savePath: '',
+      getFilename: () => '../../report.pdf',
+      setSavePath(path: string) {
+        this.savePath = path;
+      },
+    });
+    fake.state.downloadHandler?.({}, item);
+    expect(item.savePath).toBe(join(userData, 'report.pdf')); // app.getPath('downloads') is userData here
+    writeFileSync(item.savePath, '%PDF-1.4');
+    item.emit('done', {}, 'completed');
+    await new Promise((r) => setImmediate(r));
+    expect(fake.state.opened).toContain(item.savePath);
+  });
+
   it('hands its own key to the page only through the preload bridge', async () => {
     const origin = desktop?.server.origin ?? '';
     const key = (await fake.handlers.get(channels.getApiKey)?.({ senderFrame: { url: `${origin}/inbox` } })) as string;

@@ -65,6 +65,10 @@ export function createFakeElectron(userData: string) {
     notifications: [] as { title: string; body: string }[],
     tooltips: [] as string[],
     opened: [] as string[],
+    /** Paths shown in their folder (shell.showItemInFolder). */
+    shown: [] as string[],
+    /** The session's will-download listener, to play a download through. */
+    downloadHandler: null as null | ((...args: unknown[]) => void),
     permissionRequestHandler: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
     headersHandler: null as null | ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
   };
@@ -111,6 +115,9 @@ export function createFakeElectron(userData: string) {
     },
     session: {
       defaultSession: {
+        on: (event: string, handler: (...args: unknown[]) => void) => {
+          if (event === 'will-download') state.downloadHandler = handler;
+        },
         setPermissionRequestHandler: (handler: typeof state.permissionRequestHandler) => {
           state.permissionRequestHandler = handler;
         },
@@ -130,6 +137,9 @@ export function createFakeElectron(userData: string) {
       openPath: (path: string) => {
         state.opened.push(path);
         return Promise.resolve('');
+      },
+      showItemInFolder: (path: string) => {
+        state.shown.push(path);
       },
     },
     dialog: { showMessageBox: () => Promise.resolve({ response: 0 }) },

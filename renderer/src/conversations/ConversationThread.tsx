@@ -13,6 +13,7 @@ import { ConvertDialog } from './ConvertDialog.tsx';
 import { useConversation, useSendReply, useSetStatus } from '../api/queries/conversations.ts';
 import { ReplyBox } from './ReplyBox.tsx';
 import { usePermissions } from '../app/permissions.ts';
+import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
 import { useNow } from '../components/clock.ts';
 
 /** The right pane: one conversation's header, actions, messages and the reply box. */
@@ -93,7 +94,7 @@ function Thread({ conversation: c }: { conversation: ConversationDetail }) {
         to={c.participantEmail}
         busy={send.isPending}
         error={send.error ? messageOf(send.error) : null}
-        onSend={(body) => send.mutateAsync(body).then(() => undefined)}
+        onSend={(body, attachments) => send.mutateAsync({ body, attachments }).then(() => undefined)}
       /> : null}
       {converting ? <ConvertDialog conversationId={c.id} onClose={() => setConverting(false)} /> : null}
     </article>
@@ -122,6 +123,7 @@ function MessageBubble({ message: m, participant, author }: { message: Message; 
           </time>
         </div>
         <div className="conv-msg-text">{m.body}</div>
+        <MessageAttachments attachments={m.attachments ?? []} />
       </div>
     </div>
   );

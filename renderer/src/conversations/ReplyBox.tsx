@@ -1,24 +1,27 @@
 import { useState } from 'react';
 import { Icon } from '../components/Icon.tsx';
+import { AttachmentChips, AttachmentZone } from '../attachments/AttachmentZone.tsx';
+import { useAttachmentDraft } from '../attachments/useAttachmentDraft.ts';
 
 export interface ReplyBoxProps {
   to: string;
   busy: boolean;
   error: string | null;
   /** Resolves once sent; the box clears then (and keeps the text if it fails). */
-  onSend: (body: string) => Promise<void>;
+  onSend: (body: string, attachments: string[]) => Promise<void>;
 }
 
 /** The agent's reply: Ctrl/⌘+Enter sends. */
 export function ReplyBox({ to, busy, error, onSend }: ReplyBoxProps) {
   const [body, setBody] = useState('');
+  const files = useAttachmentDraft();
   const empty = body.trim() === '';
 
   function send() {
-    if (empty || busy) return;
+    if (empty || busy || files.busy || files.failed) return;
     const text = body.trim();
     setBody('');
-    onSend(text).catch(() => setBody(text));
+    onSend(text, files.ids).then(files.clear, () => setBody(text));
   }
 
   return (
@@ -32,19 +35,22 @@ export function ReplyBox({ to, busy, error, onSend }: ReplyBoxProps) {
       <label htmlFor="reply-body" className="ui-sr-only">
         Reply to {to}
       </label>
-      <textarea
-        id="reply-body"
-        rows={3}
-        placeholder={`Reply to ${to}…`}
-        value={body}
-        onChange={(e) => setBody(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            send();
-          }
-        }}
-      />
+      <AttachmentZone draft={files}>
+        <textarea
+          id="reply-body"
+          rows={3}
+          placeholder={`Reply to ${to}…`}
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              send();
+            }
+          }}
+        />
+      </AttachmentZone>
+      <AttachmentChips draft={files} />
       <div className="conv-reply-foot">
         {error ? (
           <span className="error small" role="alert">
@@ -55,7 +61,7 @@ export function ReplyBox({ to, busy, error, onSend }: ReplyBoxProps) {
             <kbd>Ctrl</kbd> + <kbd>Enter</kbd> to send
           </span>
         )}
-        <button type="submit" className="primary" disabled={empty || busy}>
+        <button type="submit" className="primary" disabled={empty || busy || files.busy || files.failed}>
           <Icon name="send" /> Send reply
         </button>
       </div>

@@ -1,4 +1,6 @@
-import { type KeyboardEvent, type Ref, useImperativeHandle, useRef, useState } from 'react';
+import { type KeyboardEvent, type Ref, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { AttachmentChips, AttachmentZone } from '../attachments/AttachmentZone.tsx';
+import { useAttachmentDraft } from '../attachments/useAttachmentDraft.ts';
 import { usePermissions } from '../app/permissions.ts';
 import { Icon } from '../components/Icon.tsx';
 import { Keys } from '../keyboard/Keys.tsx';
@@ -30,7 +32,16 @@ export function Composer({ ticketId, contactName, onLeave, ref }: ComposerProps)
   const outbox = useOutbox();
   const [mode, setMode] = useState<ComposerMode>('reply');
   const draft = useDraft(ticketId, mode);
+  const files = useAttachmentDraft();
   const area = useRef<HTMLTextAreaElement>(null);
+
+  // An undone send puts its files back beside its text.
+  const { restore } = files;
+  useEffect(() => {
+    if (!draft.attachments?.length) return;
+    restore(draft.attachments);
+    setDraft(ticketId, mode, { ...draft, attachments: [] });
+  }, [draft, restore, ticketId, mode]);
 
   useImperativeHandle(ref, () => ({
     focus: (next) => {
@@ -55,11 +66,13 @@ export function Composer({ ticketId, contactName, onLeave, ref }: ComposerProps)
     area.current?.focus();
   }
 
+  const blocked = files.busy || files.failed;
   function send() {
     const body = draft.text.trim();
-    if (!body) return;
-    outbox.send(ticketId, body, mode === 'note', mode === 'reply' ? draft.macro : null);
+    if (!body || blocked) return;
+    outbox.send(ticketId, body, mode === 'note', mode === 'reply' ? draft.macro : null, files.uploaded);
     setDraft(ticketId, mode, { text: '', macro: null });
+    files.clear();
     onLeave();
   }
 
@@ -87,15 +100,18 @@ export function Composer({ ticketId, contactName, onLeave, ref }: ComposerProps)
         </button>
       </div>
       {note ? <p className="composer-banner">Internal note: only your team sees this. The customer is not notified.</p> : null}
-      <textarea
-        ref={area}
-        aria-label={note ? 'Internal note' : 'Reply to customer'}
-        placeholder={note ? 'Write a note for your team (not sent to the customer)…' : `Reply to ${contactName}…`}
-        rows={4}
-        value={draft.text}
-        onChange={(e) => setDraft(ticketId, mode, { ...draft, text: e.target.value })}
-        onKeyDown={onKeyDown}
-      />
+      <AttachmentZone draft={files}>
+        <textarea
+          ref={area}
+          aria-label={note ? 'Internal note' : 'Reply to customer'}
+          placeholder={note ? 'Write a note for your team (not sent to the customer)…' : `Reply to ${contactName}…`}
+          rows={4}
+          value={draft.text}
+          onChange={(e) => setDraft(ticketId, mode, { ...draft, text: e.target.value })}
+          onKeyDown={onKeyDown}
+        />
+      </AttachmentZone>
+      <AttachmentChips draft={files} />
       {macro ? (
         <div className="composer-macro">
           <span className="small">
@@ -108,7 +124,7 @@ export function Composer({ ticketId, contactName, onLeave, ref }: ComposerProps)
       ) : null}
       <div className="composer-foot">
         <span className="muted small">{note ? 'Visible to your team only' : `Sent to ${contactName}`}</span>
-        <button type="button" className={note ? 'note-send' : 'primary'} disabled={!draft.text.trim()} onClick={send}>
+        <button type="button" className={note ? 'note-send' : 'primary'} disabled={!draft.text.trim() || blocked} onClick={send}>
           {note ? 'Add note' : 'Send reply'} <Keys keys="mod+enter" />
         </button>
       </div>

@@ -1,11 +1,12 @@
 import { type Ref, memo, useEffect, useRef } from 'react';
 import type { Message } from '../api/types.ts';
+import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { formatFull, formatStamp } from '../components/format.ts';
 import type { ActivityItem } from './activity.ts';
 import { ActivityLine, type Names } from './ActivityLine.tsx';
 import { pendingPrefix } from './outbox.ts';
-import { DeliveryState, MailBody, MailTags, mailAuthor } from '../mail/MessageMail.tsx';
+import { DeliveryState, MailBody, MailTags, mailAuthor, shownAttachments } from '../mail/MessageMail.tsx';
 
 export interface ThreadProps {
   messages: readonly Message[];
@@ -89,6 +90,7 @@ const MessageItem = memo(function MessageItem({ message, names, contactName, now
           <span className="msg-time">{pending ? 'Sending…' : time}</span>
         </div>
         <MailBody message={message} />
+        <MessageAttachments attachments={shownAttachments(message)} />
         <DeliveryState message={message} />
       </div>
     </li>

@@ -1,6 +1,7 @@
 // Unsent composer text, per ticket and mode, for the rest of the session: it survives leaving
 // the ticket, a macro fills it, and an undone send puts the text back.
 import { useSyncExternalStore } from 'react';
+import type { Attachment } from '../api/types.ts';
 import type { TicketChange } from './optimistic.ts';
 
 export type ComposerMode = 'reply' | 'note';
@@ -9,6 +10,8 @@ export interface Draft {
   text: string;
   /** A macro picked into this draft: its ticket changes apply when the reply is sent. */
   macro: { id: string; name: string; changes: TicketChange } | null;
+  /** Files of an undone send, handed back to the composer. */
+  attachments?: Attachment[];
 }
 
 const empty: Draft = { text: '', macro: null };
@@ -22,7 +25,7 @@ export function getDraft(ticketId: string, mode: ComposerMode): Draft {
 }
 
 export function setDraft(ticketId: string, mode: ComposerMode, draft: Draft): void {
-  if (!draft.text && !draft.macro) drafts.delete(keyOf(ticketId, mode));
+  if (!draft.text && !draft.macro && !draft.attachments?.length) drafts.delete(keyOf(ticketId, mode));
   else drafts.set(keyOf(ticketId, mode), draft);
   listeners.forEach((l) => l());
 }

@@ -8,7 +8,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { ApiError, type ApiClient } from '../api/client.ts';
 import { addMessage, applyMacro } from '../api/queries/tickets.ts';
 import { queryKeys } from '../api/queryKeys.ts';
-import type { Message, TicketDetail } from '../api/types.ts';
+import type { Attachment, Message, TicketDetail } from '../api/types.ts';
 import { serverNow } from '../components/clock.ts';
 import { dismissToast, toast } from '../components/toast.tsx';
 import { undoSendSeconds } from '../app/prefs.ts';
@@ -24,6 +24,7 @@ interface Outgoing {
   body: string;
   internal: boolean;
   macro: Draft['macro'];
+  attachments: Attachment[];
   sendAt: number;
   toastId: number | null;
 }
@@ -46,9 +47,18 @@ export class Outbox {
     return n;
   }
 
-  send(ticketId: string, body: string, internal: boolean, macro: Draft['macro']): void {
+  send(ticketId: string, body: string, internal: boolean, macro: Draft['macro'], attachments: Attachment[] = []): void {
     const holdMs = internal ? 0 : undoSendSeconds() * 1000;
-    const item: Outgoing = { id: `${pendingPrefix}${++counter}`, ticketId, body, internal, macro, sendAt: Date.now() + holdMs, toastId: null };
+    const item: Outgoing = {
+      id: `${pendingPrefix}${++counter}`,
+      ticketId,
+      body,
+      internal,
+      macro,
+      attachments,
+      sendAt: Date.now() + holdMs,
+      toastId: null,
+    };
     this.showPending(item);
     if (holdMs > 0) {
       item.toastId = toast(`Sending your reply in ${Math.round(holdMs / 1000)} s`, 'info', {
@@ -86,8 +96,9 @@ export class Outbox {
     this.busy.add(ticketId);
     if (item.toastId !== null) dismissToast(item.toastId);
     try {
-      if (item.macro) await applyMacro(this.api, ticketId, item.macro.id, item.body);
-      else await addMessage(this.api, ticketId, { body: item.body, internal: item.internal });
+      const attachments = item.attachments.map((a) => a.id);
+      if (item.macro) await applyMacro(this.api, ticketId, item.macro.id, item.body, attachments);
+      else await addMessage(this.api, ticketId, { body: item.body, internal: item.internal, attachments });
       await refreshTicket(this.qc, this.api, ticketId);
       void this.qc.invalidateQueries({ queryKey: queryKeys.tickets.lists });
       toast(item.macro ? `Reply sent and “${item.macro.name}” applied` : item.internal ? 'Note added' : 'Reply sent', 'success');
@@ -112,6 +123,7 @@ export class Outbox {
       sender: 'agent',
       authorId: this.me.id,
       internal: item.internal,
+      attachments: item.attachments,
       bodyHtml: null,
       bodyFull: null,
       email: null,
@@ -131,6 +143,8 @@ export class Outbox {
   private restore(item: Outgoing): void {
     const mode = item.internal ? 'note' : 'reply';
     const current = getDraft(item.ticketId, mode);
-    if (!current.text.trim()) setDraft(item.ticketId, mode, { text: item.body, macro: item.macro });
+    if (!current.text.trim()) {
+      setDraft(item.ticketId, mode, { text: item.body, macro: item.macro, attachments: item.attachments });
+    }
   }
 }

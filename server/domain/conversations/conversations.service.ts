@@ -14,6 +14,9 @@ import { findOrCreateContact, markContactSeen } from '../contacts/contacts.servi
 import { recordEvent } from '../events/events.record.ts';
 import { assertProjectUsable } from '../projects/projects.service.ts';
 import { appendToSearch, insertTicket, recordTicketCreated } from '../tickets/tickets.changes.ts';
+import type { AttachmentT } from '../../../common/contract/attachments.ts';
+import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
+import { type AttachmentLimits, attachToMessage, shareAttachments } from '../attachments/attachments.service.ts';
 import { presentMessage } from '../tickets/tickets.presenter.ts';
 import { getTicket } from '../tickets/tickets.read.ts';
 import type {
@@ -120,7 +123,8 @@ export async function getConversationWithMessages(
   const { db } = ctx;
   const conversation = await getConversation(ctx, id);
   const messages = await threadOf(db, id);
-  return { ...conversation, messages: messages.map((m) => presentMessage(m)) };
+  const files = await attachmentsOfMessages(db, messages.map((m) => m.id));
+  return { ...conversation, messages: messages.map((m) => presentMessage(m, files.get(m.id))) };
 }
 
 /** Records conversation.created/updated with the conversation as it is now. */
@@ -139,19 +143,23 @@ async function recordConversationEvent(
   });
 }
 
-function recordMessageCreated(ctx: Ctx, row: MessageRow) {
+function recordMessageCreated(ctx: Ctx, row: MessageRow, attachments: AttachmentT[]) {
   return recordEvent(ctx, {
     type: 'message.created',
     resourceType: 'message',
     resourceId: row.id,
-    data: { message: presentMessage(row), conversationId: row.conversation_id },
+    data: { message: presentMessage(row, attachments), conversationId: row.conversation_id },
   });
 }
 
-/** Creates the conversation, its first inbound message and its search entry together. */
+/**
+ * Creates the conversation, its first inbound message (with the uploads it names; `limits`:
+ * their size together) and its search entry together.
+ */
 export async function createConversation(
   ctx: Ctx,
   input: ConversationCreateInput,
+  limits?: AttachmentLimits,
 ): Promise<ConversationT> {
   const now = nowIso(ctx.clock);
   const id = newId('conversation', ctx.clock);
@@ -187,12 +195,13 @@ export async function createConversation(
       created_at: now,
     };
     await trx.insertInto('messages').values(first).execute();
+    const attachments = await attachToMessage(tx, first.id, input.attachments, limits);
     await trx
       .insertInto('conversation_fts')
       .values({ rowid: seq, subject: input.subject, messages: input.body })
       .execute();
     await recordConversationEvent(tx, 'conversation.created', id);
-    await recordMessageCreated(tx, first);
+    await recordMessageCreated(tx, first, attachments);
   });
   return getConversation(ctx, id);
 }
@@ -229,13 +238,15 @@ export async function updateConversation(
 }
 
 /**
- * Appends an inbound (customer) or outbound (agent) message. A customer message reactivates an
- * archived conversation and moves the contact's lastSeenAt; an agent message changes neither.
+ * Appends an inbound (customer) or outbound (agent) message, with the uploads it names. A
+ * customer message reactivates an archived conversation and moves the contact's lastSeenAt; an
+ * agent message changes neither.
  */
 export async function addConversationMessage(
   ctx: Ctx,
   conversationId: string,
   input: ConversationMessageInput,
+  limits?: AttachmentLimits,
 ): Promise<MessageT> {
   const now = nowIso(ctx.clock);
   const message = await inTransaction(ctx, async (tx) => {
@@ -252,6 +263,7 @@ export async function addConversationMessage(
       created_at: now,
     };
     await trx.insertInto('messages').values(row).execute();
+    const attachments = await attachToMessage(tx, row.id, input.attachments, limits);
     await sql`update conversation_fts set messages = messages || char(10) || ${input.body}
       where rowid = ${conversation.seq}`.execute(trx);
 
@@ -266,15 +278,15 @@ export async function addConversationMessage(
       .set((eb) => ({ message_count: eb('message_count', '+', 1) }))
       .where('id', '=', conversationId)
       .execute();
-    await recordMessageCreated(tx, row);
+    await recordMessageCreated(tx, row, attachments);
     if (conversation.status === 'archived' && changes.status === 'active') {
       await recordConversationEvent(tx, 'conversation.updated', conversationId, [
         'status',
       ]);
     }
-    return row;
+    return { row, attachments };
   });
-  return presentMessage(message);
+  return presentMessage(message.row, message.attachments);
 }
 
 /**
@@ -330,6 +342,8 @@ export async function convertToTicket(
     for (let i = 0; i < copies.length; i += copyChunk) {
       await trx.insertInto('messages').values(copies.slice(i, i + copyChunk)).execute();
     }
+    // The copies show the originals' files (stored once, linked twice).
+    await shareAttachments(tx, thread.map((m, i) => ({ from: m.id, to: (copies[i] as MessageRow).id })));
     // One append of the later bodies, newline-separated: the same text as one append each.
     if (rest.length > 0) await appendToSearch(trx, id, rest.map((m) => m.body).join('\n'));
     await trx

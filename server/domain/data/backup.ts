@@ -46,15 +46,15 @@ export async function backupDatabase(source: string, destination: string, create
 }
 
 /**
- * Reserves `<dataDir>/backups/localdesk-<timestamp>.db` (an empty file, created exclusively so
+ * Reserves `<dataDir>/backups/localdesk-<timestamp>.<ext>` (an empty file, created exclusively so
  * two backups in the same millisecond cannot pick the same name), with a counter if taken.
  */
-export async function reserveBackupPath(dataDir: string, createdAt: string): Promise<string> {
+export async function reserveBackupPath(dataDir: string, createdAt: string, ext = 'db'): Promise<string> {
   const dir = join(dataDir, 'backups');
   await mkdir(dir, { recursive: true });
   const base = `localdesk-${fileStamp(createdAt)}`;
   for (let n = 1; ; n++) {
-    const path = join(dir, n === 1 ? `${base}.db` : `${base}-${n}.db`);
+    const path = join(dir, n === 1 ? `${base}.${ext}` : `${base}-${n}.${ext}`);
     try {
       await (await open(path, 'wx', 0o600)).close();
       return path;

@@ -12,7 +12,9 @@ export const exportVersion = 1;
  * Every exported table, parents before children. conversations ↔ tickets reference each other:
  * conversations come first and are inserted without their ticket_id, which is set at the end.
  * Not exported: idempotency_keys (24 h replay records), event_cursors (a local consumer's
- * progress) and the *_fts search tables (rebuilt from the rows on import).
+ * progress), the *_fts search tables (rebuilt from the rows on import) and attachment_orphans
+ * (the collector's queue). Attachment rows are exported; their files travel in an export
+ * archive (archive.ts) beside the NDJSON.
  */
 export const exportTables = [
   'users',
@@ -25,6 +27,8 @@ export const exportTables = [
   'conversations',
   'tickets',
   'messages',
+  'attachments',
+  'message_attachments',
   'ticket_tags',
   'events',
   'webhooks',
@@ -52,7 +56,9 @@ const localKeys: Partial<Record<ExportTable, readonly string[]>> = {
 
 /** Export order within a table: insertion order, so local keys come out in the same order. */
 export function orderOf(table: ExportTable): string {
-  return table === 'ticket_tags' ? 'ticket_id, tag_id' : 'rowid';
+  if (table === 'ticket_tags') return 'ticket_id, tag_id';
+  if (table === 'message_attachments') return 'message_id, position'; // WITHOUT ROWID
+  return 'rowid';
 }
 
 /** One row of PRAGMA table_xinfo. `hidden` is 2 or 3 for generated columns. */

@@ -79,6 +79,7 @@ async function checkFile(file: string, schemas: RowSchemas): Promise<{ events: n
 }
 
 interface Marks {
+  attachments: number;
   tickets: number;
   conversations: number;
   contacts: number;
@@ -110,13 +111,19 @@ async function rebuildSearch(trx: Db, m: Marks): Promise<void> {
     select id, coalesce(name, ''), email, coalesce(company, '') from contacts where rowid > ${m.contacts}`.execute(trx);
 }
 
+/** Work that must commit with the imported rows (attachment files given their final names). */
+export interface ImportHooks {
+  /** After every row is written; `attachmentsMark`: attachments rowids above it are new. */
+  afterRows(trx: Db, marks: { attachments: number }): Promise<void>;
+}
+
 /**
  * Imports an export file (format.ts) in one transaction; any invalid line or broken reference is
  * a 400 naming the line, and then nothing is written. Imported events are history, not news:
  * they get seqs below every event already here (keeping their order), so the live feed, the
  * webhook worker and workflows, which all follow seq upwards, never see them as new.
  */
-export async function importFile(db: Db, file: string): Promise<ImportResult> {
+export async function importFile(db: Db, file: string, hooks?: ImportHooks): Promise<ImportResult> {
   const schemas = rowSchemas(await loadColumns(db));
   const { events } = await checkFile(file, schemas);
   return transact(db, async (trx) => {
@@ -124,6 +131,7 @@ export async function importFile(db: Db, file: string): Promise<ImportResult> {
     // (another process writing in between would otherwise fail the first insert as stale).
     await sql`delete from event_cursors where 0`.execute(trx);
     const { rows } = await sql<Marks>`select
+      (select coalesce(max(rowid), 0) from attachments) as attachments,
       (select coalesce(max(seq), 0) from tickets) as tickets,
       (select coalesce(max(seq), 0) from conversations) as conversations,
       (select coalesce(max(rowid), 0) from contacts) as contacts,
@@ -139,6 +147,7 @@ export async function importFile(db: Db, file: string): Promise<ImportResult> {
     }
     await writer.finish();
     await rebuildSearch(trx, marks);
+    await hooks?.afterRows(trx, { attachments: marks.attachments });
     return writer.result;
   });
 }

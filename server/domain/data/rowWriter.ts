@@ -37,6 +37,7 @@ const references: Partial<Record<ExportTable, readonly string[]>> = {
   tickets: ['contact_id', 'assigned_to', 'project_id'],
   conversations: ['contact_id'],
   messages: ['author_id'],
+  attachments: ['uploaded_by'],
   ticket_tags: ['tag_id'],
   events: ['actor_id', 'actor_user_id', 'resource_id'],
   views: ['user_id'],
@@ -116,7 +117,13 @@ export class RowWriter {
 
   private insertSql(table: ExportTable, names: readonly string[], count: number): string {
     const tuple = `(${names.map(() => '?').join(', ')})`;
-    const target = naturalKeys[table] ? '' : table === 'ticket_tags' ? '(ticket_id, tag_id)' : '(id)';
+    const target = naturalKeys[table]
+      ? ''
+      : table === 'ticket_tags'
+        ? '(ticket_id, tag_id)'
+        : table === 'message_attachments'
+          ? '(message_id, attachment_id)'
+          : '(id)';
     return `insert into ${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) values ${
       Array.from({ length: count }, () => tuple).join(', ')
     } on conflict ${target} do nothing`;

@@ -6,6 +6,7 @@ import { AppError, invalidField, notFound } from '../../core/errors.ts';
 import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
 import { escapeLike } from '../../../db/queries/like.ts';
+import type { AttachmentLimits } from '../attachments/attachments.service.ts';
 import { applyTicketChanges, insertTicketMessage } from '../tickets/tickets.changes.ts';
 import { getTicket, loadTicket } from '../tickets/tickets.read.ts';
 import type { TicketT } from '../../../common/contract/tickets.ts';
@@ -180,8 +181,9 @@ export async function deleteMacro(ctx: Ctx, id: string): Promise<void> {
 export async function applyMacro(
   ctx: Ctx,
   ticketId: string,
-  { macroId, body: edited }: ApplyMacroInput,
+  { macroId, body: edited, attachments }: ApplyMacroInput,
   field = 'macroId',
+  limits?: AttachmentLimits,
 ): Promise<TicketT> {
   const agentUserId = ctx.actor.userId;
   const now = nowIso(ctx.clock);
@@ -203,7 +205,12 @@ export async function applyMacro(
       : { name: 'LocalDesk' };
     const body =
       edited ?? renderTemplate(macro.body, macroValues({ contact, ticket: { id: ticket.id, number: ticket.number }, agent }));
-    await insertTicketMessage(tx, ticket, { body, sender: 'agent', internal: false, authorId: agentUserId }, now);
+    await insertTicketMessage(
+      tx,
+      ticket,
+      { body, sender: 'agent', internal: false, authorId: agentUserId, attachments, limits },
+      now,
+    );
     // Reloaded: the reply has just moved firstResponseAt and updatedAt.
     await applyTicketChanges(
       tx,

@@ -7,6 +7,7 @@ import { AppError, conflict, notFound } from '../../core/errors.ts';
 import { type Ctx, inTransaction } from '../context.ts';
 import { recordEvent } from '../events/events.record.ts';
 import { presentMessage } from '../tickets/tickets.presenter.ts';
+import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
 import type { BounceReport } from './automatic.ts';
 import { messageMailColumns, presentMailParts } from './mail.presenter.ts';
 
@@ -20,7 +21,9 @@ export async function presentStoredMessage(ctx: Ctx, messageId: string): Promise
     .select(messageMailColumns)
     .where('m.id', '=', messageId)
     .executeTakeFirst();
-  return row ? presentMessage(row, presentMailParts(row)) : null;
+  if (!row) return null;
+  const files = await attachmentsOfMessages(ctx.db, [messageId]);
+  return presentMessage(row, files.get(messageId), presentMailParts(row));
 }
 
 /** Records message.updated (changes: delivery) with the message as it now reads. */

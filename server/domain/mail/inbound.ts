@@ -13,6 +13,7 @@ import { loadTicket } from '../tickets/tickets.read.ts';
 import type { MailHeadersJson } from './mail.presenter.ts';
 import type { NewMessageMail } from './messageMail.ts';
 import { markBounced } from './delivery.ts';
+import { type StoredFiles, noFiles } from './files.ts';
 import { type ParsedInbound, htmlWithParts } from './parse.ts';
 import { findThread } from './threading.ts';
 
@@ -44,17 +45,6 @@ export interface ImportOutcome {
   reason: string | null;
 }
 
-/**
- * Where a mail's files go: recorded inside the import's transaction, before the message that
- * holds them, so the message's event already lists them and the HTML can show inline images.
- */
-export interface InboundFiles {
-  record(tx: Ctx): Promise<{ ids: string[]; originalId: string | null; urlOfCid(cid: string): string | null }>;
-}
-
-const noFiles: InboundFiles = {
-  record: () => Promise.resolve({ ids: [], originalId: null, urlOfCid: () => null }),
-};
 
 /**
  * Moves the folder's position past this message (created on the first import). `imported`:
@@ -93,12 +83,23 @@ function headersOf(mail: ParsedInbound, originalId: string | null): MailHeadersJ
   return { messageId: mail.messageId, from: mail.from, to: mail.to, cc: mail.cc, subject: mail.subject, originalAttachmentId: originalId };
 }
 
+/** Whether this mailbox already imported a message with this Message-ID (a cheap check before storing its files). */
+export async function alreadyImported(db: Db, mailboxId: string, messageId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('mail_message_ids')
+    .select('message_id')
+    .where('mailbox_id', '=', mailboxId)
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Imports one parsed message (see the file comment); `position` moves with it when given. */
 export async function importMail(
   ctx: Ctx,
   mailbox: MailboxRef,
   mail: ParsedInbound,
-  options: { position?: MailPosition; files?: InboundFiles } = {},
+  options: { position?: MailPosition; files?: StoredFiles } = {},
 ): Promise<ImportOutcome> {
   const files = options.files ?? noFiles;
   const actorCtx: Ctx = { ...ctx, actor: mailboxActor(mailbox.id) };
@@ -117,7 +118,7 @@ async function importInTransaction(
   tx: Ctx,
   mailbox: MailboxRef,
   mail: ParsedInbound,
-  files: InboundFiles,
+  files: StoredFiles,
   now: string,
 ): Promise<ImportOutcome> {
   const seen = await tx.db
@@ -141,7 +142,7 @@ async function importInTransaction(
   if (mail.automatic) {
     // Never a new ticket, never reopens one; on a ticket it continues, agents see it as a note.
     if (!open) return { action: 'ignored', ticketId: null, messageId: null, reason: mail.automatic.reason };
-    const row = await insertTicketMessage(
+    const { row } = await insertTicketMessage(
       tx,
       open,
       {
@@ -149,17 +150,21 @@ async function importInTransaction(
         sender: 'system',
         internal: true,
         authorId: null,
-        mail: mailSideWith(mailbox, mail, await noFiles.record(tx)),
+        mail: mailSideWith(mailbox, mail, noFiles),
       },
       now,
     );
     return { action: 'note', ticketId: open.id, messageId: row.id, reason: mail.automatic.reason };
   }
 
-  const recorded = await files.record(tx);
-  const side = mailSideWith(mailbox, mail, recorded);
+  const side = mailSideWith(mailbox, mail, files);
   if (open) {
-    const row = await insertTicketMessage(tx, open, { body: mail.body || '(no text)', sender: 'customer', internal: false, authorId: null, mail: side }, now);
+    const { row } = await insertTicketMessage(
+      tx,
+      open,
+      { body: mail.body || '(no text)', sender: 'customer', internal: false, authorId: null, mail: side, attachments: files.ids },
+      now,
+    );
     return { action: 'reply', ticketId: open.id, messageId: row.id, reason: thread?.by ?? null };
   }
 
@@ -174,7 +179,9 @@ async function importInTransaction(
       ...(requester.name ? { contactName: requester.name.slice(0, 200) } : {}),
       priority: 'medium',
       projectId: mailbox.projectId,
+      attachments: files.ids,
     },
+    undefined,
     { mail: side },
   );
   const first = await tx.db
@@ -187,11 +194,7 @@ async function importInTransaction(
   return { action: 'ticket', ticketId: ticket2.id, messageId: first.id, reason: ticket ? `ticket #${ticket.number} is closed` : null };
 }
 
-function mailSideWith(
-  mailbox: MailboxRef,
-  mail: ParsedInbound,
-  recorded: { originalId: string | null; urlOfCid(cid: string): string | null },
-): NewMessageMail {
+function mailSideWith(mailbox: MailboxRef, mail: ParsedInbound, recorded: StoredFiles): NewMessageMail {
   const inline = mail.files.some((f) => f.inline);
   return {
     mailboxId: mailbox.id,

@@ -11,7 +11,9 @@ import { conflict, notFound } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { type Ctx, inTransaction } from '../context.ts';
 import { recordEvent } from '../events/events.record.ts';
-import { type InboundFiles, type MailPosition, advancePosition, importMail, mailboxActor } from './inbound.ts';
+import type { AttachmentStore } from '../attachments/attachments.store.ts';
+import { storeMailFiles } from './files.ts';
+import { type MailPosition, advancePosition, importMail, mailboxActor } from './inbound.ts';
 import { loadMailbox } from './mailboxes.service.ts';
 import { parseInbound } from './parse.ts';
 
@@ -130,9 +132,10 @@ export async function dismissQuarantined(ctx: Ctx, mailboxId: string, id: string
  */
 export async function retryQuarantined(
   ctx: Ctx,
+  store: AttachmentStore,
   mailboxId: string,
   id: string,
-  files?: (raw: Buffer) => InboundFiles,
+  limitBytes: number,
 ): Promise<QuarantineRetryResultT> {
   const mailbox = await loadMailbox(ctx.db, mailboxId);
   const row = await ctx.db.selectFrom('mail_quarantine').selectAll().where('id', '=', id).where('mailbox_id', '=', mailboxId).executeTakeFirst();
@@ -141,10 +144,10 @@ export async function retryQuarantined(
   const raw = Buffer.from(row.raw);
   try {
     const parsed = await parseInbound(raw, { ownAddress: mailbox.address });
+    const mailCtx: Ctx = { ...ctx, actor: mailboxActor(mailbox.id) };
+    const files = parsed.automatic ? undefined : await storeMailFiles(mailCtx, store, parsed, raw, limitBytes);
     return await inTransaction(ctx, async (tx) => {
-      const outcome = await importMail(tx, { id: mailbox.id, address: mailbox.address, projectId: mailbox.project_id }, parsed, {
-        files: files?.(raw),
-      });
+      const outcome = await importMail(tx, { id: mailbox.id, address: mailbox.address, projectId: mailbox.project_id }, parsed, { files });
       await tx.db.deleteFrom('mail_quarantine').where('id', '=', id).execute();
       return { ticketId: outcome.ticketId, messageId: outcome.messageId };
     });

@@ -13,6 +13,9 @@ import { slaDueTimes } from '../sla/sla.service.ts';
 import { addTicketTags, removeTicketTags, setTicketTags } from '../tags/ticketTags.ts';
 import { assertAssignable } from '../users/users.service.ts';
 import { type NewMessageMail, insertMessageMail, mailPartsOf } from '../mail/messageMail.ts';
+import type { AttachmentT } from '../../../common/contract/attachments.ts';
+import { type AttachmentLimits, attachToMessage } from '../attachments/attachments.service.ts';
+import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
 import { presentMessage } from './tickets.presenter.ts';
 import { getTicket } from './tickets.read.ts';
 
@@ -49,16 +52,25 @@ export async function recordTicketCreated(
 ): Promise<TicketT> {
   const ticket = await getTicket(ctx, ticketId);
   await recordEvent(ctx, { type: 'ticket.created', resourceType: 'ticket', resourceId: ticketId, data: { ticket } });
-  for (const [i, message] of thread.entries()) await recordMessageCreated(ctx, message, ticketId, i === 0 ? mail : undefined);
+  const files = await attachmentsOfMessages(ctx.db, thread.map((m) => m.id));
+  for (const [i, message] of thread.entries()) {
+    await recordMessageCreated(ctx, message, ticketId, files.get(message.id), i === 0 ? mail : undefined);
+  }
   return ticket;
 }
 
-export function recordMessageCreated(ctx: Ctx, message: MessageRow, ticketId: string, mail?: NewMessageMail): Promise<string> {
+export function recordMessageCreated(
+  ctx: Ctx,
+  message: MessageRow,
+  ticketId: string,
+  attachments: AttachmentT[] = [],
+  mail?: NewMessageMail,
+): Promise<string> {
   return recordEvent(ctx, {
     type: 'message.created',
     resourceType: 'message',
     resourceId: message.id,
-    data: { message: presentMessage(message, mailPartsOf(mail)), ticketId },
+    data: { message: presentMessage(message, attachments, mailPartsOf(mail)), ticketId },
   });
 }
 
@@ -170,6 +182,9 @@ export interface NewTicketMessage {
   internal: boolean;
   /** The agent's user id; customer messages are authored by the ticket's contact. */
   authorId: string | null;
+  /** Uploads to put on the message (attachments.service.ts says which may be). */
+  attachments?: readonly string[];
+  limits?: AttachmentLimits;
   /** Set when the message came by e-mail: its headers, HTML and unfolded text. */
   mail?: NewMessageMail;
 }
@@ -184,7 +199,7 @@ export async function insertTicketMessage(
   ticket: TicketRow,
   message: NewTicketMessage,
   now: string,
-): Promise<MessageRow> {
+): Promise<{ row: MessageRow; attachments: AttachmentT[] }> {
   const { db } = ctx;
   const before = await getTicket(ctx, ticket.id);
   const row: MessageRow = {
@@ -199,6 +214,7 @@ export async function insertTicketMessage(
   };
   await db.insertInto('messages').values(row).execute();
   if (message.mail) await insertMessageMail(db, row.id, ticket.id, message.mail);
+  const attachments = await attachToMessage(ctx, row.id, message.attachments, message.limits);
   await appendToSearch(db, ticket.id, message.body);
 
   const changes: TicketUpdate = { updated_at: now };
@@ -213,8 +229,8 @@ export async function insertTicketMessage(
     }
   }
   await db.updateTable('tickets').set(changes).where('id', '=', ticket.id).execute();
-  await recordMessageCreated(ctx, row, ticket.id, message.mail);
+  await recordMessageCreated(ctx, row, ticket.id, attachments, message.mail);
   // A reopen is a ticket change in its own right (workflows and webhooks on ticket.updated).
   if (changes.status) await recordTicketUpdated(ctx, before);
-  return row;
+  return { row, attachments };
 }

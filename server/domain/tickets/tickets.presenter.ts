@@ -1,5 +1,6 @@
 // Rows into the API's shapes: a ticket (joined with what its presentation needs) and a message.
 import type { MessageRow, TicketRow } from '../../../db/schema.ts';
+import type { AttachmentT } from '../../../common/contract/attachments.ts';
 import type { MessageT, TicketT } from '../../../common/contract/tickets.ts';
 import { slaBreachedSql } from '../sla/sla.sql.ts';
 import { tagNamesSql } from '../tags/ticketTags.ts';
@@ -46,7 +47,7 @@ export function presentationColumns(now: string) {
  * Messages belong to a ticket or a conversation; the presenter names whichever it is. `mail`:
  * what it carries when it travelled by e-mail (mail.presenter.ts).
  */
-export function presentMessage(row: MessageRow, mail: MailParts = noMailParts): MessageT {
+export function presentMessage(row: MessageRow, attachments: AttachmentT[] = [], mail: MailParts = noMailParts): MessageT {
   return {
     id: row.id,
     ...(row.ticket_id ? { ticketId: row.ticket_id } : {}),
@@ -55,6 +56,7 @@ export function presentMessage(row: MessageRow, mail: MailParts = noMailParts): 
     sender: row.sender,
     authorId: row.author_id,
     internal: row.internal === 1,
+    attachments,
     bodyHtml: mail.bodyHtml,
     bodyFull: mail.bodyFull,
     email: mail.email,

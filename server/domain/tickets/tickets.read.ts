@@ -7,6 +7,7 @@ import type { TicketT, TicketWithMessagesT } from '../../../common/contract/tick
 import { nowIso } from '../../core/clock.ts';
 import { notFound } from '../../core/errors.ts';
 import type { Ctx } from '../context.ts';
+import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
 import { presentMessage, presentTicket, presentationColumns } from './tickets.presenter.ts';
 import { mailPartsOfTicket } from '../mail/mail.read.ts';
 
@@ -68,6 +69,9 @@ export async function getTicketWithMessages(ctx: Ctx, id: string): Promise<Ticke
   const [row] = await ticketWithMailFlag(ctx.db, id, nowIso(ctx.clock));
   if (!row) throw notFound('ticket', id);
   const messages = await threadOf(ctx.db, id);
-  const mail = row.has_mail ? await mailPartsOfTicket(ctx.db, id) : null;
-  return { ...presentTicket(row), messages: messages.map((m) => presentMessage(m, mail?.get(m.id))) };
+  const [files, mail] = await Promise.all([
+    attachmentsOfMessages(ctx.db, messages.map((m) => m.id)),
+    row.has_mail ? mailPartsOfTicket(ctx.db, id) : null,
+  ]);
+  return { ...presentTicket(row), messages: messages.map((m) => presentMessage(m, files.get(m.id), mail?.get(m.id))) };
 }

@@ -19,6 +19,8 @@ import { assertProjectUsable } from '../projects/projects.service.ts';
 import { setTicketTags } from '../tags/ticketTags.ts';
 import { assertAssignable } from '../users/users.service.ts';
 import { applyTicketChanges, insertTicket, insertTicketMessage, recordTicketCreated } from './tickets.changes.ts';
+import { type AttachmentLimits, attachToMessage } from '../attachments/attachments.service.ts';
+import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
 import { presentMessage } from './tickets.presenter.ts';
 import { mailPartsOfTicket } from '../mail/mail.read.ts';
 import { type NewMessageMail, insertMessageMail } from '../mail/messageMail.ts';
@@ -30,7 +32,11 @@ export interface TicketFromMail {
   mail: NewMessageMail;
 }
 
-export async function createTicket(ctx: Ctx, input: TicketCreateInput, fromMail?: TicketFromMail): Promise<TicketT> {
+/**
+ * `limits` bounds the size of the first message's attachments together (the API passes its
+ * config); `fromMail`: what a ticket opened by an incoming mail brings.
+ */
+export async function createTicket(ctx: Ctx, input: TicketCreateInput, limits?: AttachmentLimits, fromMail?: TicketFromMail): Promise<TicketT> {
   const now = nowIso(ctx.clock);
   // The response is the ticket as its ticket.created event presents it: the state this
   // request's write produced (no second read after the commit).
@@ -66,6 +72,7 @@ export async function createTicket(ctx: Ctx, input: TicketCreateInput, fromMail?
     };
     await tx.db.insertInto('messages').values(first).execute();
     if (fromMail) await insertMessageMail(tx.db, first.id, ticketId, fromMail.mail);
+    await attachToMessage(tx, first.id, input.attachments, limits);
     return recordTicketCreated(tx, ticketId, [first], fromMail?.mail);
   });
 }
@@ -87,26 +94,42 @@ export async function listMessages(ctx: Ctx, ticketId: string, params: MessageLi
     .limit(params.limit)
     .offset(params.offset)
     .execute();
+  const files = await attachmentsOfMessages(db, rows.map((r) => r.id));
   const mail = await mailPartsOfTicket(db, ticketId);
   return {
-    data: rows.map((r) => presentMessage(r, mail.get(r.id))),
+    data: rows.map((r) => presentMessage(r, files.get(r.id), mail.get(r.id))),
     meta: { total, limit: params.limit, offset: params.offset },
   };
 }
 
-/** Adds a reply or internal note (rules in insertTicketMessage), authored by the acting user. */
-export async function addTicketMessage(ctx: Ctx, ticketId: string, input: MessageCreateInput): Promise<MessageT> {
+/**
+ * Adds a reply or internal note (rules in insertTicketMessage), authored by the acting user, with
+ * the uploads it names (`limits`: their size together).
+ */
+export async function addTicketMessage(
+  ctx: Ctx,
+  ticketId: string,
+  input: MessageCreateInput,
+  limits?: AttachmentLimits,
+): Promise<MessageT> {
   if (input.sender === 'customer' && input.internal) {
     throw invalidField('internal', 'internal notes are written by agents, not customers');
   }
   const now = nowIso(ctx.clock);
-  const row = await inTransaction(ctx, async (tx) =>
+  const { row, attachments } = await inTransaction(ctx, async (tx) =>
     insertTicketMessage(
       tx,
       await loadTicket(tx.db, ticketId),
-      { body: input.body, sender: input.sender, internal: input.internal, authorId: ctx.actor.userId },
+      {
+        body: input.body,
+        sender: input.sender,
+        internal: input.internal,
+        authorId: ctx.actor.userId,
+        attachments: input.attachments,
+        limits,
+      },
       now,
     ),
   );
-  return presentMessage(row);
+  return presentMessage(row, attachments);
 }

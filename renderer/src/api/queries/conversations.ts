@@ -49,9 +49,15 @@ export function useSendReply(conversation: ConversationDetail) {
   const queryClient = useQueryClient();
   const key = queryKeys.conversations.detail(conversation.id);
   return useMutation({
-    mutationFn: async (body: string) =>
-      (await api.post<Message>(`/conversations/${conversation.id}/messages`, { body, sender: 'agent' })).data,
-    onMutate: async (body) => {
+    mutationFn: async ({ body, attachments }: { body: string; attachments: string[] }) =>
+      (
+        await api.post<Message>(`/conversations/${conversation.id}/messages`, {
+          body,
+          sender: 'agent',
+          ...(attachments.length > 0 ? { attachments } : {}),
+        })
+      ).data,
+    onMutate: async ({ body }) => {
       await queryClient.cancelQueries({ queryKey: key, exact: true });
       const previous = queryClient.getQueryData<ConversationDetail>(key);
       const pending: Message = {
@@ -61,6 +67,7 @@ export function useSendReply(conversation: ConversationDetail) {
         sender: 'agent',
         authorId: me.id,
         internal: false,
+        attachments: [],
         bodyHtml: null,
         bodyFull: null,
         email: null,

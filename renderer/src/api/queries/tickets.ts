@@ -51,8 +51,13 @@ export async function patchTicket(api: ApiClient, id: string, body: TicketPatchB
   return (await api.patch<Ticket>(path(id), body, { headers })).data;
 }
 
-export async function addMessage(api: ApiClient, id: string, body: { body: string; internal: boolean }): Promise<Message> {
-  return (await api.post<Message>(`${path(id)}/messages`, { body: body.body, internal: body.internal, sender: 'agent' })).data;
+export async function addMessage(
+  api: ApiClient,
+  id: string,
+  body: { body: string; internal: boolean; attachments?: readonly string[] },
+): Promise<Message> {
+  const attachments = body.attachments?.length ? { attachments: [...body.attachments] } : {};
+  return (await api.post<Message>(`${path(id)}/messages`, { body: body.body, internal: body.internal, sender: 'agent', ...attachments })).data;
 }
 
 /** POST /tickets/bulk, in chunks of the API's 500-id limit. */
@@ -67,8 +72,15 @@ export async function bulkUpdate(api: ApiClient, ids: readonly string[], set: Bu
 }
 
 /** Posts a macro's reply (as the agent edited it) and runs its actions, all or nothing. */
-export async function applyMacro(api: ApiClient, id: string, macroId: string, body: string): Promise<Ticket> {
-  return (await api.post<Ticket>(`${path(id)}/apply-macro`, { macroId, body })).data;
+export async function applyMacro(
+  api: ApiClient,
+  id: string,
+  macroId: string,
+  body: string,
+  attachments: readonly string[] = [],
+): Promise<Ticket> {
+  const files = attachments.length ? { attachments: [...attachments] } : {};
+  return (await api.post<Ticket>(`${path(id)}/apply-macro`, { macroId, body, ...files })).data;
 }
 
 export async function mergeTickets(api: ApiClient, id: string, sourceIds: readonly string[]): Promise<TicketDetail> {
