@@ -229,6 +229,7 @@ describe('POST /api/v1/import: ticket numbers', () => {
       // This folder already has tickets #1 and #2: the file's #1, #2 and #3 cannot all stay.
       const local = [await buildTicket(busy.api), await buildTicket(busy.api)];
       expect(local.map((t) => t.number)).toEqual([1, 2]);
+      cpSync(join(src.dataDir, 'attachments'), join(busy.dataDir, 'attachments'), { recursive: true });
       const res = await importText(busy.api, file);
       expect(res.body.error).toBeNull();
       expect(res.status).toBe(200);

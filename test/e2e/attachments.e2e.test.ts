@@ -17,6 +17,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   await signIn(page, s);
+  // Replies go at once here; composer.e2e.test.ts tests the undo window.
+  await page.evaluate(() => localStorage.setItem('localdesk.undoSendSeconds', '0'));
 });
 afterAll(async () => {
   await browser?.close();
@@ -53,6 +55,33 @@ async function sendReply(text: string): Promise<void> {
 }
 
 describe('attachments in the ticket page', () => {
+  it('gives an undone reply its files back, and sends them with it later', async () => {
+    await page.evaluate(() => localStorage.setItem('localdesk.undoSendSeconds', '30'));
+    try {
+      const ticket = await buildTicket(s.api, { subject: 'Undo with a file' });
+      await openTicket(ticket.id);
+      const zone = composer().getByTestId('attach-zone');
+      const transfer = await dataTransferWith(tinyPng, 'second-thoughts.png', 'image/png');
+      await zone.dispatchEvent('drop', { dataTransfer: transfer });
+      const chips = composer().getByRole('list', { name: 'Attached files' }).getByRole('listitem');
+      await chips.filter({ hasText: `${tinyPng.length} B` }).waitFor();
+      await sendReply('With the file');
+      await page.getByRole('button', { name: 'Undo' }).click();
+      await chips.filter({ hasText: 'second-thoughts.png' }).waitFor();
+      expect(await composer().getByRole('textbox').inputValue()).toBe('With the file');
+      const held = (await s.api.get<Detail>(`/tickets/${ticket.id}`)).body.data;
+      expect(held.messages.filter((m) => m.body === 'With the file')).toEqual([]);
+
+      await page.evaluate(() => localStorage.setItem('localdesk.undoSendSeconds', '0'));
+      await composer().getByRole('button', { name: /Send reply/ }).click();
+      await expect
+        .poll(async () => (await s.api.get<Detail>(`/tickets/${ticket.id}`)).body.data.messages.at(-1))
+        .toMatchObject({ body: 'With the file', attachments: [{ name: 'second-thoughts.png' }] });
+    } finally {
+      await page.evaluate(() => localStorage.setItem('localdesk.undoSendSeconds', '0'));
+    }
+  });
+
   it('takes an image dropped on the composer, sends it, and shows its thumbnail with a lightbox', async () => {
     const ticket = await buildTicket(s.api, { subject: 'Dropped screenshot' });
     await openTicket(ticket.id);
