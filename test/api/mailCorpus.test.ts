@@ -3,9 +3,10 @@
 // where this test says. Fixtures name our replies and tokens from their own story (T-1042);
 // those placeholders are swapped for the ones this desk really sent, as a customer's client
 // would have quoted them.
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { largeAttachmentMessage, longThreadReply } from '../fixtures/mail/generate.ts';
+import { deterministicBytes, largeAttachmentMessage, longThreadReply } from '../fixtures/mail/generate.ts';
 import { type MailStack, type TicketWithThread, customerMail, getTicket, startMailStack, waitForThread, waitForTicket } from '../helpers/mail.ts';
 import { pollUntil } from '../helpers/processes.ts';
 
@@ -73,6 +74,9 @@ describe('the mail corpus', () => {
     // Fetching is in delivery order: the big message last means everything before is in.
     const big = await waitForTicket(api, (s) => s === 'Logs for the crash (big attachment)', 60_000);
     expect(big.messages[0]?.body).toContain('Here are the server logs you asked for');
+    const zip = big.messages[0]?.attachments.find((a) => a.name === 'server-logs-2024-09.zip');
+    expect(zip).toMatchObject({ size: 20 * 1024 * 1024, contentType: 'application/zip' });
+    expect(zip?.sha256).toBe(createHash('sha256').update(deterministicBytes(20 * 1024 * 1024)).digest('hex'));
 
     const box = (await api.get<{ fetch: { error: string | null; quarantined: number } }>(`/mailboxes/${stack.mailbox.id}`)).body.data;
     expect(box.fetch).toMatchObject({ error: null, quarantined: 0 });
@@ -94,6 +98,26 @@ describe('the mail corpus', () => {
     expect(note).toMatchObject({ sender: 'system', internal: true });
     expect(note?.email?.automatic).toBe('Auto-Submitted: auto-replied (vacation)');
     expect(t1042.messages.filter((m) => m.sender === 'customer')).toHaveLength(6);
+
+    // Files: inline images shown in the HTML from the stored part, the rest as attachments, and
+    // every mail a person wrote kept whole as original.eml, byte for byte.
+    const [screenshot] = mark.messages;
+    expect(screenshot?.attachments.map((a) => [a.name, a.contentType])).toEqual([
+      ['image001.png', 'image/png'],
+      ['winmail.dat', 'application/ms-tnef'],
+      ['original.eml', 'message/rfc822'],
+    ]);
+    const png = screenshot?.attachments[0];
+    expect(screenshot?.bodyHtml).toContain(`<img width="8" height="8" src="/api/v1/attachments/${png?.id}/content" alt="Screenshot of the error" data-attachment-id="${png?.id}" />`);
+    expect(screenshot?.email?.originalAttachmentId).toBe(screenshot?.attachments[2]?.id);
+    const original = await fetch(`${stack.server.url}/api/v1/attachments/${screenshot?.email?.originalAttachmentId}/content`, {
+      headers: { 'X-API-Key': stack.server.adminKey },
+    });
+    expect(Buffer.from(await original.arrayBuffer()).equals(Buffer.from(fixture('outlook-inline-image.eml'), 'latin1'))).toBe(true);
+    const forwarded = await waitForTicket(api, (s) => s === 'Fwd: Payment failed – invoice INV-2024-0815');
+    expect(forwarded.messages[0]?.attachments.map((a) => a.name)).toEqual(['Payment failed - invoice INV-2024-0815.eml', 'original.eml']);
+    const invite = await waitForTicket(api, (s) => s.startsWith('Invitation: Onboarding call'));
+    expect(invite.messages[0]?.attachments.map((a) => a.name)).toContain('invite.ics');
 
     // Mark's Outlook reply threads by [#number] in the subject: he is that ticket's contact.
     const markThread = await getTicket(api, mark.id);

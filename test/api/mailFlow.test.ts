@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailStack, customerMail, getTicket, startMailStack, waitForThread, waitForTicket } from '../helpers/mail.ts';
+import { tinyPdf, uploadRaw } from '../helpers/attachments.ts';
 import { pollUntil } from '../helpers/processes.ts';
 import { openSse } from '../helpers/sse.ts';
 
@@ -51,9 +52,15 @@ describe('mail in and out', () => {
     }
 
     const ticket = await waitForTicket(api, (s) => s === 'Printer on 3rd floor shows offline');
-    const reply = await api.post<{ id: string }>(`/tickets/${ticket.id}/messages`, { body: 'Please restart the print spooler.' });
+    const guide = await uploadRaw(stack.server.url, stack.server.adminKey, tinyPdf, { name: 'spooler-guide.pdf', type: 'application/pdf' });
+    const reply = await api.post<{ id: string }>(`/tickets/${ticket.id}/messages`, {
+      body: 'Please restart the print spooler.',
+      attachments: [guide.body.data.id],
+    });
     expect(reply.status).toBe(201);
     const sent = await smtp.waitFor((m) => m.parsed.text?.includes('print spooler') ?? false);
+    expect(sent.parsed.attachments.map((a) => [a.filename, a.contentType])).toEqual([['spooler-guide.pdf', 'application/pdf']]);
+    expect(sent.parsed.attachments[0]?.content.equals(tinyPdf)).toBe(true);
     const ourId = sent.parsed.messageId ?? '';
     expect(ourId).toMatch(new RegExp(`^<ldk\\.${reply.body.data.id}\\.[0-9a-f]{12}@example\\.test>$`));
     expect(sent.parsed.inReplyTo).toBe('<jane-first-1@example.com>');

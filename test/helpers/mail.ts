@@ -112,6 +112,7 @@ export interface TicketWithThread {
 
 export interface ThreadMessage {
   id: string;
+  attachments: { id: string; name: string; size: number; contentType: string; sha256: string }[];
   body: string;
   bodyHtml: string | null;
   bodyFull: string | null;
