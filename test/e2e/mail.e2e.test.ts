@@ -2,6 +2,7 @@
 // delivered to Dovecot appears in the open inbox without a reload, the agent's reply typed in
 // the UI arrives at the SMTP server with its headers and shows "Sent", and mail kept aside is
 // retried from the settings page.
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, rendererDir, screenshot, signIn } from '../helpers/browser.ts';
@@ -104,6 +105,26 @@ describe('e-mail in the UI', () => {
     expect(await answer.locator('.msg-body').textContent()).toContain('> Please restart the print spooler.');
     expect((await getTicket(s.api, ticket.id)).messages).toHaveLength(3);
     await screenshot(page, 'ticket-mail-thread');
+  }, 60_000);
+
+  it('shows a mail’s inline image in its whole message, and saves the original', async () => {
+    const raw = readFileSync(new URL('../fixtures/mail/outlook-inline-image.eml', import.meta.url));
+    await imap.deliver(supportUser.user, raw);
+    const ticket = await waitForTicket(s.api, (subject) => subject === 'Dashboard error since this morning');
+    await page.goto(`${s.url}/tickets/${ticket.id}`);
+    const message = page.getByRole('listitem', { name: /Customer from Mark Admin/ });
+    await message.waitFor();
+    // The inline image is not listed as a file; the TNEF blob is.
+    expect(await message.locator('.msg-attachments').textContent()).toContain('winmail.dat');
+    expect(await message.locator('.msg-attachments').textContent()).not.toContain('image001.png');
+    await message.getByRole('button', { name: 'Show the whole message' }).click();
+    const image = message.locator('.mail-html img[alt="Screenshot of the error"]');
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:')), { timeout: 10_000 }).toBe(true);
+    const download = page.waitForEvent('download');
+    await message.getByRole('button', { name: 'Show original' }).click();
+    const saved = await (await download).path();
+    expect(readFileSync(saved).equals(raw)).toBe(true);
+    await screenshot(page, 'ticket-mail-inline-image');
   }, 60_000);
 
   it('lists a message that could not be stored under the mailbox, and imports it on retry', async () => {
