@@ -68,6 +68,8 @@ export interface TicketsTable {
   resolved_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Where an imported ticket came from: `<source>:<the product's id>`; null otherwise. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConversationsTable {
@@ -394,6 +396,70 @@ export interface AttachmentOrphansTable {
   queued_at: string | null;
 }
 
+export type ImportSourceName = 'zendesk' | 'freshdesk' | 'helpscout' | 'csv';
+export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type ExternalKind = 'user' | 'contact' | 'ticket' | 'message';
+
+/** An imported record and the row it became (migration 2026120630). */
+export interface ExternalRefsTable {
+  source: ImportSourceName;
+  kind: ExternalKind;
+  external_id: string;
+  local_id: string;
+  /** The product's change time when the record was last applied; null when it has none. */
+  source_updated_at: string | null;
+  /** 1: the row existed here before (matched by e-mail), and the import leaves it as it is. */
+  linked: number;
+}
+
+/** An import job. JSON columns are described by server/domain/imports/imports.jobs.ts. */
+export interface ImportsTable {
+  id: string;
+  source: ImportSourceName;
+  /** Which account of the product (its address, or the CSV file's name): cursors are per account. */
+  account: string;
+  status: ImportStatus;
+  dry_run: number; // 0 | 1
+  /** 1: read everything again instead of continuing from the last cursor. */
+  full_run: number; // 0 | 1
+  origin: 'api' | 'cli';
+  /** The process running it (a CLI's pid), to tell a killed run from a live one. */
+  owner_pid: number | null;
+  options: string; // JSON, never a credential
+  cursor: string | null; // JSON
+  counts: string; // JSON
+  errors: string; // JSON array, the first refusals
+  error_count: number;
+  failure: string | null; // JSON { code, message }
+  progress: string; // JSON
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+/** A CSV file uploaded for an import. */
+export interface ImportFilesTable {
+  id: string;
+  name: string;
+  path: string;
+  bytes: number;
+  sha256: string;
+  created_at: string;
+}
+
+/** What an imported message's attachments were (their bytes are not imported). */
+export interface ImportedAttachmentsTable {
+  source: ImportSourceName;
+  external_id: string;
+  message_id: string;
+  name: string;
+  content_type: string;
+  size: number | null;
+  url: string;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -422,6 +488,10 @@ export interface Database {
   attachments: AttachmentsTable;
   message_attachments: MessageAttachmentsTable;
   attachment_orphans: AttachmentOrphansTable;
+  external_refs: ExternalRefsTable;
+  imports: ImportsTable;
+  import_files: ImportFilesTable;
+  imported_attachments: ImportedAttachmentsTable;
   mailboxes: MailboxesTable;
   mail_sync: MailSyncTable;
   mail_message_ids: MailMessageIdsTable;
@@ -452,6 +522,8 @@ export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WorkflowRow = Selectable<WorkflowsTable>;
 export type ViewRow = Selectable<ViewsTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
+export type ImportRow = Selectable<ImportsTable>;
+export type ExternalRefRow = Selectable<ExternalRefsTable>;
 export type MailboxRow = Selectable<MailboxesTable>;
 export type MailSyncRow = Selectable<MailSyncTable>;
 export type MessageMailRow = Selectable<MessageMailTable>;

@@ -28,14 +28,17 @@ import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
 import { startWebhookWorker } from './background/webhooks.ts';
 import { startWorkflowEngine } from './background/workflows.ts';
 import { startAttachmentCollector } from './background/attachments.ts';
+import { startImportRunner } from './background/imports.ts';
+import { ImportQueue } from './domain/imports/queue.ts';
 import { startMailFetcher } from './background/mailFetcher.ts';
 import { startMailSender } from './background/mailSender.ts';
 
-/** The server's background work (webhook deliveries, workflows, attachments, mail in and out), in start order. */
+/** The server's background work, in start order. */
 const backgroundStarters: BackgroundStarter[] = [
   startWebhookWorker,
   startWorkflowEngine,
   startAttachmentCollector,
+  startImportRunner,
   startMailSender,
   startMailFetcher,
 ];
@@ -74,6 +77,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     hub: new EventHub(db, logger),
     metrics: createMetrics(db),
     attachments: new AttachmentStore(config.dataDir),
+    imports: new ImportQueue(),
     secrets: new SecretBox(config.dataDir),
   };
   let shuttingDown = false;

@@ -1,10 +1,9 @@
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
 import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
 import { type Scope, scopes as allScopes } from '../common/rules/scopes.ts';
@@ -14,11 +13,13 @@ import { backupArchive, restoreArchive } from './domain/data/backupArchive.ts';
 import { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import { exportStream } from './domain/data/exportImport.ts';
 import { exportArchive, importData as importDataFile } from './domain/data/dataArchive.ts';
-import { type Config, ConfigError, loadConfig } from './core/config.ts';
+import { ConfigError, loadConfig } from './core/config.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
 import { systemContext } from './domain/context.ts';
 import { packageRoot } from './core/paths.ts';
 import { appVersion } from './core/version.ts';
+import { openData, UsageError } from './cli/shared.ts';
+import { importFrom, importFromUsage } from './cli/importFrom.ts';
 
 const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN API
 
@@ -34,6 +35,7 @@ Usage:
                                                 every record as NDJSON (to stdout without --out), or a
                                                 tar of it and the attachment files (default for *.tar)
   localdesk import FILE [--data DIR]            an export (NDJSON or tar) back in: idempotent by id, all or nothing
+${importFromUsage}
   localdesk --version
 
 Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS, LOCALDESK_MAX_ATTACHMENT_MB,
@@ -41,7 +43,6 @@ LOCALDESK_CORS_ORIGINS, LOCALDESK_RATE_LIMIT, LOCALDESK_ADMIN_KEY, LOCALDESK_LOG
 Flags win over the environment. Default data folder: ~/.localdesk; default bind 127.0.0.1:4870.
 Scopes: ${allScopes.join(', ')}.`;
 
-class UsageError extends Error {}
 
 const rendererDir = join(packageRoot(), 'dist', 'renderer');
 
@@ -50,13 +51,6 @@ function parsePort(value: string | undefined): number | undefined {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port must be 0..65535, got ${value}`);
   return port;
-}
-
-async function openData(config: Config): Promise<DatabaseHandle> {
-  mkdirSync(config.dataDir, { recursive: true });
-  const handle = openDatabase(join(config.dataDir, 'localdesk.db'));
-  await migrateToLatest(handle.db);
-  return handle;
 }
 
 async function serve(args: string[]): Promise<number> {
@@ -358,6 +352,8 @@ export async function main(argv: string[]): Promise<number> {
         return await exportData(args);
       case 'import':
         return await importData(args);
+      case 'import-from':
+        return await importFrom(args);
       case '--version':
       case 'version':
         process.stdout.write(`${appVersion}\n`);

@@ -6,6 +6,7 @@ import type { Config } from './core/config.ts';
 import type { Authenticator } from './domain/auth/principal.ts';
 import type { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import type { RateLimiter } from './core/rateLimit.ts';
+import type { ImportQueue } from './domain/imports/queue.ts';
 import type { SecretBox } from './core/secrets.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
@@ -24,6 +25,8 @@ export interface Deps {
   metrics: Metrics;
   /** The files of attachments, beside the database in the data folder. */
   attachments: AttachmentStore;
+  /** Hands import jobs (and their credentials, in memory only) from the API to the runner. */
+  imports: ImportQueue;
   /** Seals and opens stored secrets (mailbox passwords) with the key in the data folder. */
   secrets: SecretBox;
 }

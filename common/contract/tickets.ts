@@ -79,6 +79,12 @@ export const Ticket = z
     resolvedAt: Timestamp.nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    externalId: z.string().nullable().meta({
+      description:
+        'Where an imported ticket came from, `<source>:<id in that product>` (e.g. `zendesk:1001`); ' +
+        'null for tickets made here. A re-run of the import updates the ticket with this origin.',
+      example: 'zendesk:1001',
+    }),
   })
   .meta({ id: 'Ticket' });
 
@@ -115,6 +121,13 @@ export const TicketListQuery = listQuery(['createdAt', 'updatedAt', 'priority', 
   search: SearchText.optional().meta({
     description: 'Full text over subject, description and message bodies; every word must match',
   }),
+  externalId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(300)
+    .optional()
+    .meta({ description: 'The imported ticket with this origin, e.g. `zendesk:1001`' }),
 });
 
 export const TicketCreate = z.strictObject({

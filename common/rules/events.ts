@@ -10,3 +10,11 @@ export function typeMatches(patterns: readonly string[], type: string): boolean 
     (p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))),
   );
 }
+
+/**
+ * Whether an event records a row an import job wrote: the system acting for an `imp_` job.
+ * Such events are history being moved in, not news: webhooks, workflows and mail skip them.
+ */
+export function isImportActor(actor: { type: string; id: string | null }): boolean {
+  return actor.type === 'system' && actor.id !== null && actor.id.startsWith('imp_');
+}

@@ -18,6 +18,8 @@ export const idPrefixes = {
   workflow: 'wfl',
   view: 'view',
   attachment: 'att',
+  import: 'imp',
+  importFile: 'upl',
   mailbox: 'mbx',
   quarantinedMail: 'mqr',
 } as const;

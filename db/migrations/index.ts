@@ -12,6 +12,7 @@ import * as eventFollowers from './2026120601_event_followers.ts';
 import * as views from './2026120602_views.ts';
 import * as ticketNumbers from './2026120603_ticket_numbers.ts';
 import * as attachments from './2026120620_attachments.ts';
+import * as imports from './2026120630_imports.ts';
 import * as mail from './2026120650_mail.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '2026120602_views': views,
   '2026120603_ticket_numbers': ticketNumbers,
   '2026120620_attachments': attachments,
+  '2026120630_imports': imports,
   '2026120650_mail': mail,
 };
 

@@ -5,6 +5,7 @@
 // memory and it is written lazily (and on stop): a crash in between only means they are looked
 // at again at the next start.
 import type { Db, EventRow } from '../../db/schema.ts';
+import { isImportActor } from '../../common/rules/events.ts';
 import type { Deps } from '../deps.ts';
 import { feedPageSize, newestSeq, readEventsAfter } from '../domain/events/events.feed.ts';
 import type { BackgroundTask } from './task.ts';
@@ -22,6 +23,11 @@ export interface FeedFollower {
   handle(event: EventRow): Promise<CursorWork | null>;
   /** Called after writes committed (to wake a worker, or let the hub see new events). */
   committed?(): void;
+  /**
+   * Events recording rows an import wrote (actor: the system for an imp_ job) are history, not
+   * news: a follower never sees them unless it asks to (a sync follower would).
+   */
+  includeImports?: boolean;
 }
 
 /** How long a cursor moved only by events that needed nothing may stay unwritten. */
@@ -77,6 +83,10 @@ export function startFollower(deps: Deps, follower: FeedFollower): BackgroundTas
   }
 
   async function handleEvent(event: EventRow): Promise<void> {
+    if (!follower.includeImports && isImportActor({ type: event.actor_type, id: event.actor_id })) {
+      cursor = event.seq;
+      return;
+    }
     try {
       const work = await follower.handle(event);
       if (work) {

@@ -18,6 +18,7 @@ import { searchRoutes } from './search.routes.ts';
 import { viewRoutes } from './views.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { attachmentRoutes } from './attachments.routes.ts';
+import { importRoutes } from './imports.routes.ts';
 import { mailboxRoutes } from './mailboxes.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
@@ -42,4 +43,5 @@ export const apiRoutes: RouteDef[] = [
   ...workflowRoutes,
   ...mailboxRoutes,
   ...dataRoutes,
+  ...importRoutes,
 ];

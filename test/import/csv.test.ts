@@ -129,6 +129,8 @@ describe('csv: one row per message', () => {
     expect(t1?.updatedAt).toBe('2024-03-01T11:05:00.000Z');
     expect(t2?.messages).toHaveLength(1);
     expect(records.filter((r) => r.kind === 'user').map((r) => r.item?.externalId)).toEqual(['agent@desk.example']);
+    // The estimate (an import's ETA) counts tickets, not rows.
+    expect(await csv.estimate({ file, mapping: map })).toEqual({ tickets: 2 });
   });
 
   it('refuses rows of one ticket that are not together', async () => {

@@ -22,6 +22,7 @@ function ticket(patch: Partial<Ticket> = {}): Ticket {
     resolvedAt: null,
     createdAt: '2026-03-02T09:00:00.000Z',
     updatedAt: '2026-03-02T09:00:00.000Z',
+    externalId: null,
     ...patch,
   };
 }

@@ -161,5 +161,6 @@ function emptyTicket(id: string): Ticket {
     resolvedAt: null,
     createdAt: epoch,
     updatedAt: epoch,
+    externalId: null,
   };
 }

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
 import { escapeLike } from '../../../db/queries/like.ts';
+import { prepared } from '../../../db/prepared.ts';
 import type { ContactRow, Db } from '../../../db/schema.ts';
 import type { ListPage } from '../../../common/contract/base.ts';
 import { conflict, invalidField, notFound } from '../../core/errors.ts';
@@ -288,10 +289,14 @@ export async function findOrCreateContact(ctx: Ctx, email: string, now: string, 
 
 /** Every customer message, ticket or conversation from a contact moves its lastSeenAt. */
 export async function markContactSeen(db: Db, contactId: string, now: string): Promise<void> {
-  await db
+  await seen(db, contactId, now);
+}
+
+// Runs with every ticket and customer message (an import: with every ticket): compiled once.
+const seen = prepared((db: Db, contactId: string, now: string) =>
+  db
     .updateTable('contacts')
     .set({ last_seen_at: now })
     .where('id', '=', contactId)
-    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', now)]))
-    .execute();
-}
+    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', now)])),
+);

@@ -1,6 +1,8 @@
 // Every change is recorded as an event in the same transaction as the change, so a committed
 // change always has its event and a rolled-back one has neither. Recording is all this does:
 // webhooks, workflows and live streams follow the feed (server/background/).
+import { prepared } from '../../../db/prepared.ts';
+import type { ActorType, Db } from '../../../db/schema.ts';
 import { nowIso } from '../../core/clock.ts';
 import { newId } from '../../core/ids.ts';
 import type { Ctx } from '../context.ts';
@@ -12,25 +14,40 @@ export interface NewEvent {
   data: unknown;
 }
 
+// Every write records at least one event (an import, several per ticket): compiled once.
+const insertEvent = prepared(
+  (db: Db, id: string, type: string, resourceType: string, resourceId: string | null, actorType: ActorType, actorId: string | null, actorUserId: string | null, data: string, depth: number, createdAt: string) =>
+    db.insertInto('events').values({
+      id,
+      type,
+      resource_type: resourceType,
+      resource_id: resourceId,
+      actor_type: actorType,
+      actor_id: actorId,
+      actor_user_id: actorUserId,
+      data,
+      workflow_depth: depth,
+      created_at: createdAt,
+    }),
+);
+
 /** Records an event with the context's actor at the context's time; returns its id. */
 export async function recordEvent(ctx: Ctx, event: NewEvent): Promise<string> {
   const { actor } = ctx;
   const id = newId('event', ctx.clock);
-  await ctx.db
-    .insertInto('events')
-    .values({
-      id,
-      type: event.type,
-      resource_type: event.resourceType,
-      resource_id: event.resourceId,
-      actor_type: actor.type,
-      actor_id: actor.workflowId ?? actor.id,
-      actor_user_id: actor.userId,
-      data: JSON.stringify(event.data ?? null),
-      workflow_depth: actor.workflowDepth,
-      created_at: nowIso(ctx.clock),
-    })
-    .execute();
+  await insertEvent(
+    ctx.db,
+    id,
+    event.type,
+    event.resourceType,
+    event.resourceId,
+    actor.type,
+    actor.workflowId ?? actor.id,
+    actor.userId,
+    JSON.stringify(event.data ?? null),
+    actor.workflowDepth,
+    nowIso(ctx.clock),
+  );
   return id;
 }
 

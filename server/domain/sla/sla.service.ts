@@ -1,3 +1,4 @@
+import { prepared } from '../../../db/prepared.ts';
 import type { Db, Priority, SlaPolicyRow } from '../../../db/schema.ts';
 import { addMinutes, nowIso } from '../../core/clock.ts';
 import { notFound } from '../../core/errors.ts';
@@ -77,17 +78,19 @@ export async function putSlaPolicy(
   });
 }
 
+// Read on every ticket created (an import: on every ticket it brings): compiled once.
+const policyOf = prepared((db: Db, priority: Priority) =>
+  db.selectFrom('sla_policies').select(['first_response_minutes', 'resolution_minutes']).where('priority', '=', priority),
+);
+
 /**
  * Due times from the current policy of this priority, always counted from the ticket's
  * creation (also after a priority change). Editing a policy applies to tickets created or
  * re-prioritised afterwards; existing due times are not rewritten.
  */
 export async function slaDueTimes(db: Db, priority: Priority, createdAt: string) {
-  const policy = await db
-    .selectFrom('sla_policies')
-    .select(['first_response_minutes', 'resolution_minutes'])
-    .where('priority', '=', priority)
-    .executeTakeFirstOrThrow();
+  const [policy] = await policyOf(db, priority);
+  if (!policy) throw notFound('SLA policy', priority);
   return {
     first_response_due_at: addMinutes(createdAt, policy.first_response_minutes),
     resolution_due_at: addMinutes(createdAt, policy.resolution_minutes),

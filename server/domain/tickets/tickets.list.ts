@@ -24,7 +24,7 @@ const sortColumns = {
   status: ['t.status_rank', 't.created_at'],
 } as const;
 
-const filterNames = ['status', 'priority', 'assignedTo', 'contactId', 'projectId', 'tag', 'sla', 'search'] as const;
+const filterNames = ['status', 'priority', 'assignedTo', 'contactId', 'projectId', 'tag', 'sla', 'search', 'externalId'] as const;
 
 /** True when no filter but (optionally) `name` is set: its total has a cheaper source. */
 function onlyFilter(params: TicketListParams, name: (typeof filterNames)[number]): boolean {
@@ -61,6 +61,8 @@ function filtered(db: Db, params: TicketListParams, now: string) {
   if (params.assignedTo === 'none') where = where.where('t.assigned_to', 'is', null);
   else if (params.assignedTo) where = where.where('t.assigned_to', '=', params.assignedTo);
   if (params.contactId) where = where.where('t.contact_id', '=', params.contactId);
+  // At most one ticket (the partial unique index tickets_external serves it).
+  if (params.externalId) where = where.where('t.external_id', '=', params.externalId);
   if (params.projectId === 'none') where = where.where('t.project_id', 'is', null);
   else if (params.projectId) where = where.where('t.project_id', '=', params.projectId);
   if (params.tag) {

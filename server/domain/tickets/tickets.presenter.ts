@@ -31,6 +31,7 @@ export function presentTicket(row: TicketReadRow): TicketT {
     resolvedAt: row.resolved_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    externalId: row.external_id,
   };
 }
 

@@ -10,6 +10,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { CsvMapping } from '../../../../common/contract/imports.ts';
 import { checkCursor, emailOf, normalizeTags, subjectOf, Tally } from './common.ts';
 import { htmlToText, looksLikeHtml } from './html.ts';
 import {
@@ -27,43 +28,11 @@ import {
   type TicketStatus,
 } from './types.ts';
 
-const column = z.string().min(1);
 const statuses = ['open', 'pending', 'resolved', 'closed'] as const;
 const priorities = ['low', 'medium', 'high', 'urgent'] as const;
 
-/** Which column holds each field (by header name), and how to read the values. */
-export const csvMapping = z
-  .object({
-    delimiter: z.enum([',', ';', '\t', '|']).optional(),
-    externalId: column.optional(),
-    subject: column.optional(),
-    body: column.optional(),
-    status: column.optional(),
-    priority: column.optional(),
-    tags: column.optional(),
-    /** Splits the tags cell; default: comma, semicolon or pipe. */
-    tagSeparator: z.string().min(1).optional(),
-    requesterEmail: column.optional(),
-    requesterName: column.optional(),
-    company: column.optional(),
-    /** An agent's e-mail address or name. */
-    assignee: column.optional(),
-    createdAt: column.optional(),
-    updatedAt: column.optional(),
-    messageBody: column.optional(),
-    messageAuthor: column.optional(),
-    messageCreatedAt: column.optional(),
-    messageInternal: column.optional(),
-    messageId: column.optional(),
-    /** Source values → LocalDesk status; matched case-insensitively, before the built-in names. */
-    statusValues: z.record(z.string(), z.enum(statuses)).optional(),
-    priorityValues: z.record(z.string(), z.enum(priorities)).optional(),
-    /** e.g. "DD.MM.YYYY HH:mm" or "MM/DD/YYYY hh:mm A"; default: ISO 8601, "YYYY-MM-DD HH:mm[:ss]" or Unix seconds. */
-    dateFormat: z.string().min(1).optional(),
-    /** Offset for dates without one: "+01:00"; default UTC. */
-    timezone: z.string().regex(/^(Z|[+-]\d{2}:\d{2})$/).optional(),
-  })
-  .strict();
+/** Which column holds each field: defined once, in the API contract (POST /imports takes it). */
+export const csvMapping = CsvMapping;
 export type CsvMapping = z.infer<typeof csvMapping>;
 
 type Field = Exclude<keyof CsvMapping, 'delimiter' | 'tagSeparator' | 'statusValues' | 'priorityValues' | 'dateFormat' | 'timezone'>;
@@ -552,14 +521,24 @@ async function* read(options: CsvOptions & ReadOptions<CsvCursor>): AsyncGenerat
 }
 
 async function estimate(options: CsvOptions & ReadOptions<CsvCursor>): Promise<Estimate> {
-  // Counting rows means reading the file; it is local and quick.
-  let records = -1;
+  // Counting means reading the file; it is local and quick. With one row per message, a ticket
+  // is a run of rows sharing its id.
   const mapping = await loadMapping(options.mapping);
+  let header: string[] | null = null;
+  let idColumn = -1;
+  let tickets = 0;
+  let previous: string | null = null;
   for await (const r of parseCsv(createReadStream(options.file), { delimiter: mapping?.delimiter })) {
-    void r;
-    records += 1;
+    if (header === null) {
+      header = r.fields;
+      if (mapping?.messageBody !== undefined && mapping.externalId !== undefined) idColumn = header.indexOf(mapping.externalId);
+      continue;
+    }
+    const id = idColumn >= 0 ? (r.fields[idColumn] ?? '').trim() : null;
+    if (id === null || id !== previous) tickets += 1;
+    previous = id;
   }
-  return { tickets: Math.max(0, records) };
+  return { tickets };
 }
 
 async function downloadAttachment(): Promise<{ bytes: Uint8Array; contentType: string }> {
