@@ -525,7 +525,5 @@ export type AttachmentRow = Selectable<AttachmentsTable>;
 export type ImportRow = Selectable<ImportsTable>;
 export type ExternalRefRow = Selectable<ExternalRefsTable>;
 export type MailboxRow = Selectable<MailboxesTable>;
-export type MailSyncRow = Selectable<MailSyncTable>;
-export type MessageMailRow = Selectable<MessageMailTable>;
 export type MailOutboxRow = Selectable<MailOutboxTable>;
 export type MailQuarantineRow = Selectable<MailQuarantineTable>;
