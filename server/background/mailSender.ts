@@ -7,6 +7,7 @@
 // Replies live in the database, so a restart resumes them. A crash between the SMTP server's
 // "250 OK" and our record of it can send a reply twice; it carries the same Message-ID both
 // times, which mail clients treat as one message.
+import type { Readable } from 'node:stream';
 import type { MailOutboxRow } from '../../db/schema.ts';
 import { nowIso } from '../core/clock.ts';
 import type { Deps } from '../deps.ts';
@@ -44,10 +45,15 @@ export function startMailSender(deps: Deps): BackgroundTask {
         const message = await db.selectFrom('messages').select('body').where('id', '=', row.message_id).executeTakeFirst();
         if (!message) return; // deleted with its ticket meanwhile; the outbox row went with it
         const files = (await attachmentsOfMessages(db, [row.message_id])).get(row.message_id) ?? [];
+        // Streams from the attachment store (a file, or chunks in PostgreSQL), opened per
+        // attempt and closed after it whether or not the SMTP server read them.
+        // A stream the SMTP side never got to read must not crash the process with its error
+        // (a missing file): nodemailer reports the errors of what it reads.
+        const contents = files.map((f) => deps.attachments.read(f.sha256).on('error', () => undefined));
         const outgoing = outgoingMail(
           row,
           message.body,
-          files.map((f) => ({ filename: f.name, contentType: f.contentType, path: deps.attachments.pathOf(f.sha256) })),
+          files.map((f, i) => ({ filename: f.name, contentType: f.contentType, content: contents[i] as Readable })),
         );
         // A large attachment gets time to go out at 50 kB/s or better on top of the timeout.
         const budget = config.mailSendTimeoutMs + files.reduce((sum, f) => sum + f.size, 0) / 50;
@@ -60,6 +66,7 @@ export function startMailSender(deps: Deps): BackgroundTask {
           permanent = failure.permanent;
         } finally {
           transport.close();
+          for (const content of contents) content.destroy();
         }
       }
     } catch (err) {

@@ -1,10 +1,11 @@
 // The e-mail channel in a real Chromium: connect a mailbox under Settings → Mailboxes, a mail
 // delivered to Dovecot appears in the open inbox without a reload, the agent's reply typed in
-// the UI arrives at the SMTP server with its headers and shows "Sent", and mail kept aside is
-// retried from the settings page.
+// the UI (with a file dropped on the composer) arrives at the SMTP server with its headers and
+// the file, and shows "Sent", and mail kept aside is retried from the settings page.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyPdf } from '../helpers/attachments.ts';
 import { launchBrowser, rendererDir, screenshot, signIn } from '../helpers/browser.ts';
 import { RealClock, customerMail, fastMail, getTicket, smtpAuth, supportUser, waitForTicket } from '../helpers/mail.ts';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.ts';
@@ -62,7 +63,7 @@ describe('e-mail in the UI', () => {
     await screenshot(page, 'settings-mailboxes');
   }, 60_000);
 
-  it('shows a delivered mail in the open inbox, and sends the reply typed in the UI by e-mail', async () => {
+  it('shows a delivered mail in the open inbox, and sends the reply typed in the UI, with a dropped file, by e-mail', async () => {
     await page.goto(`${s.url}/inbox`);
     await page.evaluate(() => Object.assign(window, { notReloaded: true }));
     await imap.deliver(
@@ -77,14 +78,32 @@ describe('e-mail in the UI', () => {
     await row.click();
     await page.getByRole('heading', { name: 'Printer on 3rd floor shows offline' }).waitFor();
     await page.getByRole('listitem', { name: /Customer from Jane Customer/ }).waitFor();
+    // A file dropped on the composer goes out with the reply.
+    const composer = page.getByRole('region', { name: 'Composer' });
+    const transfer = await page.evaluateHandle(
+      ({ base64 }) => {
+        const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([data], 'spooler-guide.pdf', { type: 'application/pdf' }));
+        return dt;
+      },
+      { base64: tinyPdf.toString('base64') },
+    );
+    await composer.getByTestId('attach-zone').dispatchEvent('drop', { dataTransfer: transfer });
+    await composer.getByRole('list', { name: 'Attached files' }).getByRole('listitem').filter({ hasText: `${tinyPdf.length} B` }).waitFor();
     const box = page.getByRole('textbox', { name: 'Reply to customer' });
     await box.fill('Please restart the print spooler.');
     await box.press('Control+Enter');
 
     const sent = await smtp.waitFor((m) => m.parsed.text?.includes('print spooler') ?? false);
     expect(sent.to).toEqual(['jane.customer@example.com']);
+    expect(sent.parsed.messageId).toMatch(/^<ldk\.msg_[0-9A-Za-z]+\.[0-9a-f]{12}@example\.test>$/);
     expect(sent.parsed.inReplyTo).toBe('<ui-jane-1@example.com>');
+    expect(sent.parsed.references).toBe('<ui-jane-1@example.com>');
+    expect(sent.parsed.replyTo?.value[0]?.address).toMatch(/^support\+t-[a-z2-7]{16}@example\.test$/);
     expect(sent.parsed.subject).toBe(`Re: Printer on 3rd floor shows offline [#${ticket.number}]`);
+    expect(sent.parsed.attachments.map((a) => [a.filename, a.contentType])).toEqual([['spooler-guide.pdf', 'application/pdf']]);
+    expect(sent.parsed.attachments[0]?.content.equals(tinyPdf)).toBe(true);
     const reply = page.getByRole('listitem', { name: /Agent reply from/ });
     await expect.poll(() => reply.locator('.mail-delivery').textContent(), { timeout: 10_000 }).toContain('Sent to jane.customer@example.com');
 

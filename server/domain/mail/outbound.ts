@@ -4,6 +4,7 @@
 // `outgoingMail` and delivers it. Everything a retry must repeat identically (our Message-ID,
 // the threading headers, the subject) is fixed when the reply is queued.
 import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { SendMailOptions } from 'nodemailer/lib/mailer';
 import type { MailAddressT } from '../../../common/contract/mail.ts';
 import type { Db, EventRow, MailOutboxRow } from '../../../db/schema.ts';
@@ -215,11 +216,14 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A file to send with the reply. */
+/**
+ * A file to send with the reply: its bytes as a stream from the attachment store, which keeps
+ * them in files (SQLite) or in the database (PostgreSQL), so the sender never needs a path.
+ */
 export interface OutgoingFile {
   filename: string;
   contentType: string;
-  path: string;
+  content: Readable;
 }
 
 /**
@@ -248,6 +252,6 @@ export function outgoingMail(row: MailOutboxRow, body: string, files: readonly O
       // Other systems' auto-responders: please do not answer (Exchange honours this one).
       'X-Auto-Response-Suppress': h.autoSubmitted ? 'All' : 'OOF, AutoReply',
     },
-    attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, path: f.path })),
+    attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, content: f.content })),
   };
 }
