@@ -31,10 +31,11 @@ describe('POST /api/v1/mailboxes', () => {
     expect(res.text).not.toContain(supportUser.password);
     expect(res.text).not.toContain(smtpAuth.password);
 
-    const stored = stack.server.sqlite.prepare('select imap_password, smtp_password from mailboxes where id = ?').get(box.id) as {
-      imap_password: string;
-      smtp_password: string;
-    };
+    const stored = await stack.server.db
+      .selectFrom('mailboxes')
+      .select(['imap_password', 'smtp_password'])
+      .where('id', '=', box.id)
+      .executeTakeFirstOrThrow();
     expect(stored.imap_password).toMatch(/^v1\./);
     expect(stored.imap_password).not.toContain(supportUser.password);
     expect(Buffer.from(stored.imap_password.split('.')[3] ?? '', 'base64url').toString('latin1')).not.toContain(supportUser.password);

@@ -70,7 +70,7 @@ export async function listMailboxes(ctx: Ctx, params: MailboxListParams): Promis
   const total = await countRows(ctx.db.selectFrom('mailboxes'));
   const direction = params.sortOrder;
   const rows = await selectMailboxes(ctx.db)
-    .orderBy(params.sortBy === 'name' ? sql`b.name collate nocase` : sql`b.created_at`, direction)
+    .orderBy(params.sortBy === 'name' ? sql`lower(b.name)` : sql`b.created_at`, direction)
     .orderBy('b.id', direction)
     .limit(params.limit)
     .offset(params.offset)
