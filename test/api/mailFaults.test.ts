@@ -2,7 +2,8 @@
 // a message that cannot be stored. Real servers, real outages; short timeouts (test/helpers/mail.ts)
 // so an outage the issue describes as "a minute" takes seconds here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MailStack, type MailboxData, customerMail, getTicket, startMailStack, waitForThread, waitForTicket } from '../helpers/mail.ts';
+import { advancePosition } from '../../server/domain/mail/inbound.ts';
+import { type MailStack, type MailboxData, createMailbox, customerMail, mailboxBody, getTicket, startMailStack, waitForThread, waitForTicket } from '../helpers/mail.ts';
 import { pollUntil } from '../helpers/processes.ts';
 
 let stack: MailStack;
@@ -191,5 +192,25 @@ describe('noticing new mail', () => {
     } finally {
       await slowPoll.close();
     }
+  });
+});
+
+describe('the fetch position', () => {
+  it('never moves back within one UIDVALIDITY (servers sharing a database import side by side), and follows a new UIDVALIDITY', async () => {
+    const { server } = stack;
+    // A paused mailbox of its own: no fetcher moves this position meanwhile.
+    const paused = await createMailbox(stack.api, mailboxBody(stack.imap, stack.smtp, { address: 'paused@example.test', active: false }));
+    const at = () =>
+      server.db.selectFrom('mail_sync').select(['uid_validity', 'last_uid']).where('mailbox_id', '=', paused.id).executeTakeFirstOrThrow();
+    const now = new Date().toISOString();
+    const move = (uidValidity: number, uid: number) => advancePosition(server.db, paused.id, { folder: 'INBOX', uidValidity, uid }, now);
+    await move(4_000_000_000, 12);
+    expect(await at()).toEqual({ uid_validity: 4_000_000_000, last_uid: 12 });
+    await move(4_000_000_000, 7);
+    expect(await at()).toEqual({ uid_validity: 4_000_000_000, last_uid: 12 });
+    await move(4_000_000_000, 13);
+    expect(await at()).toEqual({ uid_validity: 4_000_000_000, last_uid: 13 });
+    await move(17, 3);
+    expect(await at()).toEqual({ uid_validity: 17, last_uid: 3 });
   });
 });

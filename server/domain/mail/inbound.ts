@@ -47,7 +47,8 @@ export interface ImportOutcome {
 
 
 /**
- * Moves the folder's position past this message (created on the first import). `imported`:
+ * Moves the folder's position past this message (created on the first import; never back).
+ * `imported`:
  * whether something was imported (the settings page shows when mail last came in).
  */
 export async function advancePosition(db: Db, mailboxId: string, position: MailPosition, now: string, imported = true): Promise<void> {
@@ -66,7 +67,16 @@ export async function advancePosition(db: Db, mailboxId: string, position: MailP
     .onConflict((oc) =>
       oc
         .columns(['mailbox_id', 'folder'])
-        .doUpdateSet({ uid_validity: position.uidValidity, last_uid: position.uid, ...(imported ? { imported_at: now } : {}) }),
+        .doUpdateSet({ uid_validity: position.uidValidity, last_uid: position.uid, ...(imported ? { imported_at: now } : {}) })
+        // Never backwards within one UIDVALIDITY: when servers share a PostgreSQL database,
+        // another one may have imported further meanwhile (what it did is not read again).
+        .where((eb) =>
+          eb.or([
+            eb('mail_sync.uid_validity', 'is', null),
+            eb('mail_sync.uid_validity', '<>', eb.ref('excluded.uid_validity')),
+            eb('mail_sync.last_uid', '<', eb.ref('excluded.last_uid')),
+          ]),
+        ),
     )
     .execute();
 }

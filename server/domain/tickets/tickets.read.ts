@@ -26,11 +26,11 @@ const ticketById = prepared((db: Db, id: string, now: string) =>
 );
 /**
  * The same, saying whether any of its messages travelled by mail: one probe of an index inside
- * the query, so a thread reads the mail side only when there is one.
+ * the query (1 or 0 on SQLite, a boolean on PostgreSQL), so a thread reads the mail side only when there is one.
  */
 const ticketWithMailFlag = prepared((db: Db, id: string, now: string) =>
   selectTickets(db, now)
-    .select(sql<number>`exists (select 1 from message_mail mm where mm.ticket_id = t.id)`.as('has_mail'))
+    .select(sql<number | boolean>`exists (select 1 from message_mail mm where mm.ticket_id = t.id)`.as('has_mail'))
     .where('t.id', '=', id),
 );
 /** `seqs` is a JSON array: one statement serves every page size. */
