@@ -303,6 +303,8 @@ export interface MailOutboxTable {
   next_attempt_at: string | null;
   last_error: string | null;
   sent_at: string | null;
+  /** While a server sends it: until when no other server may (migration 2026120651). */
+  claimed_until: string | null;
   created_at: string;
   updated_at: string;
 }

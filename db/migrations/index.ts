@@ -14,6 +14,7 @@ import * as ticketNumbers from './2026120603_ticket_numbers.ts';
 import * as attachments from './2026120620_attachments.ts';
 import * as imports from './2026120630_imports.ts';
 import * as mail from './2026120650_mail.ts';
+import * as mailClaims from './2026120651_mail_claims.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '2026120620_attachments': attachments,
   '2026120630_imports': imports,
   '2026120650_mail': mail,
+  '2026120651_mail_claims': mailClaims,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -58,6 +58,7 @@ export async function recordAttempt(ctx: Ctx, messageId: string, outcome: Attemp
         status: outcome.status,
         attempts: current.attempts + 1,
         next_attempt_at: outcome.status === 'queued' ? outcome.nextAttemptAt : null,
+        claimed_until: null, // the attempt is over: the next one may go from any server
         last_error: outcome.error,
         sent_at: outcome.status === 'sent' ? now : null,
         updated_at: now,
@@ -90,7 +91,7 @@ export async function markBounced(ctx: Ctx, mailboxId: string, report: BounceRep
   const words = [report.status, report.diagnostic ?? (report.recipient ? `for ${report.recipient}` : null)].filter(Boolean).join(' ');
   await ctx.db
     .updateTable('mail_outbox')
-    .set({ status: 'failed', next_attempt_at: null, last_error: `Bounced: ${words || 'the receiving server returned it'}`.slice(0, 1000), updated_at: now })
+    .set({ status: 'failed', next_attempt_at: null, claimed_until: null, last_error: `Bounced: ${words || 'the receiving server returned it'}`.slice(0, 1000), updated_at: now })
     .where('message_id', '=', row.message_id)
     .execute();
   await recordDeliveryChanged(ctx, row.message_id);
@@ -123,7 +124,7 @@ export async function retryDelivery(ctx: Ctx, ticketId: string, messageId: strin
     const now = nowIso(tx.clock);
     await tx.db
       .updateTable('mail_outbox')
-      .set({ status: 'queued', attempts: 0, next_attempt_at: now, last_error: null, updated_at: now })
+      .set({ status: 'queued', attempts: 0, next_attempt_at: now, last_error: null, claimed_until: null, updated_at: now })
       .where('message_id', '=', messageId)
       .execute();
     const message = await recordDeliveryChanged(tx, messageId);
