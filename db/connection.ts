@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { ensurePrivateFile } from './files.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -11,11 +12,16 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** How long a connection waits for another's write lock (synchronously) before SQLITE_BUSY. */
+export const busyTimeoutMs = 5000;
+
 /**
  * Opens (creating if needed) the SQLite file and applies the connection settings. The settings
  * are per connection, so they are set on every open rather than trusted from the file.
  */
 export function openDatabase(file: string): DatabaseHandle {
+  // Created 0600 before SQLite creates it with 0644 minus the umask (files.ts).
+  for (const suffix of ['', '-wal', '-shm']) ensurePrivateFile(`${file}${suffix}`, suffix === '');
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL, on purpose: in WAL mode a commit is durable against the process dying (kill -9,
@@ -27,7 +33,7 @@ export function openDatabase(file: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI's `keys create` while the server runs) may hold the write lock
   // for a moment: wait for it rather than failing at once.
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   // 64 MiB of page cache: the messages table outgrows SQLite's small default quickly.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
@@ -75,6 +81,12 @@ function withStatementCache(sqlite: BetterSqlite3.Database, size = 500): BetterS
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/** The names of the migrations not yet applied to this database. */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
 }
 
 /** Applies every pending migration; running it again on an up-to-date file does nothing. */

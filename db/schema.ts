@@ -81,6 +81,8 @@ export interface ConversationsTable {
   participant_email: string;
   contact_id: string;
   ticket_id: string | null;
+  /** The user handling the conversation (migration 2026120610). */
+  assigned_to: string | null;
   message_count: number;
   last_message_at: string;
   created_at: string;

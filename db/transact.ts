@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
+import { writeGateOf } from './writeGate.ts';
 
 type Db = Kysely<Database>;
 type Work<T> = (trx: Db) => Promise<T>;
@@ -31,6 +32,34 @@ interface Job {
 
 const groups = new WeakMap<Db, GroupCommit>();
 
+/**
+ * BEGIN, `work`, COMMIT; ROLLBACK on any failure, and the failure is what the caller hears. For
+ * work that must not share a commit with requests (background followers); others use transact.
+ * After some errors (SQLITE_FULL, IOERR, BUSY, in a statement or in the COMMIT itself) SQLite
+ * has already rolled the transaction back, so the ROLLBACK fails with "no transaction is
+ * active": Kysely's transaction().execute() then throws that instead of the cause (a disk-full
+ * write was a 500 instead of a 503). A controlled transaction releases the connection whether
+ * or not the ROLLBACK succeeds. It starts only while no other connection holds the database for
+ * an import (writeGate.ts), waiting for it asynchronously instead of in SQLite's busy handler.
+ */
+export async function inOneTransaction<T>(db: Db, work: Work<T>): Promise<T> {
+  const gate = writeGateOf(db);
+  await gate.enter();
+  try {
+    const trx = await db.startTransaction().execute();
+    try {
+      const result = await work(trx);
+      await trx.commit().execute();
+      return result;
+    } catch (error) {
+      if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    gate.leave();
+  }
+}
+
 class GroupCommit {
   private queued: Job[] = [];
   private scheduled = false;
@@ -56,7 +85,7 @@ class GroupCommit {
     if (only) {
       // Alone: no savepoint needed, a failure rolls the transaction back.
       try {
-        only.resolve(await this.db.transaction().execute(only.fn));
+        only.resolve(await inOneTransaction(this.db, only.fn));
       } catch (error) {
         only.reject(error);
       }
@@ -64,13 +93,18 @@ class GroupCommit {
     }
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      await this.db.transaction().execute(async (trx) => {
+      await inOneTransaction(this.db, async (trx) => {
         for (const job of jobs) {
           await sql`savepoint grouped_write`.execute(trx);
           try {
             outcomes.push({ ok: true, value: await job.fn(trx) });
           } catch (error) {
-            await sql`rollback to grouped_write`.execute(trx);
+            try {
+              await sql`rollback to grouped_write`.execute(trx);
+            } catch {
+              // No savepoint left: SQLite rolled everything back, every job's work included.
+              throw error;
+            }
             outcomes.push({ ok: false, value: error });
           }
           await sql`release grouped_write`.execute(trx);
@@ -78,7 +112,7 @@ class GroupCommit {
       });
     } catch (error) {
       // The commit itself failed (or SQLite rolled the whole transaction back): nothing of
-      // any job was written, and every caller hears so.
+      // any job was written, and every caller hears so, with the cause.
       for (const job of jobs) job.reject(error);
       return;
     }

@@ -1,6 +1,5 @@
 // The same server the CLI runs, embedded in the desktop app: started on loopback, rebound to a
 // LAN interface when sharing is turned on, closed with the database on quit.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connection.ts';
@@ -8,6 +7,8 @@ import type { EventRow } from '../db/schema.ts';
 import { type LocalDeskServer, createServer } from '../server/app.ts';
 import { makeConfig } from '../server/core/config.ts';
 import { AttachmentStore } from '../server/domain/attachments/attachments.store.ts';
+import { clearUnfinishedFiles } from '../server/domain/data/backup.ts';
+import { ensurePrivateDir } from '../db/files.ts';
 
 export interface EmbeddedServerOptions {
   dataDir: string;
@@ -35,9 +36,10 @@ export class EmbeddedServer {
   }
 
   static async open(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
-    mkdirSync(options.dataDir, { recursive: true });
+    ensurePrivateDir(options.dataDir);
     const handle = openDatabase(join(options.dataDir, 'localdesk.db'));
     await migrateToLatest(handle.db);
+    await clearUnfinishedFiles(options.dataDir);
     return new EmbeddedServer(handle, options);
   }
 

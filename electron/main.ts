@@ -25,7 +25,7 @@ import { registerIpc } from './ipc.ts';
 import { lanUrls } from './lan.ts';
 import { menuTemplate } from './menu.ts';
 import { Notifier } from './notifier.ts';
-import { hardenSession, lockNavigation, webPreferences } from './security.ts';
+import { externalOpener, guardAllWebContents, hardenSession, webPreferences } from './security.ts';
 import { type DesktopSettings, loadSettings, saveSettings } from './settings.ts';
 
 // A 16×16 tray icon (a rounded speech bubble), embedded so packaging needs no asset files.
@@ -54,10 +54,30 @@ export async function startDesktop(): Promise<DesktopApp | null> {
     port: settings.port,
   });
   await server.listen(settings.lanEnabled ? settings.lanHost : '127.0.0.1');
-  const { key } = await ensureDesktopKey(server.handle.db, systemClock, join(userData, 'desktop-key.bin'), safeStorage);
+  const { key, warning } = await ensureDesktopKey(server.handle.db, systemClock, join(userData, 'desktop-key.bin'), safeStorage);
+  if (warning) {
+    process.stderr.write(`LocalDesk: ${warning}\n`);
+    void dialog.showMessageBox({ type: 'warning', message: 'Your admin key is stored without encryption', detail: warning });
+  }
 
   hardenSession(session.defaultSession);
   new Downloads(() => app.getPath('downloads'), shell).attach(session.defaultSession);
+  const openExternal = externalOpener(
+    () => server.origin,
+    async (url) => {
+      const { response } = await dialog.showMessageBox({
+        type: 'question',
+        buttons: ['Open in browser', 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+        message: `Open ${new URL(url).host} in your browser?`,
+        detail: url,
+      });
+      return response === 0;
+    },
+    (url) => shell.openExternal(url),
+  );
+  guardAllWebContents(app, () => server.origin, openExternal);
   const state: DesktopApp = { server, window: null, settings };
   const lanUrl = () => (state.settings.lanEnabled ? (lanUrls(server.host, server.boundPort)[0] ?? null) : null);
   registerIpc(ipcMain, { appOrigin: () => server.origin, getApiKey: () => key, getLanUrl: lanUrl });
@@ -71,7 +91,6 @@ export async function startDesktop(): Promise<DesktopApp | null> {
         show: false,
         webPreferences: webPreferences(join(import.meta.dirname, 'preload.cjs')),
       });
-      lockNavigation(state.window.webContents, () => server.origin, (url) => shell.openExternal(url));
       state.window.once('ready-to-show', () => state.window?.show());
       void state.window.loadURL(`${server.url}/inbox`);
     }

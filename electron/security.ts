@@ -1,7 +1,7 @@
 // The window's security settings, kept in one place so a test can hold them to account:
 // no Node in the renderer, an isolated and sandboxed preload, a strict CSP, navigation locked
 // to the app's own origin, new windows refused, every permission request denied.
-import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import type { App, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import { uiCsp } from '../server/http/middleware/securityHeaders.ts';
 
 /** The same policy the server sends with the web UI: one definition for both. */
@@ -62,6 +62,36 @@ export function lockNavigation(
     return { action: 'deny' };
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/**
+ * Locks every web contents the app ever creates (windows, devtools, anything a future feature or
+ * a dependency opens), not only the main window: Electron's `web-contents-created` fires for
+ * each before it loads anything. Register it before the first window.
+ */
+export function guardAllWebContents(
+  app: Pick<App, 'on'>,
+  appOrigin: () => string,
+  openExternal: (url: string) => Promise<void>,
+): void {
+  app.on('web-contents-created', (_event, contents) => lockNavigation(contents, appOrigin, openExternal));
+}
+
+/**
+ * How links leave the app: only http(s), to the system browser, and to a host other than the
+ * app's own only once the user has agreed (`ask` shows the URL): a link in a customer's message
+ * must not open a look-alike site with one click.
+ */
+export function externalOpener(
+  appOrigin: () => string,
+  ask: (url: string) => Promise<boolean>,
+  open: (url: string) => Promise<void>,
+): (url: string) => Promise<void> {
+  return async (url) => {
+    if (!isExternalLink(url)) return;
+    const sameHost = new URL(url).hostname === new URL(appOrigin()).hostname;
+    if (sameHost || (await ask(url))) await open(url);
+  };
 }
 
 /** Denies every permission (camera, notifications from the page, geolocation, ...) and sets the CSP. */

@@ -4,7 +4,8 @@ import Router from '@koa/router';
 import cors from '@koa/cors';
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './core/log.ts';
 import type { Database } from '../db/schema.ts';
 import { RateLimiter } from './core/rateLimit.ts';
 import { SecretBox } from './core/secrets.ts';
@@ -12,7 +13,9 @@ import { type Clock, systemClock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Deps } from './deps.ts';
 import { EventHub } from './background/hub.ts';
-import { mountRoutes } from './http/pipeline.ts';
+import { openEventStreams } from './http/eventStream.ts';
+import { mountRoutes, presentedKey } from './http/pipeline.ts';
+import { anonymousLimit } from './http/middleware/anonymousLimit.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
 import { apiKeyAuthenticator } from './domain/auth/principal.ts';
@@ -65,7 +68,7 @@ export interface LocalDeskServer {
  */
 export function createServer(options: ServerOptions): LocalDeskServer {
   const { db, config } = options;
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger(config.logLevel).logger;
   const clock = options.clock ?? systemClock;
   const deps: Deps = {
     db,
@@ -75,7 +78,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     authenticate: apiKeyAuthenticator(db, clock),
     limiter: new RateLimiter(),
     hub: new EventHub(db, logger),
-    metrics: createMetrics(db),
+    metrics: createMetrics(db, { eventStreams: () => openEventStreams(deps) }),
     attachments: new AttachmentStore(config.dataDir),
     imports: new ImportQueue(),
     secrets: new SecretBox(config.dataDir),
@@ -94,6 +97,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     await next();
   });
   app.use(hostCheck(config.host, config.allowedHosts));
+  app.use(anonymousLimit(deps, (http) => presentedKey(http) !== null));
   if (config.corsOrigins.length > 0) {
     const origins = new Set(config.corsOrigins);
     app.use(

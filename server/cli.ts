@@ -3,7 +3,6 @@ import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
 import { type Scope, scopes as allScopes } from '../common/rules/scopes.ts';
@@ -14,8 +13,10 @@ import { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import { exportStream } from './domain/data/exportImport.ts';
 import { exportArchive, importData as importDataFile } from './domain/data/dataArchive.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
+import { clearUnfinishedFiles } from './domain/data/backup.ts';
 import { listApiKeys, revokeApiKey, insertApiKey } from './domain/apiKeys/apiKeys.service.ts';
 import { systemContext } from './domain/context.ts';
+import { createLogger } from './core/log.ts';
 import { packageRoot } from './core/paths.ts';
 import { appVersion } from './core/version.ts';
 import { openData, UsageError } from './cli/shared.ts';
@@ -39,7 +40,9 @@ ${importFromUsage}
   localdesk --version
 
 Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS, LOCALDESK_MAX_ATTACHMENT_MB,
-LOCALDESK_CORS_ORIGINS, LOCALDESK_RATE_LIMIT, LOCALDESK_ADMIN_KEY, LOCALDESK_LOG_LEVEL.
+LOCALDESK_CORS_ORIGINS, LOCALDESK_RATE_LIMIT, LOCALDESK_PUBLIC_RATE_LIMIT, LOCALDESK_ADMIN_KEY,
+LOCALDESK_LOG_LEVEL, LOCALDESK_MAX_STREAMS, LOCALDESK_MAX_STREAMS_PER_KEY,
+LOCALDESK_WEBHOOK_ALLOW_PRIVATE.
 Flags win over the environment. Default data folder: ~/.localdesk; default bind 127.0.0.1:4870.
 Scopes: ${allScopes.join(', ')}.`;
 
@@ -65,8 +68,10 @@ async function serve(args: string[]): Promise<number> {
     port: parsePort(values.port),
     rendererDir,
   });
-  const logger = pino({ level: config.logLevel });
+  const { logger, destination } = createLogger(config.logLevel);
   const handle = await openData(config);
+  // Nothing else serves this folder yet: what a killed backup or import left is garbage.
+  await clearUnfinishedFiles(config.dataDir);
   const boot = await bootstrap(handle.db, systemClock, config);
   const server = createServer({ db: handle.db, config, logger });
   let url: string;
@@ -100,6 +105,8 @@ async function serve(args: string[]): Promise<number> {
     );
   }
   if (boot.adminKeyAdded) lines.push('  LOCALDESK_ADMIN_KEY was added as an admin key.');
+  // Best effort: stdout may be a full disk or a closed pipe, which must not stop the server.
+  process.stdout.on('error', () => undefined);
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
   await new Promise<void>((resolve) => {
@@ -112,8 +119,9 @@ async function serve(args: string[]): Promise<number> {
         .then(() => handle.close())
         .then(() => {
           logger.info('stopped');
-          resolve();
-        });
+          return destination.drain();
+        })
+        .then(() => resolve());
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

@@ -1,12 +1,9 @@
 import { z } from 'zod';
+import { queryInt } from './base.ts';
 import { Priority, TicketStatus } from './tickets.ts';
 
 export const AnalyticsSummaryQuery = z.strictObject({
-  days: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(365)
+  days: queryInt(1, 365)
     .default(7)
     .meta({ description: 'Calendar days (UTC) in the window, today included: 1..365, default 7' }),
 });

@@ -43,14 +43,39 @@ export function enumFilter<const T extends readonly [string, ...string[]]>(value
 
 export const SortOrder = z.enum(['asc', 'desc']).default('desc');
 
+/**
+ * A whole number in a query string, written in plain decimal digits: `0x10`, `1e2`, `+5`, `5.0`
+ * and the empty string are refused (Number() would read them all), as the contract says.
+ */
+export function queryInt(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d{1,10}$/, `must be a whole number ${min}..${max} in decimal digits`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+/**
+ * Page-based paging, for integrators coming from APIs that use it: an alternative to
+ * `limit`/`offset` on every list (never both). `meta` still reports `limit` and `offset`.
+ */
+export const PageQuery = z.strictObject({
+  page: queryInt(1, 10_000_000)
+    .optional()
+    .meta({ description: 'Page number from 1 (instead of `offset`); `offset = (page - 1) × per_page`' }),
+  per_page: queryInt(1, 100)
+    .optional()
+    .meta({ description: 'Items per page, 1..100 (instead of `limit`); default the list\'s default limit' }),
+});
+
 /** The list parameters every collection takes, plus its own filters. */
 export function listQuery<const S extends readonly [string, ...string[]], F extends z.ZodRawShape>(
   sortFields: S,
   filters: F,
 ) {
   return z.strictObject({
-    limit: z.coerce.number().int().min(1).max(100).default(50),
-    offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+    limit: queryInt(1, 100).default(50).meta({ description: 'Items per page, 1..100 (default 50)' }),
+    offset: queryInt(0, 1_000_000_000).default(0).meta({ description: 'Items to skip (default 0)' }),
     sortBy: z.enum(sortFields).default(sortFields[0]),
     sortOrder: SortOrder,
     ...filters,

@@ -17,6 +17,7 @@ export const Conversation = z
     participantEmail: z.string(),
     contactId: z.string(),
     ticketId: z.string().nullable().meta({ description: 'The ticket it was turned into, if any' }),
+    assignedTo: z.string().nullable().meta({ description: 'The usr_ id of the user handling it, or null' }),
     messageCount: z.number().int(),
     lastMessageAt: Timestamp,
     createdAt: Timestamp,
@@ -33,8 +34,14 @@ export const ConversationListQuery = listQuery(['createdAt', 'lastMessageAt'], {
   channel: enumFilter(channels).optional(),
   status: enumFilter(conversationStatuses).optional(),
   contactId: z.string().trim().min(1).optional(),
+  assignedTo: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .meta({ description: 'A usr_ id, or `none` for unassigned conversations' }),
   search: SearchText.optional().meta({
-    description: 'Full text over subject and message bodies; every word must match',
+    description: 'Full text over subject and message bodies; every word must match the start of a word',
   }),
 });
 
@@ -50,6 +57,13 @@ export const ConversationPatch = z
   .strictObject({
     status: ConversationStatus.optional(),
     subject: text(300).optional(),
+    assignedTo: z
+      .string()
+      .trim()
+      .min(1)
+      .nullable()
+      .optional()
+      .meta({ description: 'A usr_ id of an active user, or null to unassign' }),
   })
   .refine((body) => Object.keys(body).length > 0, {
     message: 'give at least one field to change',

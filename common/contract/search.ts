@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Scope } from '../rules/scopes.ts';
-import { enumFilter } from './base.ts';
+import { enumFilter, queryInt } from './base.ts';
 import { Channel, ConversationStatus } from './conversations.ts';
 import { Priority, TicketStatus } from './tickets.ts';
 
@@ -22,7 +22,8 @@ export const SearchQuery = z.strictObject({
     .max(200)
     .meta({
       description:
-        'Words to find; every word must match (prefixes are not expanded). Quotes and search ' +
+        'Words to find; every word must match the start of a word (`log` finds "Login"; a single ' +
+        'letter matches only itself). Quotes and search ' +
         'operators are treated as plain text. Text with no letter or digit finds nothing.',
     }),
   types: enumFilter(searchTypes)
@@ -32,11 +33,7 @@ export const SearchQuery = z.strictObject({
         'Result types to search, comma-separated. Default: every type the key can read; ' +
         'naming a type whose read scope the key lacks is a 403.',
     }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(50)
+  limit: queryInt(1, 50)
     .default(10)
     .meta({ description: 'Hits per type (1..50)' }),
 });

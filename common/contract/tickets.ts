@@ -119,7 +119,9 @@ export const TicketListQuery = listQuery(['createdAt', 'updatedAt', 'priority', 
         `until an agent replies, then resolution) falls due within ${dueSoonMinutes} minutes.`,
     }),
   search: SearchText.optional().meta({
-    description: 'Full text over subject, description and message bodies; every word must match',
+    description:
+      'Full text over subject, description and message bodies; every word must match the start of a word ' +
+      '(`log` finds "Login loop"; a single letter matches only itself)',
   }),
   externalId: z
     .string()

@@ -48,7 +48,12 @@ const FieldPath = z
   .trim()
   .max(200)
   .regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/, 'must be a dotted path such as ticket.priority')
-  .meta({ description: 'Path into the event data', example: 'ticket.priority' });
+  .meta({
+    description:
+      "Path into the event data; it must be a field the trigger's events carry (`ticket.priority` " +
+      'for ticket events, `changes` for *.updated ones); any path for custom.* triggers',
+    example: 'ticket.priority',
+  });
 
 // The body is parsed JSON, so anything present is a JSON value (z.json() would put a nameless
 // recursive schema into the OpenAPI document).

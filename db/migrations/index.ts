@@ -13,6 +13,8 @@ import * as views from './2026120602_views.ts';
 import * as ticketNumbers from './2026120603_ticket_numbers.ts';
 import * as attachments from './2026120620_attachments.ts';
 import * as imports from './2026120630_imports.ts';
+import * as conversationAssignee from './2026120610_conversation_assignee.ts';
+import * as searchPrefix from './2026120611_search_prefix.ts';
 import * as mail from './2026120650_mail.ts';
 import * as mailClaims from './2026120651_mail_claims.ts';
 
@@ -28,6 +30,8 @@ export const migrations: Record<string, Migration> = {
   '2026120603_ticket_numbers': ticketNumbers,
   '2026120620_attachments': attachments,
   '2026120630_imports': imports,
+  '2026120610_conversation_assignee': conversationAssignee,
+  '2026120611_search_prefix': searchPrefix,
   '2026120650_mail': mail,
   '2026120651_mail_claims': mailClaims,
 };

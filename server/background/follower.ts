@@ -6,6 +6,7 @@
 // at again at the next start.
 import type { Db, EventRow } from '../../db/schema.ts';
 import { isImportActor } from '../../common/rules/events.ts';
+import { inOneTransaction } from '../../db/transact.ts';
 import type { Deps } from '../deps.ts';
 import { feedPageSize, newestSeq, readEventsAfter } from '../domain/events/events.feed.ts';
 import type { BackgroundTask } from './task.ts';
@@ -18,7 +19,9 @@ export interface FeedFollower {
   name: string;
   /**
    * What this event needs: writes to commit with the cursor, or null when it needs nothing. A
-   * handler that throws has the event logged and skipped (never retried in a loop).
+   * handler that throws has the event logged and skipped (never retried in a loop), unless the
+   * database failed for a passing reason (a full disk, a lock): then the event is tried again
+   * from the cursor with the next events.
    */
   handle(event: EventRow): Promise<CursorWork | null>;
   /** Called after writes committed (to wake a worker, or let the hub see new events). */
@@ -28,6 +31,12 @@ export interface FeedFollower {
    * news: a follower never sees them unless it asks to (a sync follower would).
    */
   includeImports?: boolean;
+}
+
+/** SQLite's codes for a condition that passes (no space, a lock held elsewhere, an I/O error). */
+function isTransientDatabaseError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|BUSY|LOCKED|IOERR)/.test(code);
 }
 
 /** How long a cursor moved only by events that needed nothing may stay unwritten. */
@@ -90,7 +99,7 @@ export function startFollower(deps: Deps, follower: FeedFollower): BackgroundTas
     try {
       const work = await follower.handle(event);
       if (work) {
-        await db.transaction().execute(async (trx) => {
+        await inOneTransaction(db, async (trx) => {
           await work(trx);
           await saveCursor(trx, follower.name, event.seq);
         });
@@ -98,6 +107,8 @@ export function startFollower(deps: Deps, follower: FeedFollower): BackgroundTas
         follower.committed?.();
       }
     } catch (err) {
+      // A full disk or a busy database passes: the event is tried again from the cursor later.
+      if (isTransientDatabaseError(err)) throw err;
       logger.error({ err, eventId: event.id, ...log }, 'event follower could not handle an event; skipped');
     }
     cursor = event.seq;

@@ -16,6 +16,7 @@
 // Mailbox changes (mailbox.* events) start, restart or stop connections.
 import type { ImapFlow } from 'imapflow';
 import type { EventRow } from '../../db/schema.ts';
+import { transact } from '../../db/transact.ts';
 import { daysBefore, nowIso } from '../core/clock.ts';
 import type { Deps } from '../deps.ts';
 import type { Ctx } from '../domain/context.ts';
@@ -267,21 +268,24 @@ class MailboxSession {
 
   private async recordChecked(): Promise<void> {
     const now = nowIso(this.deps.clock);
-    await this.deps.db
-      .insertInto('mail_sync')
-      .values({ mailbox_id: this.mailboxId, folder: inboxFolder, uid_validity: null, last_uid: 0, checked_at: now, imported_at: null, error: null, error_at: null })
-      .onConflict((oc) => oc.columns(['mailbox_id', 'folder']).doUpdateSet({ checked_at: now, error: null, error_at: null }))
-      .execute();
+    await transact(this.deps.db, (trx) =>
+      trx
+        .insertInto('mail_sync')
+        .values({ mailbox_id: this.mailboxId, folder: inboxFolder, uid_validity: null, last_uid: 0, checked_at: now, imported_at: null, error: null, error_at: null })
+        .onConflict((oc) => oc.columns(['mailbox_id', 'folder']).doUpdateSet({ checked_at: now, error: null, error_at: null }))
+        .execute(),
+    );
   }
 
   private async recordError(message: string): Promise<void> {
     const now = nowIso(this.deps.clock);
-    await this.deps.db
-      .insertInto('mail_sync')
-      .values({ mailbox_id: this.mailboxId, folder: inboxFolder, uid_validity: null, last_uid: 0, checked_at: null, imported_at: null, error: message, error_at: now })
-      .onConflict((oc) => oc.columns(['mailbox_id', 'folder']).doUpdateSet({ error: message, error_at: now }))
-      .execute()
-      .catch((err: unknown) => this.log.error({ err }, 'could not record a mail fetch error'));
+    await transact(this.deps.db, (trx) =>
+      trx
+        .insertInto('mail_sync')
+        .values({ mailbox_id: this.mailboxId, folder: inboxFolder, uid_validity: null, last_uid: 0, checked_at: null, imported_at: null, error: message, error_at: now })
+        .onConflict((oc) => oc.columns(['mailbox_id', 'folder']).doUpdateSet({ error: message, error_at: now }))
+        .execute(),
+    ).catch((err: unknown) => this.log.error({ err }, 'could not record a mail fetch error'));
   }
 }
 

@@ -7,11 +7,14 @@
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { EventRow } from '../../db/schema.ts';
+import { inOneTransaction } from '../../db/transact.ts';
 import { nowIso } from '../core/clock.ts';
 import type { Deps } from '../deps.ts';
 import { presentEvent } from '../domain/events/events.presenter.ts';
 import { queueDeliveries, subscribersOf } from '../domain/webhooks/webhooks.outbox.ts';
 import { startFollower } from './follower.ts';
+import { describeTargetError, postToTarget } from './webhookTargets.ts';
+import { displayUrl } from '../domain/webhooks/webhooks.targets.ts';
 import type { BackgroundTask } from './task.ts';
 import { appVersion } from '../core/version.ts';
 
@@ -62,13 +65,6 @@ interface AttemptResult {
   statusCode: number | null;
   error: string | null;
   durationMs: number;
-}
-
-function describeError(err: unknown): string {
-  // fetch reports network failures as TypeError('fetch failed') with the real reason as cause.
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  const text = cause instanceof Error ? cause.message || cause.name : String(cause);
-  return (text || 'network error').slice(0, maxErrorLength);
 }
 
 export function startWebhookWorker(deps: Deps): BackgroundTask {
@@ -123,8 +119,9 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(job.url, {
-        method: 'POST',
+      // A redirect (3xx) is not a success, and is not followed elsewhere.
+      statusCode = await postToTarget({
+        url: job.url,
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': `LocalDesk-Webhooks/${appVersion}`,
@@ -133,26 +130,22 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
           'LocalDesk-Signature': signatureHeader(job.secret, t, body),
         },
         body,
-        redirect: 'manual', // a redirect is not a success, and is not followed elsewhere
+        allowPrivate: config.webhookAllowPrivateTargets,
         signal: controller.signal,
       });
-      statusCode = res.status;
-      await res.body?.cancel().catch(() => undefined); // the answer's body is not needed
     } catch (err) {
-      error = controller.signal.aborted
-        ? `timed out after ${config.webhookTimeoutMs} ms`
-        : describeError(err);
+      error = controller.signal.aborted ? `timed out after ${config.webhookTimeoutMs} ms` : describeTargetError(err);
     } finally {
       clearTimeout(timer);
     }
-    return { statusCode, error, durationMs: Math.round(performance.now() - started) };
+    return { statusCode, error: error?.slice(0, maxErrorLength) ?? null, durationMs: Math.round(performance.now() - started) };
   }
 
   /** Records the attempt and moves the delivery on, in one short transaction after the call. */
   async function record(job: Job, result: AttemptResult): Promise<void> {
     const now = nowIso(clock);
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-    const outcome = await db.transaction().execute(async (trx) => {
+    const outcome = await inOneTransaction(db, async (trx) => {
       const current = await trx
         .selectFrom('webhook_deliveries')
         .select(['attempts', 'status'])
@@ -197,7 +190,7 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
     else stats.retried++;
     if (outcome.status === 'failed') {
       logger.warn(
-        { deliveryId: job.id, url: job.url, attempts: outcome.attempt, ...result },
+        { deliveryId: job.id, url: displayUrl(job.url), attempts: outcome.attempt, ...result },
         'webhook delivery failed for good',
       );
     }

@@ -13,6 +13,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Requests per minute for a key that has no limit of its own. */
   readonly rateLimitPerMinute: number;
+  /** Requests per minute without a (valid) API key, per client address. */
+  readonly publicRateLimitPerMinute: number;
   readonly bodyLimitBytes: number;
   /** LOCALDESK_ADMIN_KEY: an admin key to create on start if absent (automation). */
   readonly adminKey: string | null;
@@ -21,6 +23,10 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** How often an idle event stream sends a comment line, so proxies keep it open. */
   readonly sseHeartbeatMs: number;
+  /** Event streams open at once on this server (503 beyond). */
+  readonly maxEventStreams: number;
+  /** Event streams one API key may hold open at once (429 beyond). */
+  readonly maxEventStreamsPerKey: number;
   /** A webhook attempt that has no answer after this long is a failed attempt. */
   readonly webhookTimeoutMs: number;
   /** Retry delay after the first failed attempt; doubles with each further one (with jitter). */
@@ -64,6 +70,8 @@ export interface Config {
   readonly mailSendMaxAttempts: number;
   /** How often the sender looks for retries that have come due. */
   readonly mailSendPollMs: number;
+  /** Webhooks may post to private (LAN) and loopback addresses; link-local/metadata never. */
+  readonly webhookAllowPrivateTargets: boolean;
 }
 
 export const defaultPort = 4870;
@@ -88,6 +96,7 @@ const envSchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)))
     .optional(),
   LOCALDESK_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  LOCALDESK_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).optional(),
   LOCALDESK_ADMIN_KEY: z
     .string()
     .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
@@ -99,6 +108,9 @@ const envSchema = z.object({
   LOCALDESK_MAIL_SEND_RETRY_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   LOCALDESK_MAIL_MAX_MESSAGE_MB: z.coerce.number().int().min(1).max(1_024).optional(),
   LOCALDESK_MAIL_FIRST_SYNC_DAYS: z.coerce.number().int().min(0).max(3_650).optional(),
+  LOCALDESK_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  LOCALDESK_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).optional(),
+  LOCALDESK_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 
 export interface ConfigOverrides {
@@ -131,11 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     allowedHosts: Object.freeze([...(e.LOCALDESK_ALLOWED_HOSTS ?? [])]),
     corsOrigins: Object.freeze([...(e.LOCALDESK_CORS_ORIGINS ?? [])]),
     rateLimitPerMinute: e.LOCALDESK_RATE_LIMIT ?? 100,
+    publicRateLimitPerMinute: e.LOCALDESK_PUBLIC_RATE_LIMIT ?? 600,
     bodyLimitBytes: 1024 * 1024,
     adminKey: e.LOCALDESK_ADMIN_KEY ?? null,
     rendererDir: overrides.rendererDir === undefined ? null : overrides.rendererDir,
     logLevel: e.LOCALDESK_LOG_LEVEL ?? 'info',
     sseHeartbeatMs: 15_000,
+    maxEventStreams: e.LOCALDESK_MAX_STREAMS ?? 1000,
+    maxEventStreamsPerKey: e.LOCALDESK_MAX_STREAMS_PER_KEY ?? 20,
     webhookTimeoutMs: 10_000,
     webhookBackoffBaseMs: 10_000,
     webhookPollMs: 1_000,
@@ -156,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     mailSendBackoffBaseMs: (e.LOCALDESK_MAIL_SEND_RETRY_SECONDS ?? 30) * 1000,
     mailSendMaxAttempts: 10,
     mailSendPollMs: 2_000,
+    webhookAllowPrivateTargets: e.LOCALDESK_WEBHOOK_ALLOW_PRIVATE ?? true,
   });
 }
 

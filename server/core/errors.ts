@@ -77,11 +77,17 @@ export function toAppError(err: unknown): AppError {
     if (err.code === 'SQLITE_CONSTRAINT_UNIQUE' || err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
       return conflict('a record with the same unique value already exists');
     }
-    if (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_LOCKED' || err.code === 'SQLITE_FULL') {
-      return new AppError('UNAVAILABLE', 'the database is busy; retry shortly');
+    if (err.code === 'SQLITE_FULL') {
+      // Nothing was written; reads go on, and writes work again once there is space.
+      return new AppError('UNAVAILABLE', 'the disk holding the database is full: changes are refused until space is freed', {
+        reason: 'disk full',
+      });
+    }
+    if (err.code.startsWith('SQLITE_BUSY') || err.code.startsWith('SQLITE_LOCKED')) {
+      return new AppError('UNAVAILABLE', 'the database is busy; retry shortly', { reason: 'busy' });
     }
     if (err.code.startsWith('SQLITE_CANTOPEN') || err.code.startsWith('SQLITE_IOERR')) {
-      return new AppError('UNAVAILABLE', 'the database is unavailable');
+      return new AppError('UNAVAILABLE', 'the database is unavailable', { reason: 'database unavailable' });
     }
   }
   const status = (err as { status?: unknown; expose?: unknown } | null)?.status;

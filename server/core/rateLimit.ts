@@ -16,6 +16,7 @@ export class RateLimiter {
   hit(key: string, limit: number, nowMs: number): RateDecision {
     const window = Math.floor(nowMs / 60_000);
     let entry = this.windows.get(key);
+    if (!entry && this.windows.size >= pruneAbove) this.prune(window);
     if (!entry || entry.window !== window) {
       entry = { window, count: 0 };
       this.windows.set(key, entry);
@@ -29,4 +30,12 @@ export class RateLimiter {
       resetAt: (window + 1) * 60,
     };
   }
+
+  /** Forgets finished windows: client addresses come and go, and each would stay forever. */
+  private prune(window: number): void {
+    for (const [key, entry] of this.windows) if (entry.window !== window) this.windows.delete(key);
+  }
 }
+
+/** Entries kept before finished windows are swept (a sweep is O(entries), so not on every hit). */
+const pruneAbove = 10_000;

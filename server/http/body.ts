@@ -1,11 +1,13 @@
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { AppError, badRequest } from '../core/errors.ts';
+import { jsonDepth, maxJsonDepth, tooDeepMessage } from '../core/json.ts';
 
 /**
  * Reads a JSON request body. No body at all reads as `{}` (so routes whose fields are all
  * optional accept a bare POST); a body that is not declared as JSON is a 415, one over the
- * limit a 413, and malformed JSON a 400 that says where it broke.
+ * limit a 413, JSON nested deeper than maxJsonDepth a 400 naming that limit, and malformed JSON
+ * a 400 that says where it broke.
  */
 export async function readJsonBody(ctx: Context, limitBytes: number): Promise<unknown> {
   const length = ctx.request.length;
@@ -37,6 +39,9 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
     ]);
   }
   if (text.trim() === '') return {};
+  if (jsonDepth(text) > maxJsonDepth) {
+    throw badRequest(`request body: ${tooDeepMessage}`, [{ path: '', message: tooDeepMessage }]);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -5,10 +5,20 @@ import type { Context } from 'koa';
 import type { ListMeta } from '../../common/contract/base.ts';
 import type { AppError } from '../core/errors.ts';
 
+/**
+ * Serialized here rather than by Koa after the middleware has returned: a value that cannot be
+ * serialized then fails inside the pipeline, so it is answered (and logged) as the JSON 500 it
+ * is instead of a plain-text 500 logged as a 200.
+ */
 export function sendData(http: Context, status: number, data: unknown, meta?: ListMeta): void {
+  if (status === 204) {
+    http.status = status;
+    return;
+  }
+  const json = JSON.stringify(meta ? { data, meta, error: null } : { data, error: null });
   http.status = status;
-  if (status === 204) return;
-  http.body = meta ? { data, meta, error: null } : { data, error: null };
+  http.type = 'application/json';
+  http.body = json;
 }
 
 /** `data` already serialized (single GETs hash exactly the bytes they send for the ETag). */

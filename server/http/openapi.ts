@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { scopes } from '../../common/rules/scopes.ts';
 import { errorCodes } from '../core/errors.ts';
 import type { RouteDef } from './route.ts';
-import { ListMetaSchema } from '../../common/contract/base.ts';
+import { ListMetaSchema, PageQuery } from '../../common/contract/base.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -80,6 +80,14 @@ export function buildOpenApi(
       for (const [name, schema] of Object.entries((q.properties ?? {}) as Record<string, JsonSchema>)) {
         const { description, ...rest } = schema;
         parameters.push({ name, in: 'query', required: required.has(name), description, schema: rest });
+      }
+      if (route.list) {
+        // pipeline.ts turns these into limit/offset for every list (paging.ts).
+        const paging = toSchema(PageQuery, 'input', components);
+        for (const [name, schema] of Object.entries((paging.properties ?? {}) as Record<string, JsonSchema>)) {
+          const { description, ...rest } = schema;
+          parameters.push({ name, in: 'query', required: false, description: `${String(description)}. Never with limit/offset.`, schema: rest });
+        }
       }
     }
     if (route.method === 'POST' && route.idempotency !== false) {

@@ -17,6 +17,8 @@ import { sendData, sendDataJson } from './envelope.ts';
 import { etagMatches, etagOf, etagOfJson } from './etag.ts';
 import { checkIdempotencyKey, recall, remember, requestHash } from './idempotency.ts';
 import type { Method, Reply, RouteDef, RouteInput } from './route.ts';
+import { countAnonymous } from './middleware/anonymousLimit.ts';
+import { pageToOffset } from './paging.ts';
 import { parseOrThrow } from './validation.ts';
 
 const emptyQuery = z.strictObject({});
@@ -30,9 +32,20 @@ export function presentedKey(http: Context): string | null {
   return match?.[1] ?? null;
 }
 
-/** Stage 1: who is calling (401 otherwise). */
+/**
+ * Stage 1: who is calling (401 otherwise). A presented key that fails counts as a request
+ * without a key against the client's address (429 past that limit): guessing keys is anonymous
+ * traffic too.
+ */
 export async function authenticate(http: Context, deps: Deps): Promise<Principal> {
-  const principal = await deps.authenticate(presentedKey(http));
+  const key = presentedKey(http);
+  let principal: Principal;
+  try {
+    principal = await deps.authenticate(key);
+  } catch (err) {
+    if (key !== null && err instanceof AppError && err.code === 'UNAUTHORIZED') countAnonymous(http, deps);
+    throw err;
+  }
   http.state.principal = principal;
   return principal;
 }
@@ -55,9 +68,12 @@ function rateLimit(http: Context, deps: Deps, principal: Principal): void {
   }
 }
 
-/** A query parameter given twice is ambiguous: reject it rather than pick one. */
+/**
+ * A query parameter given twice is ambiguous: reject it rather than pick one. The result has no
+ * prototype, so `__proto__` or `constructor` stay ordinary (unknown) names the schema refuses.
+ */
 function singleValuedQuery(http: Context): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(http.query)) {
     if (Array.isArray(value)) {
       throw badRequest(`invalid query: ${key}: give this parameter once`, [
@@ -77,8 +93,10 @@ interface Parsed {
 }
 
 /** Stage 4: query and body validated against the route's schemas (400 listing every problem). */
-async function parse(http: Context, deps: Deps, route: RouteDef): Promise<Parsed> {
-  const query = parseOrThrow(route.query ?? emptyQuery, singleValuedQuery(http), 'query');
+async function parse(http: Context, deps: Deps, route: RouteDef, defaultLimit: number | null): Promise<Parsed> {
+  let raw = singleValuedQuery(http);
+  if (defaultLimit !== null) raw = pageToOffset(raw, defaultLimit);
+  const query = parseOrThrow(route.query ?? emptyQuery, raw, 'query');
   // A streamed body is the handler's to read (route.bodyStream).
   const rawBody = route.body && !route.bodyStream ? await readJsonBody(http, deps.config.bodyLimitBytes) : undefined;
   const body = route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
@@ -165,14 +183,22 @@ export function mountRoutes(router: Router, routes: readonly RouteDef[], deps: D
   }
 }
 
+/** The default `limit` of a list route (what `page` alone pages by); null for other routes. */
+function listDefaultLimit(route: RouteDef): number | null {
+  if (!route.list || !route.query) return null;
+  const limit = (route.query.parse({}) as { limit?: unknown }).limit;
+  return typeof limit === 'number' ? limit : null;
+}
+
 function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: RouteDef): void {
   const method = route.method.toLowerCase() as Lowercase<Method>;
+  const defaultLimit = listDefaultLimit(route);
   router[method](route.path, async (http) => {
     const principal = await authenticate(http, deps);
     rateLimit(http, deps, principal);
     const actor = actorOf(principal);
     if (route.scope !== 'any') requireScope(actor, route.scope);
-    const { query, body, rawBody } = await parse(http, deps, route);
+    const { query, body, rawBody } = await parse(http, deps, route, defaultLimit);
     const ctx: Ctx = { db: deps.db, clock: deps.clock, actor };
     const input = (c: Ctx): Input => ({ ctx: c, params: http.params, query, body, deps, http });
     const outcome = await execute(http, route, getSibling, input, ctx, rawBody);

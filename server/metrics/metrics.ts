@@ -21,7 +21,12 @@ export interface Metrics {
   observeRequest(labels: RequestLabels, seconds: number): void;
 }
 
-export function createMetrics(db: Kysely<Database>): Metrics {
+export interface LiveCounts {
+  /** Event streams open now. */
+  eventStreams(): number;
+}
+
+export function createMetrics(db: Kysely<Database>, live: LiveCounts = { eventStreams: () => 0 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status'] as const;
@@ -65,6 +70,14 @@ export function createMetrics(db: Kysely<Database>): Metrics {
         .execute();
       const counts = new Map(rows.map((row) => [row.status, row.n]));
       for (const status of deliveryStatuses) this.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'localdesk_event_streams',
+    help: 'Event streams (GET /api/v1/events/stream) open now',
+    registers: [registry],
+    collect() {
+      this.set(live.eventStreams());
     },
   });
   return {

@@ -9,7 +9,7 @@ import { nowIso } from '../core/clock.ts';
 import { AppError, badRequest } from '../core/errors.ts';
 import { defineRoute } from '../http/route.ts';
 import { appVersion } from '../core/version.ts';
-import { reserveBackupPath } from '../domain/data/backup.ts';
+import { partialPath, reserveBackupPath } from '../domain/data/backup.ts';
 import { backupArchive } from '../domain/data/backupArchive.ts';
 import { databaseFile, exportStream, fileStamp } from '../domain/data/exportImport.ts';
 import { exportArchive, importData } from '../domain/data/dataArchive.ts';
@@ -161,8 +161,12 @@ export const dataRoutes = [
       `\`${tar}\` (up to 1 GiB). Rows whose id is already present are ` +
       'left as they are (`skipped`); a user, contact, tag, project or key whose id is new but whose ' +
       'email, name, slug or key is taken is merged into the existing one (`merged`, counted in ' +
-      '`skipped`) and references to it follow. SLA policies take the imported values. Any invalid ' +
-      'line or broken reference is a 400 naming the line, and nothing is imported. Imported ' +
+      '`skipped`) and references to it follow. SLA policies take the imported values. Rows are ' +
+      'held to the rules of the API (field lengths, e-mail addresses, scopes; JSON columns such as ' +
+      'event data must hold valid JSON nested at most 64 levels), and a row whose id appears twice ' +
+      'in the file is reported with both lines. Any invalid line or broken reference is a 400 ' +
+      'naming the line, and nothing is imported. Reads are answered while an import runs; writes ' +
+      'wait for it. Imported ' +
       'events are history: they sort before existing events and are not sent to streams, ' +
       'webhooks or workflows. Attachment rows need their files: in the archive, or already in this ' +
       'data folder (400 otherwise).',
@@ -187,7 +191,9 @@ export const dataRoutes = [
       'Writes `<data folder>/backups/localdesk-<timestamp>.tar`: `localdesk.json` (manifest), ' +
       '`localdesk.db` (SQLite online backup from a snapshot taken when the request arrives; writes ' +
       'continue meanwhile) and `attachments/<sha256[0..2]>/<sha256>` for every file that snapshot ' +
-      'references. Restore with `localdesk restore FILE --data DIR` into an empty folder.',
+      'references. Restore with `localdesk restore FILE --data DIR` into an empty folder. It is ' +
+      'written as `….tar.part` and renamed only when complete, so a file with the final name is ' +
+      'always a whole backup; partial files left by a crash are removed at the next start.',
     scope: 'admin',
     status: 201,
     response: BackupResultSchema,
@@ -195,11 +201,12 @@ export const dataRoutes = [
     handler: async ({ ctx, deps }) => {
       const source = await databaseFile(ctx.db);
       const createdAt = nowIso(ctx.clock);
+      // Nothing carries the final name until the archive is complete (backup.ts).
       const path = await reserveBackupPath(deps.config.dataDir, createdAt, 'tar');
       try {
         return { data: await backupArchive(source, deps.attachments, path, createdAt, appVersion) };
       } catch (err) {
-        await rm(path, { force: true });
+        await rm(partialPath(path), { force: true });
         throw err;
       }
     },

@@ -14,7 +14,13 @@ export const eventRoutes = [
     summary: 'List events (the change feed), oldest first',
     description:
       'With `after`, only events strictly newer than that one: page with `after` = the last id ' +
-      'you saw and you get every event exactly once, in commit order, while writes continue.',
+      'you saw and you get every event exactly once, in commit order, while writes continue. ' +
+      'A key sees the events of what it may read: ticket events and ticket messages (internal ' +
+      'notes included) need `tickets:read`, conversation events and their messages ' +
+      '`conversations:read`, contact events `contacts:read`, API key events `admin` (or the ' +
+      "key's own user, for that user's keys); users, projects, tags, macros, SLA policies and " +
+      '`custom.*` events are shown to every key with `events:read`. `meta.total` counts the ' +
+      'same events; an event the key may not read is not found.',
     scope: 'events:read',
     query: EventListQuery,
     response: z.array(EventSchema),
@@ -29,7 +35,10 @@ export const eventRoutes = [
     description:
       'Each event is sent as `id:` (the evt_ id), `event:` (its type) and `data:` (the event ' +
       'JSON). Reconnect with `Last-Event-ID` (browsers do this by themselves) to resume without ' +
-      'losing or repeating an event. A comment line is sent every 15 s while idle.',
+      'losing or repeating an event. A comment line is sent every 15 s while idle. A stream sends ' +
+      'only the events the key may read (as `GET /events`). A client that stops reading is ' +
+      'disconnected once about 1 MiB is waiting for it (resume with `Last-Event-ID`). A key may ' +
+      'hold 20 streams at once (429 beyond), the server 1,000 (503 beyond); both configurable.',
     scope: 'events:read',
     query: EventStreamQuery,
     stream: true,
@@ -39,7 +48,7 @@ export const eventRoutes = [
       const start = from
         ? await seqOf(ctx.db, from, lastEventId ? 'Last-Event-ID' : 'after')
         : deps.hub.seq;
-      openEventStream(http, deps, start, query.type);
+      openEventStream(http, deps, ctx.actor, start, query.type);
       return { data: null };
     },
   }),

@@ -26,7 +26,12 @@ const deliveryDoc =
   't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the secret>`. A 2xx ' +
   'answer within 10 s is a success; anything else (redirects included) is retried with ' +
   'exponential backoff and jitter: 8 attempts in all, the last about 20 minutes after the ' +
-  'first. Deliveries survive a restart; a receiver may see one twice, so dedupe by dlv_ id.';
+  'first. Deliveries survive a restart; a receiver may see one twice, so dedupe by dlv_ id. ' +
+  'Targets: never link-local or cloud metadata addresses (169.254.0.0/16, fe80::/10, ' +
+  'metadata.google.internal), 0.0.0.0, multicast or reserved ones; private (LAN) and loopback ' +
+  'addresses only while the server allows them (LOCALDESK_WEBHOOK_ALLOW_PRIVATE, on by default). ' +
+  'A host name is checked against the addresses it resolves to when each delivery connects. A ' +
+  'URL may not carry a user name or password.';
 
 export const webhookRoutes = [
   defineRoute({
@@ -51,7 +56,9 @@ export const webhookRoutes = [
     status: 201,
     response: WebhookWithSecret,
     secretFields: ['secret'],
-    handler: async ({ ctx, body }) => ({ data: await createWebhook(ctx, body) }),
+    handler: async ({ ctx, body, deps }) => ({
+      data: await createWebhook(ctx, body, { allowPrivate: deps.config.webhookAllowPrivateTargets }),
+    }),
   }),
   defineRoute({
     method: 'GET',
@@ -73,8 +80,8 @@ export const webhookRoutes = [
     scope: 'admin',
     body: WebhookPatch,
     response: Webhook,
-    handler: async ({ ctx, params, body }) => ({
-      data: await updateWebhook(ctx, params.id, body),
+    handler: async ({ ctx, params, body, deps }) => ({
+      data: await updateWebhook(ctx, params.id, body, { allowPrivate: deps.config.webhookAllowPrivateTargets }),
     }),
   }),
   defineRoute({

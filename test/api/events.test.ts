@@ -16,7 +16,7 @@ interface EventData {
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer({ config: { sseHeartbeatMs: 50 } });
+  s = await startTestServer({ config: { sseHeartbeatMs: 50, maxEventStreamsPerKey: 100 } });
 });
 afterAll(async () => {
   await s.close();

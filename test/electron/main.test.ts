@@ -63,6 +63,15 @@ describe('the desktop main process', () => {
     expect(fake.state.opened).toContain(item.savePath);
   });
 
+  it('guards the window through the app-wide guard, and asks before a link leaves for another host', async () => {
+    const [window] = FakeBrowserWindow.created;
+    const dialogs = fake.state.dialogs.length;
+    expect(window?.webContents.navigate('will-navigate', `${desktop?.server.origin}/tickets`)).toBe(false);
+    expect(window?.webContents.navigate('will-navigate', 'https://look-alike.example/login')).toBe(true);
+    await vi.waitFor(() => expect(fake.state.opened).toContain('https://look-alike.example/login'));
+    expect(fake.state.dialogs.slice(dialogs).map((d) => d.detail)).toEqual(['https://look-alike.example/login']);
+  });
+
   it('hands its own key to the page only through the preload bridge', async () => {
     const origin = desktop?.server.origin ?? '';
     const key = (await fake.handlers.get(channels.getApiKey)?.({ senderFrame: { url: `${origin}/inbox` } })) as string;

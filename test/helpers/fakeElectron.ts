@@ -69,6 +69,7 @@ export function createFakeElectron(userData: string) {
     shown: [] as string[],
     /** The session's will-download listener, to play a download through. */
     downloadHandler: null as null | ((...args: unknown[]) => void),
+    dialogs: [] as { type?: string; message: string; detail?: string }[],
     permissionRequestHandler: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
     headersHandler: null as null | ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
   };
@@ -84,7 +85,13 @@ export function createFakeElectron(userData: string) {
         appEvents.emit('before-quit', { preventDefault: () => undefined });
       },
     },
-    BrowserWindow: FakeBrowserWindow,
+    // Like Electron, every new window's contents are announced as web-contents-created.
+    BrowserWindow: class extends FakeBrowserWindow {
+      constructor(options: { webPreferences?: Record<string, unknown> }) {
+        super(options);
+        appEvents.emit('web-contents-created', {}, this.webContents);
+      }
+    },
     Menu: {
       buildFromTemplate: (template: MenuItemConstructorOptions[]) => {
         state.menus.push(template);
@@ -142,7 +149,12 @@ export function createFakeElectron(userData: string) {
         state.shown.push(path);
       },
     },
-    dialog: { showMessageBox: () => Promise.resolve({ response: 0 }) },
+    dialog: {
+      showMessageBox: (options: { type?: string; message: string; detail?: string }) => {
+        state.dialogs.push(options);
+        return Promise.resolve({ response: 0 });
+      },
+    },
     ipcMain: {
       handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, handler),
     },

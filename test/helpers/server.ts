@@ -122,7 +122,8 @@ export interface TestServer {
 
 /**
  * A running server with a fresh database, an admin key and a hand-moved clock. Rate limits
- * are raised out of the way unless a test sets `rateLimitPerMinute` itself. With `dataDir`,
+ * (per key and per address without a key) are raised out of the way unless a test sets
+ * `rateLimitPerMinute` or `publicRateLimitPerMinute` itself. With `dataDir`,
  * the server opens that existing folder instead (a restart) and leaves it in place on close.
  */
 export async function startTestServer(
@@ -140,6 +141,7 @@ export async function startTestServer(
     host: '127.0.0.1',
     port: 0,
     rateLimitPerMinute: 1_000_000,
+    publicRateLimitPerMinute: 1_000_000,
     logLevel: 'silent',
     ...options.config,
   });

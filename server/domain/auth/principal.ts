@@ -67,7 +67,14 @@ export function apiKeyAuthenticator(db: Db, clock: Clock): Authenticator {
     const last = lastUsedWrites.get(row.id);
     if (last === undefined || now - last >= 60_000) {
       lastUsedWrites.set(row.id, now);
-      await db.updateTable('api_keys').set({ last_used_at: nowIso(clock) }).where('id', '=', row.id).execute();
+      try {
+        await db.updateTable('api_keys').set({ last_used_at: nowIso(clock) }).where('id', '=', row.id).execute();
+      } catch (err) {
+        // A note, not the request's purpose: while the database takes no writes (a full disk,
+        // an import holding it) the request goes on and the note is tried again next time.
+        if (!isPassingDatabaseError(err)) throw err;
+        lastUsedWrites.delete(row.id);
+      }
     }
     // The admin scope follows the user's role: a key made while its user was an admin grants
     // nothing through `admin` once the user is demoted (and again if promoted back).
@@ -80,6 +87,11 @@ export function apiKeyAuthenticator(db: Db, clock: Clock): Authenticator {
       rateLimitPerMinute: row.rate_limit_per_minute,
     };
   };
+}
+
+function isPassingDatabaseError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|BUSY|LOCKED)/.test(code);
 }
 
 /** 403 unless the actor holds `required` (or `admin`). */

@@ -13,6 +13,7 @@ import { type Ctx, inTransaction } from '../context.ts';
 import { findOrCreateContact, markContactSeen } from '../contacts/contacts.service.ts';
 import { recordEvent } from '../events/events.record.ts';
 import { assertProjectUsable } from '../projects/projects.service.ts';
+import { assertAssignable } from '../users/users.service.ts';
 import { appendToSearch, insertTicket, recordTicketCreated } from '../tickets/tickets.changes.ts';
 import type { AttachmentT } from '../../../common/contract/attachments.ts';
 import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
@@ -43,6 +44,7 @@ export function presentConversation(row: ConversationRow): ConversationT {
     participantEmail: row.participant_email,
     contactId: row.contact_id,
     ticketId: row.ticket_id,
+    assignedTo: row.assigned_to,
     messageCount: row.message_count,
     lastMessageAt: row.last_message_at,
     createdAt: row.created_at,
@@ -64,6 +66,8 @@ export async function listConversations(
   if (params.channel) where = where.where('channel', 'in', params.channel);
   if (params.status) where = where.where('status', 'in', params.status);
   if (params.contactId) where = where.where('contact_id', '=', params.contactId);
+  if (params.assignedTo === 'none') where = where.where('assigned_to', 'is', null);
+  else if (params.assignedTo) where = where.where('assigned_to', '=', params.assignedTo);
   if (params.search) {
     const match = toFtsQuery(params.search);
     where = match
@@ -177,6 +181,7 @@ export async function createConversation(
         participant_email: input.participantEmail,
         contact_id: contact.id,
         ticket_id: null,
+        assigned_to: null,
         message_count: 1,
         last_message_at: now,
         created_at: now,
@@ -215,9 +220,18 @@ export async function updateConversation(
   await inTransaction(ctx, async (tx) => {
     const trx = tx.db;
     const current = await findConversation(trx, id);
+    if (patch.assignedTo) await assertAssignable(trx, patch.assignedTo);
+    const changed = [
+      ...(patch.status !== undefined && patch.status !== current.status ? ['status'] : []),
+      ...(patch.subject !== undefined && patch.subject !== current.subject ? ['subject'] : []),
+      ...(patch.assignedTo !== undefined && patch.assignedTo !== current.assigned_to ? ['assignedTo'] : []),
+    ];
+    // A change that changes nothing records nothing and leaves updatedAt (and the ETag) alone.
+    if (changed.length === 0) return;
     const changes: ConversationUpdate = { updated_at: now };
     if (patch.status !== undefined) changes.status = patch.status;
     if (patch.subject !== undefined) changes.subject = patch.subject;
+    if (patch.assignedTo !== undefined) changes.assigned_to = patch.assignedTo;
     await trx.updateTable('conversations').set(changes).where('id', '=', id).execute();
     if (patch.subject !== undefined) {
       await trx
@@ -226,13 +240,7 @@ export async function updateConversation(
         .where('rowid', '=', current.seq)
         .execute();
     }
-    const changed = [
-      ...(patch.status !== undefined && patch.status !== current.status ? ['status'] : []),
-      ...(patch.subject !== undefined && patch.subject !== current.subject ? ['subject'] : []),
-    ];
-    if (changed.length > 0) {
-      await recordConversationEvent(tx, 'conversation.updated', id, changed);
-    }
+    await recordConversationEvent(tx, 'conversation.updated', id, changed);
   });
   return getConversation(ctx, id);
 }

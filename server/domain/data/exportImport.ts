@@ -7,9 +7,6 @@
 // it is as sensitive as the database file itself.
 import { Readable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
-import { type Kysely, sql } from 'kysely';
-import type { Database } from '../../../db/schema.ts';
-import { AppError } from '../../core/errors.ts';
 import {
   type ColumnInfo,
   endLine,
@@ -21,17 +18,10 @@ import {
 } from './format.ts';
 
 export { importFile, type ImportResult } from './importRows.ts';
+export { databaseFile } from './databaseFile.ts';
 
 /** Lines are sent in chunks of about this size: one write per line would be slow. */
 const chunkBytes = 64 * 1024;
-
-/** The file behind the main database of a connection (export and backup open it again). */
-export async function databaseFile(db: Kysely<Database>): Promise<string> {
-  const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(db);
-  const file = rows.find((r) => r.name === 'main')?.file ?? '';
-  if (!file) throw new AppError('UNAVAILABLE', 'the database is not a file: nothing to export or back up');
-  return file;
-}
 
 /**
  * Opens a read-only connection to `file` and pins a snapshot: the read transaction starts at

@@ -4,6 +4,7 @@
 // change here; only the local keys below stay behind.
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
+import { importRules } from './importRules.ts';
 
 export const exportFormat = 'localdesk-export';
 export const exportVersion = 1;
@@ -131,11 +132,23 @@ function columnSchema(column: Column): z.ZodType<Value | undefined> {
 
 export type RowSchemas = Record<ExportTable, z.ZodType<Record<string, Value | undefined>>>;
 
+/** The column's type, then (for a value present) the API's rule for that field (importRules.ts). */
+function withRule(schema: z.ZodType<Value | undefined>, rule: z.ZodType | undefined): z.ZodType<Value | undefined> {
+  if (!rule) return schema;
+  return schema.superRefine((value, ctx) => {
+    if (value === null || value === undefined) return;
+    const checked = rule.safeParse(value);
+    if (checked.success) return;
+    for (const issue of checked.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  });
+}
+
 export function rowSchemas(columns: Record<ExportTable, readonly Column[]>): RowSchemas {
   const schemas = {} as RowSchemas;
   for (const table of exportTables) {
     const shape: Record<string, z.ZodType<Value | undefined>> = {};
-    for (const column of columns[table]) shape[column.name] = columnSchema(column);
+    const rules = importRules[table] ?? {};
+    for (const column of columns[table]) shape[column.name] = withRule(columnSchema(column), rules[column.name]);
     schemas[table] = z.strictObject(shape);
   }
   return schemas;

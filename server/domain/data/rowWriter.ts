@@ -35,7 +35,7 @@ const naturalKeys: Partial<Record<ExportTable, string>> = {
 const references: Partial<Record<ExportTable, readonly string[]>> = {
   api_keys: ['user_id'],
   tickets: ['contact_id', 'assigned_to', 'project_id'],
-  conversations: ['contact_id'],
+  conversations: ['contact_id', 'assigned_to'],
   messages: ['author_id'],
   attachments: ['uploaded_by'],
   ticket_tags: ['tag_id'],

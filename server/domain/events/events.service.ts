@@ -7,6 +7,7 @@ import type { ListPage } from '../../../common/contract/base.ts';
 import { type Ctx, inTransaction } from '../context.ts';
 import { presentEvent } from './events.presenter.ts';
 import { recordEvent } from './events.record.ts';
+import { readableEventsCondition } from './events.visibility.ts';
 
 /** The seq of an event id, or a 400 naming `field` when there is no such event. */
 export async function seqOf(db: Db, eventId: string, field: string): Promise<number> {
@@ -24,9 +25,16 @@ export function typeCondition(patterns: readonly string[]) {
   return sql<boolean>`(${sql.join(parts, sql` or `)})`;
 }
 
+/** The events this context's actor may read (events.visibility.ts). */
+function readableEvents(ctx: Ctx) {
+  const where = ctx.db.selectFrom('events');
+  const readable = readableEventsCondition(ctx.actor);
+  return readable ? where.where(readable) : where;
+}
+
 export async function listEvents(ctx: Ctx, params: EventListParams): Promise<ListPage<EventT>> {
   const { db } = ctx;
-  let where = db.selectFrom('events');
+  let where = readableEvents(ctx);
   if (params.type) where = where.where(typeCondition(params.type));
   if (params.resourceId) where = where.where('resource_id', '=', params.resourceId);
   if (params.after) where = where.where('seq', '>', await seqOf(db, params.after, 'after'));
@@ -40,8 +48,9 @@ export async function listEvents(ctx: Ctx, params: EventListParams): Promise<Lis
   return { data: rows.map(presentEvent), meta: { total, limit: params.limit, offset: params.offset } };
 }
 
+/** One event; not found as well when the actor may not read it (its existence is no news). */
 export async function getEvent(ctx: Ctx, id: string): Promise<EventT> {
-  const row = await ctx.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await readableEvents(ctx).selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('event', id);
   return presentEvent(row);
 }

@@ -4,6 +4,7 @@
 // crash re-reads at most the message in flight; the Message-ID (per mailbox) is remembered in
 // the same transaction, so a message fetched twice is imported once.
 import type { Db } from '../../../db/schema.ts';
+import { transact } from '../../../db/transact.ts';
 import { scopes } from '../../../common/rules/scopes.ts';
 import { nowIso } from '../../core/clock.ts';
 import { type Actor, type Ctx, inTransaction } from '../context.ts';
@@ -48,37 +49,39 @@ export interface ImportOutcome {
 
 /**
  * Moves the folder's position past this message (created on the first import; never back).
- * `imported`:
- * whether something was imported (the settings page shows when mail last came in).
+ * `imported`: whether something was imported (the settings page shows when mail last came in).
  */
 export async function advancePosition(db: Db, mailboxId: string, position: MailPosition, now: string, imported = true): Promise<void> {
-  await db
-    .insertInto('mail_sync')
-    .values({
-      mailbox_id: mailboxId,
-      folder: position.folder,
-      uid_validity: position.uidValidity,
-      last_uid: position.uid,
-      imported_at: imported ? now : null,
-      checked_at: null,
-      error: null,
-      error_at: null,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['mailbox_id', 'folder'])
-        .doUpdateSet({ uid_validity: position.uidValidity, last_uid: position.uid, ...(imported ? { imported_at: now } : {}) })
-        // Never backwards within one UIDVALIDITY: when servers share a PostgreSQL database,
-        // another one may have imported further meanwhile (what it did is not read again).
-        .where((eb) =>
-          eb.or([
-            eb('mail_sync.uid_validity', 'is', null),
-            eb('mail_sync.uid_validity', '<>', eb.ref('excluded.uid_validity')),
-            eb('mail_sync.last_uid', '<', eb.ref('excluded.last_uid')),
-          ]),
-        ),
-    )
-    .execute();
+  // In a transaction (the import's, else its own), so it waits at the write gate like every write.
+  await transact(db, (trx) =>
+    trx
+      .insertInto('mail_sync')
+      .values({
+        mailbox_id: mailboxId,
+        folder: position.folder,
+        uid_validity: position.uidValidity,
+        last_uid: position.uid,
+        imported_at: imported ? now : null,
+        checked_at: null,
+        error: null,
+        error_at: null,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['mailbox_id', 'folder'])
+          .doUpdateSet({ uid_validity: position.uidValidity, last_uid: position.uid, ...(imported ? { imported_at: now } : {}) })
+          // Never backwards within one UIDVALIDITY: when servers share a PostgreSQL database,
+          // another one may have imported further meanwhile (what it did is not read again).
+          .where((eb) =>
+            eb.or([
+              eb('mail_sync.uid_validity', 'is', null),
+              eb('mail_sync.uid_validity', '<>', eb.ref('excluded.uid_validity')),
+              eb('mail_sync.last_uid', '<', eb.ref('excluded.last_uid')),
+            ]),
+          ),
+      )
+      .execute(),
+  );
 }
 
 async function rememberMessageId(db: Db, mailboxId: string, messageId: string, messageRowId: string | null, now: string): Promise<void> {

@@ -153,11 +153,13 @@ export async function retryQuarantined(
     });
   } catch (err) {
     const error = `${err instanceof Error ? err.message : String(err)}`.slice(0, maxErrorChars);
-    await ctx.db
-      .updateTable('mail_quarantine')
-      .set((eb) => ({ error, attempts: eb('attempts', '+', 1), updated_at: nowIso(ctx.clock) }))
-      .where('id', '=', id)
-      .execute();
+    await inTransaction(ctx, (tx) =>
+      tx.db
+        .updateTable('mail_quarantine')
+        .set((eb) => ({ error, attempts: eb('attempts', '+', 1), updated_at: nowIso(tx.clock) }))
+        .where('id', '=', id)
+        .execute(),
+    );
     throw conflict(`the message still cannot be imported: ${error}`, { error });
   }
 }

@@ -3,6 +3,8 @@
 // than ranking them); this reads the text of the hits shown in one query and marks the matched
 // words here, with the same notion of a word as the index (unicode61, remove_diacritics 2).
 
+import { isPrefixTerm } from '../../../db/fts.ts';
+
 /** unicode61's token characters: letters, numbers and private-use characters. */
 const tokenPattern = /[\p{L}\p{N}\p{Co}]+/gu;
 
@@ -29,10 +31,17 @@ interface Token {
   hit: boolean;
 }
 
+/** Whether a (folded) word is a hit: it begins with a prefix term, or equals a whole-word one. */
+function matches(word: string, terms: ReadonlySet<string>): boolean {
+  if (terms.has(word)) return true;
+  for (const term of terms) if (isPrefixTerm(term) && word.startsWith(term)) return true;
+  return false;
+}
+
 function tokensOf(text: string, terms: ReadonlySet<string>): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(tokenPattern)) {
-    tokens.push({ start: m.index, end: m.index + m[0].length, hit: terms.has(foldWord(m[0])) });
+    tokens.push({ start: m.index, end: m.index + m[0].length, hit: matches(foldWord(m[0]), terms) });
   }
   return tokens;
 }

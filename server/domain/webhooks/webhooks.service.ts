@@ -8,6 +8,7 @@ import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
 import { type Ctx, inTransaction } from '../context.ts';
 import { newestSeq } from '../events/events.feed.ts';
+import { type TargetPolicy, assertTargetAllowed, displayUrl } from './webhooks.targets.ts';
 import type {
   DeliveryListParams,
   DeliveryT,
@@ -33,7 +34,7 @@ export function generateWebhookSecret(): string {
 export function presentWebhook(row: Omit<WebhookRow, 'since_seq'>): WebhookT {
   return {
     id: row.id,
-    url: row.url,
+    url: displayUrl(row.url),
     events: JSON.parse(row.events) as string[],
     active: row.active === 1,
     createdAt: row.created_at,
@@ -72,7 +73,9 @@ export async function getWebhook(ctx: Ctx, id: string): Promise<WebhookT> {
 export async function createWebhook(
   ctx: Ctx,
   input: WebhookCreateInput,
+  policy: TargetPolicy,
 ): Promise<WebhookWithSecretT> {
+  assertTargetAllowed(input.url, policy);
   const now = nowIso(ctx.clock);
   const row = {
     id: newId('webhook', ctx.clock),
@@ -95,8 +98,10 @@ export async function updateWebhook(
   ctx: Ctx,
   id: string,
   patch: WebhookPatchInput,
+  policy: TargetPolicy,
 ): Promise<WebhookT> {
   const { db } = ctx;
+  if (patch.url !== undefined) assertTargetAllowed(patch.url, policy);
   const changes: WebhookUpdate = { updated_at: nowIso(ctx.clock) };
   if (patch.url !== undefined) changes.url = patch.url;
   if (patch.events !== undefined) changes.events = JSON.stringify(patch.events);

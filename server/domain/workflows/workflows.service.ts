@@ -15,6 +15,7 @@ import {
   type WorkflowPatchInput,
   type WorkflowT,
 } from '../../../common/contract/workflows.ts';
+import { conditionFieldProblem } from '../../../common/contract/eventPayloads.ts';
 
 export function presentWorkflow(row: WorkflowRow): WorkflowT {
   return {
@@ -60,16 +61,22 @@ async function referenceProblem(trx: Db, action: ActionT): Promise<string | null
 }
 
 /**
- * The checks the body schema cannot make, all reported at once: every action changes a ticket,
- * so the trigger's events must name one; the users, projects and macros named must exist.
+ * The checks the body schema cannot make, all reported at once: every condition names a field
+ * the trigger's events carry (eventPayloads.ts); every action changes a ticket, so the trigger's
+ * events must name one; the users, projects and macros named must exist.
  * `actions` is null when a PATCH changes only the trigger: then the trigger is the field named.
  */
 async function assertWorkflowUsable(
   trx: Db,
   trigger: string,
   actions: readonly ActionT[] | null,
+  conditions: readonly ConditionT[],
 ): Promise<void> {
   const errors: FieldError[] = [];
+  for (const [i, condition] of conditions.entries()) {
+    const problem = conditionFieldProblem(trigger, condition.field);
+    if (problem) errors.push({ path: `conditions.${i}.field`, message: problem });
+  }
   if (!triggerCarriesTicket(trigger)) {
     errors.push({
       path: actions ? 'actions' : 'trigger',
@@ -142,7 +149,7 @@ export async function createWorkflow(
   };
   await inTransaction(ctx, async (tx) => {
     const trx = tx.db;
-    await assertWorkflowUsable(trx, input.trigger, input.actions);
+    await assertWorkflowUsable(trx, input.trigger, input.actions, input.conditions);
     await trx.insertInto('workflows').values(row).execute();
   });
   return presentWorkflow(row);
@@ -156,8 +163,13 @@ export async function updateWorkflow(
   return inTransaction(ctx, async (tx) => {
     const trx = tx.db;
     const current = await getWorkflow(tx, id);
-    if (patch.trigger !== undefined || patch.actions !== undefined) {
-      await assertWorkflowUsable(trx, patch.trigger ?? current.trigger, patch.actions ?? null);
+    if (patch.trigger !== undefined || patch.actions !== undefined || patch.conditions !== undefined) {
+      await assertWorkflowUsable(
+        trx,
+        patch.trigger ?? current.trigger,
+        patch.actions ?? null,
+        patch.conditions ?? current.conditions,
+      );
     }
     await trx
       .updateTable('workflows')

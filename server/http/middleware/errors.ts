@@ -2,10 +2,8 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../core/errors.ts';
 import { sendError } from '../envelope.ts';
+import { isApiLikePath } from './renderer.ts';
 
-function isApiPath(path: string): boolean {
-  return path === '/api/v1' || path.startsWith('/api/v1/');
-}
 
 /**
  * Writes the error envelope for anything thrown downstream, and for requests nothing answered:
@@ -25,7 +23,7 @@ export function errorEnvelope(logger: Logger): Middleware {
       if (ctx.status === 404) {
         throw new AppError(
           'NOT_FOUND',
-          isApiPath(ctx.path) ? `no route ${ctx.method} ${ctx.path}` : `${ctx.path} not found`,
+          isApiLikePath(ctx.path) ? `no route ${ctx.method} ${ctx.path}` : `${ctx.path} not found`,
         );
       }
     } catch (err) {

@@ -54,14 +54,28 @@ export function isHostAllowed(header: string, policy: HostPolicy): boolean {
   return policy.lan && isIP(name.replace(/^\[|\]$/g, '')) !== 0;
 }
 
-/** DNS-rebinding defence: a request whose Host is not ours is refused with 403. */
+/** How many Host headers a request carries (Node keeps only the first in `headers`). */
+function hostHeaderCount(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]?.toLowerCase() === 'host') count++;
+  return count;
+}
+
+/**
+ * DNS-rebinding defence: a request whose Host is not ours is refused with 403, without listing
+ * the names that are (that would tell an attacker what to aim for). Two Host headers are a 400:
+ * a proxy and this server could each read a different one.
+ */
 export function hostCheck(bindHost: string, allowedHosts: readonly string[]): Middleware {
   const policy = hostPolicy(bindHost, allowedHosts);
   return async (ctx, next) => {
-    if (!isHostAllowed(ctx.get('host'), policy)) {
-      throw new AppError('FORBIDDEN', `Host "${ctx.get('host')}" is not allowed`, {
-        allowedHosts: [...policy.names],
+    if (hostHeaderCount(ctx.req.rawHeaders) > 1) {
+      throw new AppError('BAD_REQUEST', 'the request has more than one Host header', {
+        errors: [{ path: 'Host', message: 'give one Host header' }],
       });
+    }
+    if (!isHostAllowed(ctx.get('host'), policy)) {
+      throw new AppError('FORBIDDEN', `Host "${ctx.get('host')}" is not allowed`);
     }
     await next();
   };

@@ -1,0 +1,33 @@
+import type { Context, Middleware } from 'koa';
+import { AppError } from '../../core/errors.ts';
+import type { Deps } from '../../deps.ts';
+
+/** Liveness checks are never refused: a supervisor behind the same address must not see it down. */
+const exempt = new Set(['/health']);
+
+/**
+ * Counts one request without a valid API key against its client address; throws 429 (with
+ * Retry-After) past `publicRateLimitPerMinute`. Keys have their own limits; this keeps anonymous
+ * traffic (the API reference, the OpenAPI document, the UI's files, wrong keys) from crowding
+ * out the people who have one.
+ */
+export function countAnonymous(http: Context, deps: Deps): void {
+  const limit = deps.config.publicRateLimitPerMinute;
+  const nowMs = deps.clock.now().getTime();
+  const decision = deps.limiter.hit(`addr:${http.request.ip}`, limit, nowMs);
+  if (decision.allowed) return;
+  const retryAfter = Math.max(1, decision.resetAt - Math.floor(nowMs / 1000));
+  http.set('Retry-After', String(retryAfter));
+  throw new AppError('RATE_LIMITED', `too many requests without an API key from this address (limit ${limit} per minute)`, {
+    limit,
+    retryAfterSeconds: retryAfter,
+  });
+}
+
+/** Applies countAnonymous to every request that presents no key (a wrong key is counted when it fails). */
+export function anonymousLimit(deps: Deps, hasKey: (http: Context) => boolean): Middleware {
+  return async (ctx, next) => {
+    if (!exempt.has(ctx.path) && !hasKey(ctx)) countAnonymous(ctx, deps);
+    await next();
+  };
+}
