@@ -40,6 +40,52 @@ export function median(values: readonly number[]): number {
 }
 
 export function runLoad(spec: LoadSpec, seconds: number, connections: number): Promise<RunResult> {
+  return runLoadOn([spec], seconds, connections);
+}
+
+interface RawRun {
+  latencies: Float64Array;
+  result: AutocannonResult;
+}
+
+/**
+ * The same load spread over several servers at once (several nodes behind a balancer): the
+ * connections are divided between them, and the result is one run (req/s summed, percentiles
+ * over every response).
+ */
+export async function runLoadOn(specs: readonly LoadSpec[], seconds: number, connections: number): Promise<RunResult> {
+  const share = (i: number) => Math.floor(connections / specs.length) + (i < connections % specs.length ? 1 : 0);
+  const runs = await Promise.all(specs.map((spec, i) => runOne(spec, seconds, Math.max(1, share(i)))));
+  const total = runs.reduce((n, r) => n + r.latencies.length, 0);
+  const all = new Float64Array(total);
+  let at = 0;
+  for (const run of runs) {
+    all.set(run.latencies, at);
+    at += run.latencies.length;
+  }
+  const sorted = all.sort();
+  const statuses: Record<string, number> = {};
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  for (const { result } of runs) {
+    for (const [code, { count: n }] of Object.entries(result.statusCodeStats)) statuses[code] = (statuses[code] ?? 0) + n;
+    ok += result.duration > 0 ? result['2xx'] / result.duration : 0;
+    non2xx += result.non2xx;
+    errors += result.errors;
+  }
+  return {
+    reqPerSec: ok,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    requests: runs.reduce((n, r) => n + r.result['2xx'] + r.result.non2xx, 0),
+    non2xx,
+    errors,
+    statuses,
+  };
+}
+
+function runOne(spec: LoadSpec, seconds: number, connections: number): Promise<RawRun> {
   const { paths, bodies } = spec;
   let next = 0;
   const rotating = paths.length > 1 || (bodies?.length ?? 0) > 1;
@@ -68,21 +114,10 @@ export function runLoad(spec: LoadSpec, seconds: number, connections: number): P
 
   let latencies = new Float64Array(1 << 16);
   let count = 0;
-  return new Promise<RunResult>((resolve, reject) => {
+  return new Promise<RawRun>((resolve, reject) => {
     const instance = autocannon(options, (err: Error | null, result: AutocannonResult) => {
       if (err) return reject(err);
-      const sorted = latencies.subarray(0, count).sort();
-      const statuses: Record<string, number> = {};
-      for (const [code, { count: n }] of Object.entries(result.statusCodeStats)) statuses[code] = n;
-      resolve({
-        reqPerSec: result.duration > 0 ? result['2xx'] / result.duration : 0,
-        p50Ms: percentile(sorted, 0.5),
-        p99Ms: percentile(sorted, 0.99),
-        requests: result['2xx'] + result.non2xx,
-        non2xx: result.non2xx,
-        errors: result.errors,
-        statuses,
-      });
+      resolve({ latencies: latencies.subarray(0, count), result });
     });
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
       if (statusCode < 200 || statusCode > 299) return;

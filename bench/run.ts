@@ -4,7 +4,8 @@
 //
 // Environment: BENCH_TICKETS (100000), BENCH_MESSAGES (10 per ticket), BENCH_RUNS (3),
 // BENCH_SECONDS (10 per run), BENCH_CONNECTIONS (10), BENCH_WARMUP (2 s per scenario, 0: none),
-// BENCH_DATA (bench/data), BENCH_RESULTS (bench/results).
+// BENCH_DATA (bench/data), BENCH_RESULTS (bench/results); BENCH_DATABASE=postgres runs
+// bench/postgres.ts instead (LocalDesk on PostgreSQL, one node against two).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -295,13 +296,23 @@ async function shutdown(code: number) {
   await Promise.all([...children].map((child) => stop(child)));
   process.exit(code);
 }
-process.once('SIGINT', () => void shutdown(130));
-process.once('SIGTERM', () => void shutdown(143));
+const database = process.env.BENCH_DATABASE || 'sqlite';
+if (database !== 'sqlite' && database !== 'postgres') {
+  process.stderr.write(`[bench] BENCH_DATABASE must be sqlite or postgres, got ${database}\n`);
+  process.exit(2);
+}
+// PostgreSQL, one node against two, is its own run (bench/postgres.ts).
+if (database === 'postgres') await import('./postgres.ts');
+else run();
 
-main().then(
-  () => shutdown(0),
-  async (err: unknown) => {
-    process.stderr.write(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    await shutdown(1);
-  },
-);
+function run(): void {
+  process.once('SIGINT', () => void shutdown(130));
+  process.once('SIGTERM', () => void shutdown(143));
+  main().then(
+    () => shutdown(0),
+    async (err: unknown) => {
+      process.stderr.write(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      await shutdown(1);
+    },
+  );
+}

@@ -1,10 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { ensurePrivateFile } from './files.ts';
-import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
+// Callers open a database and migrate it from here, whichever engine (db/migrate.ts).
+export { migrateToLatest, pendingMigrations } from './migrate.ts';
+
 export interface DatabaseHandle {
+  readonly kind: 'sqlite';
   db: Kysely<Database>;
   /** The raw connection, for what Kysely does not cover (online backup, pragmas). */
   sqlite: BetterSqlite3.Database;
@@ -43,6 +46,7 @@ export function openDatabase(file: string): DatabaseHandle {
   });
   let closed = false;
   return {
+    kind: 'sqlite',
     db,
     sqlite,
     file,
@@ -81,21 +85,4 @@ function withStatementCache(sqlite: BetterSqlite3.Database, size = 500): BetterS
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-}
-
-/** The names of the migrations not yet applied to this database. */
-export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
-  return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
-}
-
-/** Applies every pending migration; running it again on an up-to-date file does nothing. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    const name = failed ? ` (${failed.migrationName})` : '';
-    throw new Error(`database migration failed${name}: ${String(error)}`, { cause: error });
-  }
 }

@@ -198,8 +198,26 @@ export interface WebhookDeliveriesTable {
   next_attempt_at: string | null;
   last_status_code: number | null;
   last_error: string | null;
+  /** While a server sends it: until when no other server may (migration 2026120660). */
+  claimed_until: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** Attachment bytes in the database, when servers share it (PostgreSQL; empty on SQLite). */
+export interface AttachmentChunksTable {
+  sha256: string;
+  /** The chunk's index: bytes [n × 1 MiB, (n + 1) × 1 MiB). */
+  n: number;
+  bytes: Buffer;
+}
+
+/** Requests per API key and minute, when servers share the count (PostgreSQL). */
+export interface RateLimitsTable {
+  key_id: string;
+  /** Minutes since the epoch. */
+  minute: number;
+  count: number;
 }
 
 export interface WebhookAttemptsTable {
@@ -503,6 +521,8 @@ export interface Database {
   message_mail: MessageMailTable;
   mail_outbox: MailOutboxTable;
   mail_quarantine: MailQuarantineTable;
+  rate_limits: RateLimitsTable;
+  attachment_chunks: AttachmentChunksTable;
 }
 
 /** The database, or a transaction on it: every query function takes one. */

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
 import { writeGateOf } from './writeGate.ts';
 
@@ -16,12 +17,32 @@ type Work<T> = (trx: Db) => Promise<T>;
  * settles only after the shared commit, so an acknowledged write is as durable as before.
  * Measured: a commit (WAL pages, the full-text segment) was ~0.5 ms of POST /tickets' ~2 ms;
  * shared by the requests that arrive together, it no longer caps writes per second.
+ *
+ * On PostgreSQL each transaction runs on its own pooled connection, first taking the write lock
+ * (db/dialects/postgres.ts), so writers from every node run one at a time as they do here.
  */
 export function transact<T>(db: Db, fn: Work<T>): Promise<T> {
   if (db.isTransaction) return fn(db);
+  const dialect = dialectOf(db);
+  if (dialect.name === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      await dialect.beginWrite(trx);
+      return fn(trx);
+    });
+  }
   let group = groups.get(db);
   if (!group) groups.set(db, (group = new GroupCommit(db)));
   return group.run(fn);
+}
+
+/**
+ * Runs `fn` on one consistent snapshot of the database, for reads that must add up (a report of
+ * several queries); joins the caller's transaction when there is one. PostgreSQL: a read-only
+ * REPEATABLE READ transaction, which neither takes the write lock nor waits for writers.
+ */
+export function snapshot<T>(db: Db, fn: Work<T>): Promise<T> {
+  if (db.isTransaction || dialectOf(db).name !== 'postgres') return transact(db, fn);
+  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn);
 }
 
 interface Job {

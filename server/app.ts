@@ -9,6 +9,8 @@ import { createLogger } from './core/log.ts';
 import type { Database } from '../db/schema.ts';
 import { RateLimiter } from './core/rateLimit.ts';
 import { SecretBox } from './core/secrets.ts';
+import { SharedRateLimiter } from './core/rateLimit.shared.ts';
+import { dialectName } from '../db/dialect.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Deps } from './deps.ts';
@@ -20,6 +22,7 @@ import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
 import { apiKeyAuthenticator } from './domain/auth/principal.ts';
 import { AttachmentStore } from './domain/attachments/attachments.store.ts';
+import { DatabaseAttachmentStore } from './domain/attachments/attachments.store.postgres.ts';
 import type { BackgroundStarter, BackgroundTask } from './background/task.ts';
 import { hostCheck } from './http/middleware/hostCheck.ts';
 import { renderer } from './http/middleware/renderer.ts';
@@ -76,10 +79,15 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     clock,
     logger,
     authenticate: apiKeyAuthenticator(db, clock),
-    limiter: new RateLimiter(),
+    // Servers sharing a PostgreSQL database must agree on each key's count (rateLimit.shared.ts).
+    limiter:
+      dialectName(db) === 'postgres'
+        ? new SharedRateLimiter(db, (err) => logger.warn({ err }, 'could not clear old rate-limit counts'))
+        : new RateLimiter(),
     hub: new EventHub(db, logger),
     metrics: createMetrics(db, { eventStreams: () => openEventStreams(deps) }),
-    attachments: new AttachmentStore(config.dataDir),
+    // Servers sharing PostgreSQL keep the bytes in it, so any of them serves any file.
+    attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
     imports: new ImportQueue(),
     secrets: new SecretBox(config.dataDir),
   };
@@ -151,7 +159,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     },
     async close(graceMs = 10_000) {
       shuttingDown = true;
-      deps.hub.close(); // ends open event streams, which would otherwise hold the server open
+      await deps.hub.close(); // ends open event streams, which would otherwise hold the server open
       await Promise.all(tasks.map((task) => task.stop()));
       tasks = [];
       const current = server;

@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { describeStore } from '../db/store.ts';
 import { seedDatabase } from '../db/seed.ts';
 import { createServer } from './app.ts';
 import { type Scope, scopes as allScopes } from '../common/rules/scopes.ts';
@@ -19,16 +20,17 @@ import { systemContext } from './domain/context.ts';
 import { createLogger } from './core/log.ts';
 import { packageRoot } from './core/paths.ts';
 import { appVersion } from './core/version.ts';
-import { openData, UsageError } from './cli/shared.ts';
+import { openData, openSqliteData, UsageError } from './cli/shared.ts';
 import { importFrom, importFromUsage } from './cli/importFrom.ts';
+import { migrateCommand, migrateUsage } from './cliMigrate.ts';
 
 const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN API
 
 Usage:
-  localdesk serve [--data DIR] [--host HOST] [--port PORT]
-  localdesk keys create --name NAME --scopes SCOPE,SCOPE [--user USER_ID] [--rate-limit N] [--data DIR]
-  localdesk keys list [--data DIR]
-  localdesk keys revoke KEY_ID [--data DIR]
+  localdesk serve [--data DIR | --database postgres://…] [--host HOST] [--port PORT]
+  localdesk keys create --name NAME --scopes SCOPE,SCOPE [--user USER_ID] [--rate-limit N] [--data DIR | --database URL]
+  localdesk keys list [--data DIR | --database URL]
+  localdesk keys revoke KEY_ID [--data DIR | --database URL]
   localdesk seed --tickets N [--messages-per-ticket M] [--data DIR]   (demo data)
   localdesk backup --out FILE [--data DIR]      one archive of the database and its files, also while serving
   localdesk restore FILE --data DIR             a backup archive into an empty data folder
@@ -36,16 +38,31 @@ Usage:
                                                 every record as NDJSON (to stdout without --out), or a
                                                 tar of it and the attachment files (default for *.tar)
   localdesk import FILE [--data DIR]            an export (NDJSON or tar) back in: idempotent by id, all or nothing
+  ${migrateUsage}
 ${importFromUsage}
   localdesk --version
 
-Environment: LOCALDESK_DATA, LOCALDESK_HOST, LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS, LOCALDESK_MAX_ATTACHMENT_MB,
-LOCALDESK_CORS_ORIGINS, LOCALDESK_RATE_LIMIT, LOCALDESK_PUBLIC_RATE_LIMIT, LOCALDESK_ADMIN_KEY,
-LOCALDESK_LOG_LEVEL, LOCALDESK_MAX_STREAMS, LOCALDESK_MAX_STREAMS_PER_KEY,
-LOCALDESK_WEBHOOK_ALLOW_PRIVATE.
+Environment: LOCALDESK_DATA, LOCALDESK_DATABASE_URL, LOCALDESK_DATABASE_POOL_SIZE, LOCALDESK_HOST,
+LOCALDESK_PORT, LOCALDESK_ALLOWED_HOSTS, LOCALDESK_MAX_ATTACHMENT_MB, LOCALDESK_CORS_ORIGINS,
+LOCALDESK_RATE_LIMIT, LOCALDESK_PUBLIC_RATE_LIMIT, LOCALDESK_ADMIN_KEY, LOCALDESK_LOG_LEVEL,
+LOCALDESK_MAX_STREAMS, LOCALDESK_MAX_STREAMS_PER_KEY, LOCALDESK_WEBHOOK_ALLOW_PRIVATE.
 Flags win over the environment. Default data folder: ~/.localdesk; default bind 127.0.0.1:4870.
 Scopes: ${allScopes.join(', ')}.`;
 
+
+/** A PostgreSQL that cannot be reached or refuses us, said in a line (not a stack trace). */
+function databaseUnreachable(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH') {
+    return `cannot reach the PostgreSQL server (${message}): check LOCALDESK_DATABASE_URL / --database`;
+  }
+  // SQLSTATE class 28 (invalid authorization), 3D000 (no such database), 42501 (no privilege).
+  if (typeof code === 'string' && (code.startsWith('28') || code === '3D000' || code === '42501')) {
+    return `PostgreSQL refused: ${message}`;
+  }
+  return null;
+}
 
 const rendererDir = join(packageRoot(), 'dist', 'renderer');
 
@@ -59,17 +76,23 @@ function parsePort(value: string | undefined): number | undefined {
 async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { data: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' } },
+    options: {
+      data: { type: 'string' },
+      database: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+    },
     strict: true,
   });
   const config = loadConfig(process.env, {
     dataDir: values.data,
+    databaseUrl: values.database,
     host: values.host,
     port: parsePort(values.port),
     rendererDir,
   });
   const { logger, destination } = createLogger(config.logLevel);
-  const handle = await openData(config);
+  const handle = await openData(config, (err) => logger.warn({ err }, 'an idle database connection failed; it will be replaced'));
   // Nothing else serves this folder yet: what a killed backup or import left is garbage.
   await clearUnfinishedFiles(config.dataDir);
   const boot = await bootstrap(handle.db, systemClock, config);
@@ -89,7 +112,7 @@ async function serve(args: string[]): Promise<number> {
     `LocalDesk ${appVersion} is running at ${url}`,
     `  web UI:         ${url}/`,
     `  API reference:  ${url}/api/v1/docs`,
-    `  data:           ${handle.file}`,
+    `  data:           ${describeStore(handle)}`,
   ];
   if (config.host !== '127.0.0.1' && config.host !== 'localhost' && config.host !== '::1') {
     lines.push(`  LAN mode: listening on ${config.host}; every request needs an API key`);
@@ -135,6 +158,7 @@ async function keys(args: string[]): Promise<number> {
     args: rest,
     options: {
       data: { type: 'string' },
+      database: { type: 'string' },
       name: { type: 'string' },
       scopes: { type: 'string' },
       user: { type: 'string' },
@@ -143,7 +167,7 @@ async function keys(args: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
-  const config = loadConfig(process.env, { dataDir: values.data });
+  const config = loadConfig(process.env, { dataDir: values.data, databaseUrl: values.database });
   const handle = await openData(config);
   try {
     if (action === 'create') {
@@ -217,7 +241,7 @@ async function seed(args: string[]): Promise<number> {
     throw new UsageError('--messages-per-ticket must be 1..100');
   }
   const config = loadConfig(process.env, { dataDir: values.data });
-  const handle = await openData(config);
+  const handle = await openSqliteData(config, 'seed');
   try {
     await bootstrap(handle.db, systemClock, config);
     const result = seedDatabase(handle.sqlite, { tickets, messagesPerTicket: perTicket });
@@ -234,7 +258,7 @@ async function seed(args: string[]): Promise<number> {
 async function backup(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { data: { type: 'string' }, out: { type: 'string' } }, strict: true });
   if (!values.out) throw new UsageError('backup needs --out FILE');
-  const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  const handle = await openSqliteData(loadConfig(process.env, { dataDir: values.data }), 'backup');
   try {
     const config = loadConfig(process.env, { dataDir: values.data });
     const result = await backupArchive(handle.file, new AttachmentStore(config.dataDir), resolve(values.out), nowIso(systemClock), appVersion);
@@ -279,7 +303,7 @@ async function exportData(args: string[]): Promise<number> {
   if (format !== 'ndjson' && format !== 'tar') throw new UsageError(`--format must be ndjson or tar, got ${format}`);
   if (format === 'tar' && !values.out) throw new UsageError('export --format tar needs --out FILE');
   const config = loadConfig(process.env, { dataDir: values.data });
-  const handle = await openData(config);
+  const handle = await openSqliteData(config, 'export');
   try {
     if (format === 'tar' && values.out) {
       const store = new AttachmentStore(config.dataDir);
@@ -322,7 +346,7 @@ async function importData(args: string[]): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('import needs one export FILE');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  const handle = await openData(loadConfig(process.env, { dataDir: values.data }));
+  const handle = await openSqliteData(loadConfig(process.env, { dataDir: values.data }), 'import');
   try {
     const config = loadConfig(process.env, { dataDir: values.data });
     const { imported, skipped, merged } = await importDataFile(handle.db, new AttachmentStore(config.dataDir), resolve(file), config.dataDir);
@@ -360,6 +384,8 @@ export async function main(argv: string[]): Promise<number> {
         return await exportData(args);
       case 'import':
         return await importData(args);
+      case 'migrate':
+        return await migrateCommand(args, (message) => new UsageError(message));
       case 'import-from':
         return await importFrom(args);
       case '--version':
@@ -384,6 +410,15 @@ export async function main(argv: string[]): Promise<number> {
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       process.stderr.write(`localdesk: ${(err as Error).message}\n\n${usage}\n`);
       return 2;
+    }
+    if (err instanceof Error && err.name === 'NewerSchemaError') {
+      process.stderr.write(`localdesk: ${err.message}\n`);
+      return 1;
+    }
+    const unreachable = databaseUnreachable(err);
+    if (unreachable) {
+      process.stderr.write(`localdesk: ${unreachable}\n`);
+      return 1;
     }
     if (err instanceof Error && err.name === 'AppError') {
       process.stderr.write(`localdesk: ${err.message}\n`);

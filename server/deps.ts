@@ -5,7 +5,7 @@ import type { Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Authenticator } from './domain/auth/principal.ts';
 import type { AttachmentStore } from './domain/attachments/attachments.store.ts';
-import type { RateLimiter } from './core/rateLimit.ts';
+import type { RequestLimiter } from './core/rateLimit.ts';
 import type { ImportQueue } from './domain/imports/queue.ts';
 import type { SecretBox } from './core/secrets.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -18,7 +18,8 @@ export interface Deps {
   logger: Logger;
   /** Resolves a presented API key to its grant (401 otherwise). */
   authenticate: Authenticator;
-  limiter: RateLimiter;
+  /** Requests per key and minute: in memory, or in the database when servers share it. */
+  limiter: RequestLimiter;
   /** Fans committed events out to streams, workflows and webhooks. */
   hub: EventHub;
   /** This server's Prometheus registry (never the process-wide default one). */

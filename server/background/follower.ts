@@ -1,13 +1,16 @@
 // Background work that reacts to changes follows the event feed after a durable cursor
-// (event_cursors): the webhook outbox and the workflow engine. Events are handled one at a time
+// (event_cursors): the webhook outbox and the workflow engine. This is the single-server
+// follower (SQLite); servers sharing PostgreSQL claim the cursor (follower.postgres.ts). Events are handled one at a time
 // in commit order; an event whose handling writes commits those writes together with the cursor,
 // so a crash can neither repeat nor lose them. Events that need nothing move the cursor in
 // memory and it is written lazily (and on stop): a crash in between only means they are looked
 // at again at the next start.
+import { dialectName } from '../../db/dialect.ts';
 import type { Db, EventRow } from '../../db/schema.ts';
 import { isImportActor } from '../../common/rules/events.ts';
 import { inOneTransaction } from '../../db/transact.ts';
 import type { Deps } from '../deps.ts';
+import { startSharedFollower } from './follower.postgres.ts';
 import { feedPageSize, newestSeq, readEventsAfter } from '../domain/events/events.feed.ts';
 import type { BackgroundTask } from './task.ts';
 
@@ -63,6 +66,8 @@ async function loadCursor(db: Db, name: string): Promise<number> {
 }
 
 export function startFollower(deps: Deps, follower: FeedFollower): BackgroundTask {
+  // Servers sharing a PostgreSQL database claim the cursor instead (follower.postgres.ts).
+  if (dialectName(deps.db) === 'postgres') return startSharedFollower(deps, follower);
   const { db, logger } = deps;
   const log = { follower: follower.name };
   let cursor: number | null = null; // every event up to this seq has been handled

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import { postgresHandleOf } from '../../db/postgres.ts';
 import type { Db, EventRow } from '../../db/schema.ts';
 import { feedPageSize, newestSeq, readEventsAfter } from '../domain/events/events.feed.ts';
+import { type CommitListener, listenForCommits } from './hub.postgres.ts';
 
 export type EventListener = (events: readonly EventRow[]) => void;
 
@@ -9,6 +11,8 @@ export type EventListener = (events: readonly EventRow[]) => void;
  * worker). After a write, `notify()` runs one query for events newer than the last dispatched
  * one and hands the batch to every listener: the cost of a write does not grow with the number
  * of open streams. Listeners that fall behind read the gap from the database themselves.
+ * On PostgreSQL, commits made by other servers on the same database wake it too (LISTEN/NOTIFY,
+ * hub.postgres.ts), so a stream on any server sees every server's writes.
  */
 export class EventHub {
   private lastSeq = 0;
@@ -17,6 +21,7 @@ export class EventHub {
   private pending = false;
   private closed = false;
   private readonly closers = new Set<() => void>();
+  private remote: CommitListener | null = null;
 
   constructor(
     private readonly db: Db,
@@ -25,6 +30,8 @@ export class EventHub {
 
   async init(): Promise<void> {
     this.lastSeq = await newestSeq(this.db);
+    const postgres = postgresHandleOf(this.db);
+    if (postgres) this.remote = await listenForCommits(postgres, this.logger, () => void this.notify());
   }
 
   /** The seq of the newest event dispatched so far. */
@@ -79,10 +86,14 @@ export class EventHub {
     return () => this.closers.delete(closer);
   }
 
-  close(): void {
+  /** Ends open streams and stops listening to other servers' commits. */
+  async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
     for (const closer of this.closers) closer();
     this.closers.clear();
+    const remote = this.remote;
+    this.remote = null;
+    await remote?.close();
   }
 }

@@ -3,6 +3,7 @@
 // interrupts the running job; at the next start it continues (CSV) or is marked interrupted
 // (a product's API: its credentials were only in memory). Jobs of `localdesk import-from` run in
 // that command's own process; the runner only notices when such a process has died.
+import { dialectName } from '../../db/dialect.ts';
 import type { Deps } from '../deps.ts';
 import { sweepImportFiles } from '../domain/imports/files.ts';
 import { markDeadCommands, recoverServerJobs } from '../domain/imports/recover.ts';
@@ -13,6 +14,7 @@ const sweepEveryMs = 60_000;
 
 export function startImportRunner(deps: Deps): BackgroundTask {
   const { db, clock, logger, imports: queue } = deps;
+  const shared = dialectName(db) === 'postgres';
   let stopped = false;
   let current: { id: string; controller: AbortController; done: Promise<void> } | null = null;
   let chain: Promise<void> = Promise.resolve();
@@ -21,14 +23,14 @@ export function startImportRunner(deps: Deps): BackgroundTask {
 
   async function pump(): Promise<void> {
     if (stopped || current) return;
-    const next = await db
-      .selectFrom('imports')
-      .select('id')
-      .where('status', '=', 'queued')
-      .where('origin', '=', 'api')
-      .orderBy('created_at')
-      .orderBy('id')
-      .executeTakeFirst();
+    let queued = db.selectFrom('imports').select('id').where('status', '=', 'queued').where('origin', '=', 'api');
+    if (shared) {
+      // Other servers' jobs are theirs to run (ImportQueue.mine).
+      const mine = queue.mine;
+      if (mine.length === 0) return;
+      queued = queued.where('id', 'in', mine);
+    }
+    const next = await queued.orderBy('created_at').orderBy('id').executeTakeFirst();
     if (!next || stopped || current) return;
     const controller = new AbortController();
     queue.started(next.id, controller);
@@ -61,14 +63,19 @@ export function startImportRunner(deps: Deps): BackgroundTask {
     });
   }
 
+  // Recovery decides by process ids, which mean nothing on another machine: servers sharing a
+  // PostgreSQL database leave unfinished jobs as they are (an admin cancels and restarts one
+  // whose server stopped), rather than take over or fail another server's running job.
   schedule(async () => {
-    await recoverServerJobs(db, clock);
-    await markDeadCommands(db, clock);
+    if (!shared) {
+      await recoverServerJobs(db, clock);
+      await markDeadCommands(db, clock);
+    }
     await sweepImportFiles(db, clock.now());
     await pump();
   });
   queue.onSubmit(() => schedule(pump));
-  const sweeper = setInterval(() => schedule(() => markDeadCommands(db, clock)), sweepEveryMs);
+  const sweeper = setInterval(() => schedule(() => (shared ? Promise.resolve() : markDeadCommands(db, clock))), sweepEveryMs);
   sweeper.unref();
 
   return {

@@ -51,3 +51,8 @@ export async function claimDueReplies(db: Db, { now, leaseUntil, limit }: ReplyC
     return chosen.map((row) => ({ ...row, claimed_until: leaseUntil }));
   });
 }
+
+/** Hands a lease back unused (the reply is sent by whichever server claims it next). */
+export async function releaseClaim(db: Db, messageId: string): Promise<void> {
+  await db.updateTable('mail_outbox').set({ claimed_until: null }).where('message_id', '=', messageId).where('status', '=', 'queued').execute();
+}

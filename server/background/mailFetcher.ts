@@ -18,6 +18,7 @@ import type { ImapFlow } from 'imapflow';
 import type { EventRow } from '../../db/schema.ts';
 import { transact } from '../../db/transact.ts';
 import { daysBefore, nowIso } from '../core/clock.ts';
+import { SecretError } from '../core/secrets.ts';
 import type { Deps } from '../deps.ts';
 import type { Ctx } from '../domain/context.ts';
 import { storeMailFiles } from '../domain/mail/files.ts';
@@ -26,6 +27,7 @@ import { credentialsOf, inboxFolder, loadMailbox } from '../domain/mail/mailboxe
 import { parseInbound } from '../domain/mail/parse.ts';
 import { quarantineMail } from '../domain/mail/quarantine.ts';
 import { MailConnectionError, describeImapError, imapClient, withTimeout } from '../domain/mail/transport.ts';
+import { type MailboxLease, leaseMailbox } from './mailLease.ts';
 import type { BackgroundTask } from './task.ts';
 
 /** Reconnect delay after `failures` failures in a row: base × 2^(n−1), ±25 %, at most max. */
@@ -90,10 +92,43 @@ class MailboxSession {
     return { db: this.deps.db, clock: this.deps.clock, actor: mailboxActor(this.mailboxId) };
   }
 
+  /**
+   * Fetches while this server holds the mailbox's lease (mailLease.ts: always on SQLite); on
+   * standby otherwise, looking again every standby interval.
+   */
   private async run(): Promise<void> {
+    const standbyMs = Math.min(this.deps.config.mailPollMs, 15_000);
+    while (!this.stopped) {
+      let lease: MailboxLease | null = null;
+      try {
+        lease = await leaseMailbox(this.deps.db, this.mailboxId);
+      } catch (err) {
+        this.log.warn({ err: errorText(err) }, 'could not ask the database who fetches this mailbox');
+      }
+      if (!lease) {
+        await this.pause(standbyMs);
+        continue;
+      }
+      let lost = false;
+      void lease.lost.then(() => {
+        lost = true;
+        this.client?.close();
+        this.wake();
+      });
+      try {
+        await this.fetchWhile(() => !lost);
+      } finally {
+        await lease.release();
+      }
+      // Given up (this server cannot open the passwords): another server may take it meanwhile.
+      if (!this.stopped && !lost) await this.pause(standbyMs);
+    }
+  }
+
+  private async fetchWhile(leased: () => boolean): Promise<void> {
     const { config } = this.deps;
     let failures = 0;
-    while (!this.stopped) {
+    while (!this.stopped && leased()) {
       let connected = false;
       try {
         await this.follow(() => {
@@ -101,12 +136,18 @@ class MailboxSession {
           failures = 0;
         });
       } catch (err) {
-        if (this.stopped) break;
+        if (this.stopped || !leased()) break; // not a fault of the mailbox: nothing to record
         const message = errorText(err);
         await this.recordError(message);
+        if (err instanceof SecretError) {
+          // This server's secret.key is missing or another one: give the lease up, so a server
+          // that can read the passwords fetches (several servers on PostgreSQL).
+          this.log.warn({ err: message }, 'mail fetch cannot read the stored passwords');
+          return;
+        }
         this.log.warn({ err: message }, 'mail fetch failed; reconnecting');
       }
-      if (this.stopped) break;
+      if (this.stopped || !leased()) break;
       if (!connected) failures++;
       await this.pause(failures === 0 ? config.mailReconnectBaseMs : reconnectDelayMs(failures, config.mailReconnectBaseMs, config.mailReconnectMaxMs));
     }

@@ -19,15 +19,20 @@ import { credentialsOf, loadMailbox } from '../domain/mail/mailboxes.service.ts'
 import { outgoingMail, planReply, queueReply } from '../domain/mail/outbound.ts';
 import { describeSmtpError, smtpTransport, withTimeout } from '../domain/mail/transport.ts';
 import { startFollower } from './follower.ts';
+import { claimDueReplies, releaseClaim } from './mailClaims.ts';
+import { dialectName } from '../../db/dialect.ts';
 import type { BackgroundTask } from './task.ts';
 import { backoffMs } from './webhooks.ts';
 
 const maxErrorLength = 1000;
+/** A leased reply's lease outlasts its attempt by this much (mailClaims.ts). */
+const leaseMarginMs = 30_000;
 
 export function startMailSender(deps: Deps): BackgroundTask {
   const { db, clock, config, logger } = deps;
   const ctx = systemContext(db, clock);
   const sending = new Map<string, Promise<void>>(); // mailbox id → the send in flight
+  const shared = dialectName(db) === 'postgres';
   let stopping = false;
   let pumping: Promise<void> | null = null;
   let again = false;
@@ -84,7 +89,22 @@ export function startMailSender(deps: Deps): BackgroundTask {
   }
 
   /** Due replies of active mailboxes with nothing in flight, oldest due first. */
-  async function due(): Promise<MailOutboxRow[]> {
+  function due(): Promise<MailOutboxRow[]> {
+    return shared ? claimed() : dueHere();
+  }
+
+  /**
+   * Servers sharing a PostgreSQL database each send only what they leased (mailClaims.ts). The
+   * lease outlasts the longest attempt: the timeout, the largest message at 50 kB/s, a margin.
+   */
+  function claimed(): Promise<MailOutboxRow[]> {
+    const now = clock.now().getTime();
+    const longest = config.mailSendTimeoutMs + (2 * config.maxAttachmentBytes) / 50 + leaseMarginMs;
+    return claimDueReplies(db, { now: new Date(now).toISOString(), leaseUntil: new Date(now + longest).toISOString(), limit: 20 });
+  }
+
+  /** A single server: what is due, less the mailboxes it is sending from already. */
+  async function dueHere(): Promise<MailOutboxRow[]> {
     let query = db
       .selectFrom('mail_outbox as o')
       .leftJoin('mailboxes as b', 'b.id', 'o.mailbox_id')
@@ -105,7 +125,12 @@ export function startMailSender(deps: Deps): BackgroundTask {
         for (const row of await due()) {
           if (stopping) break;
           const key = row.mailbox_id ?? `none:${row.message_id}`;
-          if (sending.has(key)) continue; // that mailbox's next reply goes after the current one
+          if (sending.has(key)) {
+            // That mailbox's next reply goes after the current one. (Leased in the instant
+            // between the current one's outcome and its end here: hand the lease back.)
+            if (shared) await releaseClaim(db, row.message_id);
+            continue;
+          }
           const run = attempt(row)
             .catch((err: unknown) => logger.error({ err, messageId: row.message_id }, 'reply delivery errored'))
             .finally(() => {

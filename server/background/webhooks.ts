@@ -13,6 +13,8 @@ import type { Deps } from '../deps.ts';
 import { presentEvent } from '../domain/events/events.presenter.ts';
 import { queueDeliveries, subscribersOf } from '../domain/webhooks/webhooks.outbox.ts';
 import { startFollower } from './follower.ts';
+import { type DueDelivery, claimDueDeliveries } from './webhookClaims.ts';
+import { dialectName } from '../../db/dialect.ts';
 import { describeTargetError, postToTarget } from './webhookTargets.ts';
 import { displayUrl } from '../domain/webhooks/webhooks.targets.ts';
 import type { BackgroundTask } from './task.ts';
@@ -24,6 +26,8 @@ const concurrency = 4;
 const perWebhook = 2;
 const maxBackoffMs = 60 * 60 * 1000;
 const maxErrorLength = 500;
+/** A claimed delivery's lease outlasts its attempt's timeout by this much (webhookClaims.ts). */
+const leaseMarginMs = 30_000;
 
 export interface WebhookStats {
   /** Deliveries that ended with a 2xx. */
@@ -72,6 +76,7 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
   const stats: WebhookStats = { succeeded: 0, failed: 0, retried: 0 };
   statsByDeps.set(deps, stats);
   const inFlight = new Map<string, { webhookId: string; run: Promise<void> }>();
+  const shared = dialectName(db) === 'postgres';
   let stopping = false;
   let pumping: Promise<void> | null = null;
   let again = false;
@@ -81,6 +86,34 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
 
   /** Due pending deliveries of active webhooks with a free slot, oldest due first. */
   async function dueJobs(limit: number): Promise<Job[]> {
+    const rows = shared ? await claimed(limit) : await dueHere(limit);
+    if (rows.length === 0) return [];
+    const events = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('id', 'in', [...new Set(rows.map((r) => r.event_id))])
+      .execute();
+    const byId = new Map(events.map((e) => [e.id, e]));
+    return rows.flatMap((r) => {
+      const event = byId.get(r.event_id);
+      return event ? [{ id: r.id, webhookId: r.webhook_id, url: r.url, secret: r.secret, event }] : [];
+    });
+  }
+
+  /** Servers sharing a PostgreSQL database each send only what they claimed (webhookClaims.ts). */
+  function claimed(limit: number): Promise<DueDelivery[]> {
+    const now = clock.now();
+    return claimDueDeliveries(db, {
+      now: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + config.webhookTimeoutMs + leaseMarginMs).toISOString(),
+      limit,
+      perWebhook,
+      sending: new Set(inFlight.keys()),
+    });
+  }
+
+  /** A single server: what is due, less what it is sending already. */
+  async function dueHere(limit: number): Promise<DueDelivery[]> {
     let query = db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
@@ -95,18 +128,7 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
       query = query.where('d.id', 'not in', [...inFlight.keys()]);
       if (full.length > 0) query = query.where('d.webhook_id', 'not in', full);
     }
-    const rows = await query.orderBy('d.next_attempt_at').orderBy('d.seq').limit(limit).execute();
-    if (rows.length === 0) return [];
-    const events = await db
-      .selectFrom('events')
-      .selectAll()
-      .where('id', 'in', [...new Set(rows.map((r) => r.event_id))])
-      .execute();
-    const byId = new Map(events.map((e) => [e.id, e]));
-    return rows.flatMap((r) => {
-      const event = byId.get(r.event_id);
-      return event ? [{ id: r.id, webhookId: r.webhook_id, url: r.url, secret: r.secret, event }] : [];
-    });
+    return query.orderBy('d.next_attempt_at').orderBy('d.seq').limit(limit).execute();
   }
 
   async function send(job: Job): Promise<AttemptResult> {
@@ -178,6 +200,7 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
           next_attempt_at: next,
           last_status_code: result.statusCode,
           last_error: result.error,
+          claimed_until: null,
           updated_at: now,
         })
         .where('id', '=', job.id)

@@ -5,6 +5,13 @@ import { z } from 'zod';
 export interface Config {
   /** Folder holding the database file (and, later, backups). */
   readonly dataDir: string;
+  /**
+   * A postgres:// URL: the data lives in that PostgreSQL database instead of the SQLite file in
+   * dataDir, and any number of servers may share it. Null: SQLite.
+   */
+  readonly databaseUrl: string | null;
+  /** PostgreSQL connections this server keeps open at most. */
+  readonly databasePoolSize: number;
   readonly host: string;
   readonly port: number;
   /** Extra Host names accepted when bound beyond loopback (LAN mode). */
@@ -87,6 +94,11 @@ const list = z
       .filter(Boolean),
   );
 
+const databaseUrl = z
+  .string()
+  .trim()
+  .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// (or postgresql://) URL');
+
 const envSchema = z.object({
   LOCALDESK_DATA: z.string().trim().min(1).optional(),
   LOCALDESK_HOST: z.string().trim().min(1).optional(),
@@ -111,10 +123,14 @@ const envSchema = z.object({
   LOCALDESK_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   LOCALDESK_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(100_000).optional(),
+  LOCALDESK_DATABASE_URL: databaseUrl.optional(),
+  LOCALDESK_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).optional(),
 });
 
 export interface ConfigOverrides {
   dataDir?: string;
+  /** --database: validated like LOCALDESK_DATABASE_URL. */
+  databaseUrl?: string;
   host?: string;
   port?: number;
   rendererDir?: string | null;
@@ -136,8 +152,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  let url = e.LOCALDESK_DATABASE_URL ?? null;
+  if (overrides.databaseUrl !== undefined) {
+    const flag = databaseUrl.safeParse(overrides.databaseUrl);
+    if (!flag.success) throw new ConfigError(`invalid configuration: --database: ${flag.error.issues[0]?.message ?? 'invalid'}`);
+    url = flag.data;
+  }
   return Object.freeze({
     dataDir: resolve(overrides.dataDir ?? e.LOCALDESK_DATA ?? join(homedir(), '.localdesk')),
+    databaseUrl: url,
+    databasePoolSize: e.LOCALDESK_DATABASE_POOL_SIZE ?? 10,
     host: overrides.host ?? e.LOCALDESK_HOST ?? '127.0.0.1',
     port: overrides.port ?? e.LOCALDESK_PORT ?? defaultPort,
     allowedHosts: Object.freeze([...(e.LOCALDESK_ALLOWED_HOSTS ?? [])]),

@@ -10,7 +10,7 @@ export interface RateDecision {
  * Fixed one-minute windows per key, in memory. The server is a single process, so a restart
  * forgetting the counts costs at most one extra minute's allowance.
  */
-export class RateLimiter {
+export class RateLimiter implements RequestLimiter {
   private readonly windows = new Map<string, { window: number; count: number }>();
 
   hit(key: string, limit: number, nowMs: number): RateDecision {
@@ -39,3 +39,8 @@ export class RateLimiter {
 
 /** Entries kept before finished windows are swept (a sweep is O(entries), so not on every hit). */
 const pruneAbove = 10_000;
+
+/** Counts requests per key and minute; answers whether this one is allowed. */
+export interface RequestLimiter {
+  hit(key: string, limit: number, nowMs: number): RateDecision | Promise<RateDecision>;
+}

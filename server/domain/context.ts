@@ -7,7 +7,7 @@
 // which joins the caller's when there is one, so "create a ticket and its contact" is
 // `createTicket` calling `findOrCreateContact` with the same context, committed together.
 import type { Db, ActorType, Role } from '../../db/schema.ts';
-import { transact } from '../../db/transact.ts';
+import { snapshot, transact } from '../../db/transact.ts';
 import { type Scope, scopes } from '../../common/rules/scopes.ts';
 import type { Clock } from '../core/clock.ts';
 
@@ -57,4 +57,9 @@ export function systemContext(db: Db, clock: Clock): Ctx {
  */
 export function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   return transact(ctx.db, (trx) => fn(trx === ctx.db ? ctx : { ...ctx, db: trx }));
+}
+
+/** Runs reads that must agree with each other on one snapshot (db/transact.ts `snapshot`). */
+export function inSnapshot<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
+  return snapshot(ctx.db, (trx) => fn(trx === ctx.db ? ctx : { ...ctx, db: trx }));
 }

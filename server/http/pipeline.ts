@@ -43,7 +43,7 @@ export async function authenticate(http: Context, deps: Deps): Promise<Principal
   try {
     principal = await deps.authenticate(key);
   } catch (err) {
-    if (key !== null && err instanceof AppError && err.code === 'UNAUTHORIZED') countAnonymous(http, deps);
+    if (key !== null && err instanceof AppError && err.code === 'UNAUTHORIZED') await countAnonymous(http, deps);
     throw err;
   }
   http.state.principal = principal;
@@ -51,10 +51,10 @@ export async function authenticate(http: Context, deps: Deps): Promise<Principal
 }
 
 /** Stage 2: the caller's requests this minute (429 with Retry-After over the limit). */
-function rateLimit(http: Context, deps: Deps, principal: Principal): void {
+async function rateLimit(http: Context, deps: Deps, principal: Principal): Promise<void> {
   const limit = principal.rateLimitPerMinute ?? deps.config.rateLimitPerMinute;
   const nowMs = deps.clock.now().getTime();
-  const decision = deps.limiter.hit(principal.keyId, limit, nowMs);
+  const decision = await deps.limiter.hit(principal.keyId, limit, nowMs);
   http.set('X-RateLimit-Limit', String(decision.limit));
   http.set('X-RateLimit-Remaining', String(decision.remaining));
   http.set('X-RateLimit-Reset', String(decision.resetAt));
@@ -195,7 +195,7 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
   const defaultLimit = listDefaultLimit(route);
   router[method](route.path, async (http) => {
     const principal = await authenticate(http, deps);
-    rateLimit(http, deps, principal);
+    await rateLimit(http, deps, principal);
     const actor = actorOf(principal);
     if (route.scope !== 'any') requireScope(actor, route.scope);
     const { query, body, rawBody } = await parse(http, deps, route, defaultLimit);

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database, WebhookDeliveryRow } from '../../db/schema.ts';
 import { ticketStatuses } from '../../common/rules/tickets.ts';
+import { registerPoolMetrics } from './pool.ts';
 
 const deliveryStatuses = ['pending', 'succeeded', 'failed'] as const satisfies readonly
   WebhookDeliveryRow['status'][];
@@ -80,6 +81,7 @@ export function createMetrics(db: Kysely<Database>, live: LiveCounts = { eventSt
       this.set(live.eventStreams());
     },
   });
+  registerPoolMetrics(registry, db);
   return {
     registry,
     observeRequest(labels, seconds) {

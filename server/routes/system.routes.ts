@@ -8,6 +8,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { dialectName } from '../../db/dialect.ts';
 import type { Deps } from '../deps.ts';
 import { requireScope } from '../domain/auth/principal.ts';
 import { sendData } from '../http/envelope.ts';
@@ -22,6 +23,9 @@ const Health = z.object({ ok: z.literal(true), version: z.string() });
 const Ready = z.object({
   ok: z.boolean().meta({ description: 'true when the server takes requests (false while shutting down)' }),
   db: z.boolean().meta({ description: 'true when the database answered a read just now' }),
+  engine: z.enum(['sqlite', 'postgres']).meta({
+    description: 'the database this server runs on: its SQLite file, or PostgreSQL (shared by every server of the install)',
+  }),
 });
 
 export const publicOperations: PublicOperation[] = [
@@ -92,14 +96,15 @@ export function rootRouter(deps: Deps, isShuttingDown: () => boolean): Router {
   router.get('/ready', async (ctx) => {
     let db = true;
     try {
-      // A real read of the schema: `select 1` succeeds without touching the file.
-      await sql`select count(*) from sqlite_schema`.execute(deps.db);
+      // A real read of a table (`select 1` succeeds without touching the file): the newest
+      // event, one index entry on either engine.
+      await sql`select seq from events order by seq desc limit 1`.execute(deps.db);
     } catch {
       db = false;
     }
     const ok = db && !isShuttingDown();
     ctx.status = ok ? 200 : 503;
-    ctx.body = { ok, db };
+    ctx.body = { ok, db, engine: dialectName(deps.db) };
   });
   return router;
 }

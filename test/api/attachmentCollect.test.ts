@@ -1,11 +1,11 @@
-// Files nobody references any more are deleted from disk, and uploads never attached expire.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Files nobody references any more are deleted from the store, and uploads never attached expire.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTicket } from '../helpers/factories.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { eventually, sha256, storeContents, uploadRaw } from '../helpers/attachments.ts';
+import { eventually, putStrayContent, storedContents, uploadRaw } from '../helpers/attachments.ts';
 
 let s: TestServer | null = null;
 afterEach(async () => {
@@ -33,17 +33,17 @@ describe('attachment collection', () => {
     const only = await attach(s, doomed.id, 'only on the deleted ticket');
     const shared = await attach(s, doomed.id, 'on both tickets');
     const sharedCopy = await attach(s, kept.id, 'on both tickets');
-    expect(storeContents(s.dataDir).files).toEqual([only.sha256, shared.sha256].sort());
+    expect((await storedContents(s)).files).toEqual([only.sha256, shared.sha256].sort());
 
     expect((await s.api.delete(`/tickets/${doomed.id}`)).status).toBe(204);
-    await eventually(() => !storeContents(s!.dataDir).files.includes(only.sha256));
-    expect(storeContents(s.dataDir).files).toEqual([shared.sha256]);
+    await eventually(async () => !(await storedContents(s!)).files.includes(only.sha256));
+    expect((await storedContents(s)).files).toEqual([shared.sha256]);
     expect((await s.api.get(`/attachments/${only.id}`)).status).toBe(404);
     expect((await s.api.get(`/attachments/${shared.id}`)).status).toBe(404);
     const stillThere = await fetch(`${s.url}/api/v1/attachments/${sharedCopy.id}/content`, { headers: { 'X-API-Key': s.adminKey } });
     expect(await stillThere.text()).toBe('on both tickets');
     // Nothing is left to do: the queue of contents to look at is empty.
-    expect(s.sqlite.prepare('select count(*) as n from attachment_orphans').get()).toEqual({ n: 0 });
+    expect(await s.db.selectFrom('attachment_orphans').selectAll().execute()).toEqual([]);
   });
 
   it('keeps a deleted content for the grace period (a backup in another process may still copy it)', async () => {
@@ -51,11 +51,11 @@ describe('attachment collection', () => {
     const ticket = await buildTicket(s.api);
     const att = await attach(s, ticket.id, 'graceful');
     await s.api.delete(`/tickets/${ticket.id}`);
-    await eventually(() => s!.sqlite.prepare('select queued_at from attachment_orphans').get() !== undefined);
+    await eventually(async () => (await s!.db.selectFrom('attachment_orphans').select('queued_at').executeTakeFirst()) !== undefined);
     await new Promise((r) => setTimeout(r, 200));
-    expect(storeContents(s.dataDir).files).toEqual([att.sha256]);
+    expect((await storedContents(s)).files).toEqual([att.sha256]);
     s.clock.advanceMinutes(61);
-    await eventually(() => storeContents(s!.dataDir).files.length === 0);
+    await eventually(async () => (await storedContents(s!)).files.length === 0);
   });
 
   it('expires an upload never put on a message after 24 hours', async () => {
@@ -67,7 +67,7 @@ describe('attachment collection', () => {
     expect((await s.api.get(`/attachments/${fresh.id}`)).status).toBe(200);
     s.clock.advanceMinutes(61);
     await eventually(async () => (await s!.api.get(`/attachments/${fresh.id}`)).status === 404);
-    await eventually(() => !storeContents(s!.dataDir).files.includes(fresh.sha256));
+    await eventually(async () => !(await storedContents(s!)).files.includes(fresh.sha256));
     expect((await s.api.get(`/attachments/${used.id}`)).status).toBe(200);
     const events = await s.api.get<{ resourceId: string }[]>('/events?type=attachment.deleted');
     expect(events.body.data.map((e) => e.resourceId)).toEqual([fresh.id]);
@@ -79,10 +79,8 @@ describe('attachment collection', () => {
     const ticket = await buildTicket(s.api);
     const kept = await attach(s, ticket.id, 'referenced');
     const root = join(dataDir, 'attachments');
-    // A file renamed into place whose transaction never committed, and a dead process's temp.
-    const stray = sha256('stray');
-    mkdirSync(join(root, stray.slice(0, 2)), { recursive: true });
-    writeFileSync(join(root, stray.slice(0, 2), stray), 'stray');
+    // Content stored by a transaction that never committed, and a dead process's temp.
+    await putStrayContent(s, 'stray');
     writeFileSync(join(root, 'incoming', '999999-00000000-0000-4000-8000-000000000000.part'), 'half');
     // A temp of another live process (vitest's main process) is an upload under way elsewhere:
     // left alone. (This server runs in this very process, whose pid marks its own leftovers.)
@@ -90,8 +88,11 @@ describe('attachment collection', () => {
     writeFileSync(join(root, 'incoming', live), 'under way');
     await s.close();
     s = await collectingServer(dataDir);
-    await eventually(() => storeContents(dataDir).temps.length === 1);
-    expect(storeContents(dataDir)).toEqual({ files: [kept.sha256], temps: [live] });
+    await eventually(async () => {
+      const { files, temps } = await storedContents(s!);
+      return files.length === 1 && temps.length === 1;
+    });
+    expect(await storedContents(s)).toEqual({ files: [kept.sha256], temps: [live] });
     await s.close();
     s = null;
     rmSync(dataDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTar } from '../helpers/archive.ts';
-import { type AttachmentData, sha256, storeContents, tinyPng, uploadRaw } from '../helpers/attachments.ts';
+import { type AttachmentData, sha256, storedContents, tinyPng, uploadRaw } from '../helpers/attachments.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 
 let a: TestServer;
@@ -63,12 +63,12 @@ describe('GET /api/v1/export?format=tar and POST /api/v1/import', () => {
         const got = await fetch(`${b.url}/api/v1/attachments/${file.id}/content`, { headers: { 'X-API-Key': b.adminKey } });
         expect(sha256(Buffer.from(await got.arrayBuffer()))).toBe(file.sha256);
       }
-      expect(storeContents(b.dataDir)).toEqual({ files: files.map((f) => f.sha256).sort(), temps: [] });
+      expect(await storedContents(b)).toEqual({ files: files.map((f) => f.sha256).sort(), temps: [] });
       // Again: nothing new, nothing left over.
       const again = await importBody(b, archive, 'application/x-tar');
       expect(again.status).toBe(200);
       expect(again.body.data.imported).toMatchObject({ attachments: 0 });
-      expect(storeContents(b.dataDir).temps).toEqual([]);
+      expect((await storedContents(b)).temps).toEqual([]);
     } finally {
       await b.close();
     }
@@ -82,7 +82,7 @@ describe('GET /api/v1/export?format=tar and POST /api/v1/import', () => {
       expect(res.status).toBe(400);
       expect(res.body.error?.message).toContain('export archive');
       expect((await c.api.get(`/tickets/${ticketId}`)).status).toBe(404);
-      expect(storeContents(c.dataDir)).toEqual({ files: [], temps: [] });
+      expect(await storedContents(c)).toEqual({ files: [], temps: [] });
     } finally {
       await c.close();
     }
@@ -103,7 +103,7 @@ describe('GET /api/v1/export?format=tar and POST /api/v1/import', () => {
       const res = await importBody(d, Buffer.concat(chunks), 'application/x-tar');
       expect(res.status).toBe(400);
       expect(res.body.error?.message).toContain('does not hash to its name');
-      expect(storeContents(d.dataDir)).toEqual({ files: [], temps: [] });
+      expect(await storedContents(d)).toEqual({ files: [], temps: [] });
     } finally {
       await d.close();
     }

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKey, buildTicket, buildUser } from '../helpers/factories.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import {
   type AttachmentData,
   sha256,
-  storeContents,
+  storedBytes,
+  storedContents,
   tinyPng,
   uploadChunked,
   uploadMultipart,
@@ -42,8 +41,7 @@ describe('POST /api/v1/attachments', () => {
       sha256: sha256(data),
       createdAt: s.clock.now().toISOString(),
     });
-    const path = join(s.dataDir, 'attachments', att.sha256.slice(0, 2), att.sha256);
-    expect(readFileSync(path)).toEqual(data);
+    expect(await storedBytes(s, att.sha256)).toEqual(data);
 
     const meta = await s.api.get<AttachmentData>(`/attachments/${att.id}`);
     expect(meta.status).toBe(200);
@@ -68,7 +66,7 @@ describe('POST /api/v1/attachments', () => {
     const b = await uploadMultipart(s.url, s.adminKey, data, 'b.txt');
     expect(a.body.data.id).not.toBe(b.body.data.id);
     expect(a.body.data.sha256).toBe(b.body.data.sha256);
-    expect(storeContents(s.dataDir).files.filter((f) => f === sha256(data))).toHaveLength(1);
+    expect((await storedContents(s)).files.filter((f) => f === sha256(data))).toHaveLength(1);
   });
 
   it('needs a name for a raw body and a file part for multipart', async () => {
@@ -94,20 +92,20 @@ describe('upload limits', () => {
   const limitBytes = limitMb * 1024 * 1024;
 
   it('answers 413 before reading a body whose declared length is over the limit, keeping nothing', async () => {
-    const before = storeContents(s.dataDir);
+    const before = await storedContents(s);
     const res = await uploadRaw(s.url, s.adminKey, Buffer.alloc(limitBytes + 1, 1), { name: 'big.bin' });
     expect(res.status).toBe(413);
     expect(res.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limitBytes } });
     expect(res.body.error?.message).toContain('1 MB');
-    expect(storeContents(s.dataDir)).toEqual(before);
+    expect(await storedContents(s)).toEqual(before);
   });
 
   it('stops a streamed body at the limit with 413 and deletes the partial file', async () => {
-    const before = storeContents(s.dataDir);
+    const before = await storedContents(s);
     const res = await uploadChunked(s.url, s.adminKey, 64, 64 * 1024); // 4 MB, no Content-Length
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', details: { limitBytes } } });
-    expect(storeContents(s.dataDir)).toEqual(before);
+    expect(await storedContents(s)).toEqual(before);
     // The server is still fine for the next request.
     expect((await uploadRaw(s.url, s.adminKey, 'after', { name: 'after.txt' })).status).toBe(201);
   });
@@ -119,10 +117,10 @@ describe('upload limits', () => {
   });
 
   it('applies the limit to a multipart file too', async () => {
-    const before = storeContents(s.dataDir);
+    const before = await storedContents(s);
     const res = await uploadMultipart(s.url, s.adminKey, Buffer.alloc(limitBytes + 10, 2), 'big.bin');
     expect(res.status).toBe(413);
-    expect(storeContents(s.dataDir)).toEqual(before);
+    expect(await storedContents(s)).toEqual(before);
   });
 });
 
@@ -149,7 +147,7 @@ describe('hostile file names', () => {
     expect(disposition).not.toMatch(/[/\\\u0000\r\n]/);
     expect(got.res.headers.get('set-cookie')).toBeNull();
     // Only hash-named files exist in the store; nothing was written outside it.
-    expect(storeContents(s.dataDir).files.every((f) => /^[0-9a-f]{64}$/.test(f))).toBe(true);
+    expect((await storedContents(s)).files.every((f) => /^[0-9a-f]{64}$/.test(f))).toBe(true);
   });
 
   it('cuts a very long name to 255 characters, keeping the extension', async () => {

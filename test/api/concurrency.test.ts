@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKey, buildTicket, type TicketData } from '../helpers/factories.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { failInserts } from '../helpers/dbFaults.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -133,8 +134,12 @@ describe('Idempotency-Key', () => {
 describe('concurrent writes', () => {
   it('commit independently: one failing request among many loses only its own writes', async () => {
     // Fails the ticket insert after the request has already created its contact.
-    s.sqlite.exec(`create trigger explode before insert on tickets when new.subject = 'explode'
-      begin select raise(abort, 'disk on fire'); end`);
+    const undo = await failInserts(s.db, {
+      name: 'explode',
+      table: 'tickets',
+      when: { column: 'subject', equals: 'explode' },
+      message: 'disk on fire',
+    });
     try {
       const bodies = Array.from({ length: 12 }, (_, i) => ({
         subject: i === 5 ? 'explode' : `Concurrent ${i}`,
@@ -149,7 +154,7 @@ describe('concurrent writes', () => {
         if (i !== 5) expect((await s.api.get(`/tickets/${res.body.data.id}`)).status).toBe(200);
       }
     } finally {
-      s.sqlite.exec('drop trigger explode');
+      await undo();
     }
   });
 });

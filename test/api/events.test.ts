@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKey, buildTicket } from '../helpers/factories.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { openSse } from '../helpers/sse.ts';
+import { failInserts } from '../helpers/dbFaults.ts';
 
 interface EventData {
   id: string;
@@ -87,7 +87,7 @@ describe('events are written with their change', () => {
   it('writes no change without its event: a failing event write rolls the change back', async () => {
     const broken = await startTestServer();
     try {
-      await sql`create trigger no_events before insert on events begin select raise(abort, 'x'); end`.execute(broken.db);
+      await failInserts(broken.db, { name: 'no_events', table: 'events' });
       const res = await broken.api.post('/tickets', { subject: 'x', description: 'y', contactEmail: 'a@b.co' });
       expect(res.status).toBe(500);
       expect((await broken.api.get('/tickets')).body.meta?.total).toBe(0);

@@ -8,6 +8,7 @@ import { insertApiKey } from '../../server/domain/apiKeys/apiKeys.service.ts';
 import { apiRoutes } from '../../server/routes/index.ts';
 import { TestClock } from '../helpers/clock.ts';
 import { type TestServer, apiClient, rawRequest, startTestServer } from '../helpers/server.ts';
+import { onPostgres } from '../helpers/testDatabase.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -38,16 +39,16 @@ describe('public routes', () => {
   it('GET /ready reports the database', async () => {
     const res = await s.api.get('/ready', { key: null });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, db: true });
+    expect(res.body).toEqual({ ok: true, db: true, engine: onPostgres ? 'postgres' : 'sqlite' });
   });
 
   it('GET /ready is 503 once the database is unusable, while /health stays up', async () => {
     const lost = await startTestServer();
     try {
-      lost.sqlite.close();
+      await lost.loseDatabase();
       const res = await lost.api.get('/ready', { key: null });
       expect(res.status).toBe(503);
-      expect(res.body).toEqual({ ok: false, db: false });
+      expect(res.body).toEqual({ ok: false, db: false, engine: onPostgres ? 'postgres' : 'sqlite' });
       expect((await lost.api.get('/health', { key: null })).status).toBe(200);
     } finally {
       await lost.close();

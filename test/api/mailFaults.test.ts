@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advancePosition } from '../../server/domain/mail/inbound.ts';
 import { type MailStack, type MailboxData, createMailbox, customerMail, mailboxBody, getTicket, startMailStack, waitForThread, waitForTicket } from '../helpers/mail.ts';
+import { failInserts } from '../helpers/dbFaults.ts';
 import { pollUntil } from '../helpers/processes.ts';
 
 let stack: MailStack;
@@ -56,14 +57,18 @@ describe('a message that cannot be stored', () => {
   it('is kept aside with its error, never blocks the next ones, and imports on retry once the cause is gone', async () => {
     const { api, server } = stack;
     // The database refuses this one ticket, as a full disk or a broken rule would.
-    server.sqlite.exec(`CREATE TRIGGER refuse_poison BEFORE INSERT ON tickets WHEN NEW.subject = 'Poison'
-      BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END`);
+    const undo = await failInserts(server.db, {
+      name: 'refuse_poison',
+      table: 'tickets',
+      when: { column: 'subject', equals: 'Poison' },
+      message: 'refused by a test trigger',
+    });
     try {
       await stack.deliver(customerMail({ subject: 'Poison', body: 'This one fails.', messageId: '<poison@example.com>' }));
       await stack.deliver(customerMail({ subject: 'After the poison', body: 'This one works.', messageId: '<after-poison@example.com>' }));
       await waitForTicket(api, (s) => s === 'After the poison');
     } finally {
-      server.sqlite.exec('DROP TRIGGER refuse_poison');
+      await undo();
     }
     const list = await api.get<{ id: string; subject: string; error: string; messageId: string; retryable: boolean; from: string }[]>(
       `/mailboxes/${stack.mailbox.id}/quarantine`,

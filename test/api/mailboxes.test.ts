@@ -176,9 +176,9 @@ describe('POST /api/v1/mailboxes/:id/test', () => {
     const key = readFileSync(keyPath);
     rmSync(keyPath);
     try {
-      // A new server over the same data folder (the running one keeps its key in memory).
+      // A new server over the same data folder and database (the running one keeps its key in memory).
       const { startTestServer } = await import('../helpers/server.ts');
-      const other = await startTestServer({ dataDir: stack.server.dataDir });
+      const other = await startTestServer({ dataDir: stack.server.dataDir, databaseUrl: stack.server.databaseUrl ?? undefined });
       try {
         const res = await other.api.post<{ ok: boolean; imap: { error: string } }>(`/mailboxes/${box.id}/test`);
         expect(res.body.data.ok).toBe(false);

@@ -3,10 +3,12 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTicket } from '../helpers/factories.ts';
 import { rendererDir } from '../helpers/browser.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { onPostgres } from '../helpers/testDatabase.ts';
 
 const logLines: Record<string, unknown>[] = [];
 const sink = new Writable({
@@ -67,10 +69,9 @@ describe('JSON nesting depth', () => {
   it('answers a list whose stored event cannot be serialized with a JSON envelope, logged as the 500 it is', async () => {
     // An event written before the limit existed (or by another tool) stays in the feed.
     const before = (await s.api.get<{ id: string }[]>('/events?sortOrder=desc&limit=1')).body.data[0]?.id ?? '';
-    s.sqlite
-      .prepare(`insert into events (id, type, resource_type, resource_id, actor_type, actor_id, data, workflow_depth, created_at)
-        values ('evt_01KPOISONED0000000000000000', 'custom.poison', 'custom', null, 'system', null, ?, 0, '2026-01-01T00:00:00.000Z')`)
-      .run(nested(20_000));
+    await sql`insert into events (id, type, resource_type, resource_id, actor_type, actor_id, data, workflow_depth, created_at)
+      values ('evt_01KPOISONED0000000000000000', 'custom.poison', 'custom', null, 'system', null, ${nested(20_000)}, 0,
+        '2026-01-01T00:00:00.000Z')`.execute(s.db);
     const page = await s.api.get<{ id: string; data: unknown }[]>(`/events?after=${before}`);
     expect(page.status).toBe(200);
     const poisoned = page.body.data.find((e) => e.id === 'evt_01KPOISONED0000000000000000');
@@ -148,16 +149,16 @@ describe('GET /ready', () => {
   it('reports the database as a boolean', async () => {
     const res = await s.api.get('/ready', { key: null });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, db: true });
+    expect(res.body).toEqual({ ok: true, db: true, engine: onPostgres ? 'postgres' : 'sqlite' });
   });
 
   it('is 503 with db false when the database cannot be read', async () => {
     const lost = await startTestServer();
     try {
-      lost.sqlite.close();
+      await lost.loseDatabase();
       const res = await lost.api.get('/ready', { key: null });
       expect(res.status).toBe(503);
-      expect(res.body).toEqual({ ok: false, db: false });
+      expect(res.body).toEqual({ ok: false, db: false, engine: onPostgres ? 'postgres' : 'sqlite' });
     } finally {
       await lost.close();
     }

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/connection.ts';
 import { systemContext } from '../../server/domain/context.ts';
 import { recordEvent } from '../../server/domain/events/events.record.ts';
 import { MAX_WORKFLOW_DEPTH } from '../../server/domain/workflows/workflows.run.ts';
 import { buildKey, buildTicket, buildUser, type TicketData } from '../helpers/factories.ts';
-import { type ApiResponse, type TestServer, startTestServer } from '../helpers/server.ts';
+import { type ApiResponse, type TestServer, openFolderDatabase, startTestServer } from '../helpers/server.ts';
 
 interface WorkflowData {
   id: string;
@@ -299,7 +298,7 @@ describe('the durable cursor', () => {
       await settled(server); // written by the lazy save, with nothing else happening
       await buildTicket(server.api);
       await server.close(); // right away: the stop writes what the lazy save had not yet
-      const handle = openDatabase(join(dir, 'localdesk.db'));
+      const handle = openFolderDatabase(dir);
       const cursor = await handle.db.selectFrom('event_cursors').select('seq').where('name', '=', 'workflows').executeTakeFirst();
       const newest = await handle.db.selectFrom('events').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
       await handle.close();
@@ -313,7 +312,7 @@ describe('the durable cursor', () => {
   it('processes events committed while no server ran, and does not replay history on a first start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'localdesk-workflows-'));
     const offline = async (ticketId: string, forgetCursor = false) => {
-      const handle = openDatabase(join(dir, 'localdesk.db'));
+      const handle = openFolderDatabase(dir);
       if (forgetCursor) await handle.db.deleteFrom('event_cursors').where('name', '=', 'workflows').execute();
       await recordEvent(systemContext(handle.db, s.clock), { type: 'custom.late', resourceType: 'custom', resourceId: null, data: { ticketId } });
       await handle.close();

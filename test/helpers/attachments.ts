@@ -1,8 +1,11 @@
-// Uploads over real HTTP and a look at what the store holds on disk.
+// Uploads over real HTTP and a look at what the store holds (on disk, or in the database).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { dialectName } from '../../db/dialect.ts';
+import type { Database } from '../../db/schema.ts';
 
 export interface AttachmentData {
   id: string;
@@ -127,6 +130,38 @@ export function storeContents(dataDir: string): { files: string[]; temps: string
   const incoming = join(root, 'incoming');
   const temps = existsSync(incoming) ? readdirSync(incoming) : [];
   return { files: files.sort(), temps };
+}
+
+/**
+ * What a test server stores: its complete contents (by hash) and the temp files of uploads under
+ * way. Contents are files in the data folder on SQLite and chunk rows in the database on
+ * PostgreSQL (attachments.store.postgres.ts); temp files are on the server's disk on both.
+ */
+export async function storedContents(server: { dataDir: string; db: Kysely<Database> }): Promise<{ files: string[]; temps: string[] }> {
+  const onDisk = storeContents(server.dataDir);
+  if (dialectName(server.db) !== 'postgres') return onDisk;
+  const rows = await server.db.selectFrom('attachment_chunks').select('sha256').where('n', '=', 0).orderBy('sha256').execute();
+  return { files: rows.map((r) => r.sha256), temps: onDisk.temps };
+}
+
+/** The stored bytes of a content, wherever the server keeps them. */
+export async function storedBytes(server: { dataDir: string; db: Kysely<Database> }, sha: string): Promise<Buffer> {
+  if (dialectName(server.db) !== 'postgres') return readFileSync(join(server.dataDir, 'attachments', sha.slice(0, 2), sha));
+  const rows = await server.db.selectFrom('attachment_chunks').select('bytes').where('sha256', '=', sha).orderBy('n').execute();
+  return Buffer.concat(rows.map((r) => r.bytes));
+}
+
+/** Stores content no row names (what a crash between storing and committing leaves behind). */
+export async function putStrayContent(server: { dataDir: string; db: Kysely<Database> }, text: string): Promise<string> {
+  const sha = sha256(text);
+  if (dialectName(server.db) === 'postgres') {
+    await server.db.insertInto('attachment_chunks').values({ sha256: sha, n: 0, bytes: Buffer.from(text) }).execute();
+  } else {
+    const root = join(server.dataDir, 'attachments');
+    mkdirSync(join(root, sha.slice(0, 2)), { recursive: true });
+    writeFileSync(join(root, sha.slice(0, 2), sha), text);
+  }
+  return sha;
 }
 
 /** Polls until `check` holds (background work such as the collector), or fails after `ms`. */

@@ -73,11 +73,23 @@ export interface MailStack {
 }
 
 export async function startMailStack(
-  options: { config?: Partial<Config>; mailbox?: Record<string, unknown>; dataDir?: string; withMailbox?: boolean } = {},
+  options: {
+    config?: Partial<Config>;
+    mailbox?: Record<string, unknown>;
+    dataDir?: string;
+    withMailbox?: boolean;
+    /** PostgreSQL: run on this existing database (another node of the same install). */
+    databaseUrl?: string;
+  } = {},
 ): Promise<MailStack> {
   const imap = await startDovecot({ users: [supportUser] });
   const smtp = await startSmtpReceiver({ auth: smtpAuth });
-  const server = await startTestServer({ clock: new RealClock(), config: { ...fastMail, ...options.config }, dataDir: options.dataDir });
+  const server = await startTestServer({
+    clock: new RealClock(),
+    config: { ...fastMail, ...options.config },
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+  });
   const mailbox =
     options.withMailbox === false
       ? (null as unknown as MailboxData)

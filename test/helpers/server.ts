@@ -1,16 +1,22 @@
-// Starts the real server on an ephemeral port over a fresh SQLite file, and talks to it over
-// HTTP. Nothing here stubs the database or the server.
+// Starts the real server on an ephemeral port over a fresh database, and talks to it over
+// HTTP: a SQLite file, or in the api-postgres project a PostgreSQL database of its own
+// (testDatabase.ts). Nothing here stubs the database or the server.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import { migrateToLatest, openDatabase } from '../../db/connection.ts';
+import { openPostgres } from '../../db/postgres.ts';
+import type { Database } from '../../db/schema.ts';
 import { createServer } from '../../server/app.ts';
 import { generateApiKey } from '../../server/domain/apiKeys/keys.ts';
 import { bootstrap } from '../../server/bootstrap.ts';
 import { type Config, makeConfig } from '../../server/core/config.ts';
 import { TestClock } from './clock.ts';
+import { createTestDatabase, dropTestDatabase, onPostgres, refuseConnections } from './testDatabase.ts';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -114,10 +120,78 @@ export interface TestServer {
   clock: TestClock;
   api: ApiClient;
   dataDir: string;
-  db: ReturnType<typeof openDatabase>['db'];
-  /** The raw connection, for tests that need to break the database underneath the server. */
-  sqlite: ReturnType<typeof openDatabase>['sqlite'];
+  db: Kysely<Database>;
+  /**
+   * The raw SQLite connection, for tests that need to break the database underneath the server.
+   * Reading it on PostgreSQL throws: such a test belongs in the SQLite-only list (vitest.config.ts).
+   */
+  sqlite: BetterSqlite3.Database;
+  /** The PostgreSQL database's URL (a second server may share it); null on SQLite. */
+  databaseUrl: string | null;
+  /** Takes the database away from under the running server (its connections are cut). */
+  loseDatabase(): Promise<void>;
   close(): Promise<void>;
+}
+
+interface OpenedDatabase {
+  db: Kysely<Database>;
+  sqlite: BetterSqlite3.Database;
+  databaseUrl: string | null;
+  lose(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL databases standing for data folders a test made itself (to restart a server on). */
+const folderDatabases = new Map<string, string>();
+
+/**
+ * The test server's database: a SQLite file in the data folder, or on PostgreSQL a fresh
+ * database (or `databaseUrl`'s, shared with another server, left in place on close). A data
+ * folder the test made itself stands for one database, kept for the next server started on it.
+ */
+async function openTestDatabase(dataDir: string, ownsDataDir: boolean, databaseUrl: string | undefined): Promise<OpenedDatabase> {
+  if (!onPostgres && databaseUrl === undefined) {
+    const handle = openDatabase(join(dataDir, 'localdesk.db'));
+    return {
+      db: handle.db,
+      sqlite: handle.sqlite,
+      databaseUrl: null,
+      lose: async () => {
+        handle.sqlite.close();
+      },
+      close: () => handle.close(),
+    };
+  }
+  let shared = databaseUrl;
+  if (shared === undefined && !ownsDataDir) {
+    shared = folderDatabases.get(dataDir) ?? (await createTestDatabase());
+    folderDatabases.set(dataDir, shared);
+  }
+  const url = shared ?? (await createTestDatabase());
+  const handle = openPostgres(url, { poolSize: 4 });
+  return {
+    db: handle.db,
+    get sqlite(): BetterSqlite3.Database {
+      throw new Error('this test reads the SQLite file directly: list it as SQLite-only in vitest.config.ts');
+    },
+    databaseUrl: url,
+    lose: () => refuseConnections(url),
+    async close() {
+      await handle.close();
+      if (shared === undefined) await dropTestDatabase(url);
+    },
+  };
+}
+
+/**
+ * The database of a data folder a test made (and started servers on), opened while no server
+ * runs: the SQLite file in it, or the PostgreSQL database standing for it.
+ */
+export function openFolderDatabase(dataDir: string): { db: Kysely<Database>; close(): Promise<void> } {
+  if (!onPostgres) return openDatabase(join(dataDir, 'localdesk.db'));
+  const url = folderDatabases.get(dataDir);
+  if (!url) throw new Error(`no server was started on ${dataDir}`);
+  return openPostgres(url, { poolSize: 2 });
 }
 
 /**
@@ -127,11 +201,18 @@ export interface TestServer {
  * the server opens that existing folder instead (a restart) and leaves it in place on close.
  */
 export async function startTestServer(
-  options: { config?: Partial<Config>; clock?: TestClock; logger?: Logger; dataDir?: string } = {},
+  options: {
+    config?: Partial<Config>;
+    clock?: TestClock;
+    logger?: Logger;
+    dataDir?: string;
+    /** PostgreSQL: run on this existing database (another node of the same install). */
+    databaseUrl?: string;
+  } = {},
 ): Promise<TestServer> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'localdesk-test-'));
-  const handle = openDatabase(join(dataDir, 'localdesk.db'));
+  const handle = await openTestDatabase(dataDir, ownsDataDir, options.databaseUrl);
   await migrateToLatest(handle.db);
   const clock = options.clock ?? new TestClock();
   const adminKey = generateApiKey();
@@ -145,7 +226,7 @@ export async function startTestServer(
     logLevel: 'silent',
     ...options.config,
   });
-  const logger = options.logger ?? pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.LOCALDESK_TEST_LOG ?? 'silent' });
   const server = createServer({ db: handle.db, config, clock, logger });
   const { url, port } = await server.listen();
   return {
@@ -156,7 +237,11 @@ export async function startTestServer(
     api: apiClient(url, adminKey),
     dataDir,
     db: handle.db,
-    sqlite: handle.sqlite,
+    get sqlite() {
+      return handle.sqlite;
+    },
+    databaseUrl: handle.databaseUrl,
+    loseDatabase: () => handle.lose(),
     async close() {
       await server.close(1000);
       await handle.close();

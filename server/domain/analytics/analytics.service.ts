@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
 import { slaBreachedSql } from '../sla/sla.sql.ts';
 import type { Db } from '../../../db/schema.ts';
-import { type Ctx, inTransaction } from '../context.ts';
+import { type Ctx, inSnapshot } from '../context.ts';
+import { dialectOf } from '../../../db/dialect.ts';
 import { priorities, ticketStatuses } from '../../../common/rules/tickets.ts';
 import type { AnalyticsSummaryParams, AnalyticsSummaryT, DayRollupT } from '../../../common/contract/analytics.ts';
 
@@ -57,7 +58,7 @@ async function medianFirstResponseMinutes(db: Db, w: SummaryWindow): Promise<num
   const answered = windowTickets(db, w).where('t.first_response_at', 'is not', null);
   const n = await countRows(answered);
   if (n === 0) return null;
-  const ms = sql<number>`cast(round((julianday(t.first_response_at) - julianday(t.created_at)) * 86400000) as integer)`;
+  const ms = dialectOf(db).msBetween(sql.ref('t.created_at'), sql.ref('t.first_response_at'));
   const middle = await answered
     .select(ms.as('ms'))
     .orderBy(ms)
@@ -74,7 +75,7 @@ export async function analyticsSummary(
 ): Promise<AnalyticsSummaryT> {
   const w = summaryWindow(ctx.clock.now(), params.days);
   // One read transaction: every figure comes from the same snapshot, so they add up.
-  return inTransaction(ctx, async (tx) => {
+  return inSnapshot(ctx, async (tx) => {
     const trx = tx.db;
     const day = sql<string>`substr(t.created_at, 1, 10)`;
     const perDay = await windowTickets(trx, w)

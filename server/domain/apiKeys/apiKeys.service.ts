@@ -86,7 +86,7 @@ function visibleKeys(ctx: Ctx) {
   const query = ctx.db.selectFrom('api_keys');
   const { scopes, userId } = ctx.actor;
   if (hasScope(scopes, 'admin')) return query;
-  return userId ? query.where('user_id', '=', userId) : query.where(sql<boolean>`0`);
+  return userId ? query.where('user_id', '=', userId) : query.where(sql<boolean>`1 = 0`);
 }
 
 /** Every key, oldest first: for the operator at the machine (`localdesk keys list`). */

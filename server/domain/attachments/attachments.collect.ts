@@ -4,6 +4,7 @@
 // so collection never races a new reference, in this process or another.
 import { rm } from 'node:fs/promises';
 import { sql } from 'kysely';
+import { dialectOf } from '../../../db/dialect.ts';
 import type { Db } from '../../../db/schema.ts';
 import { nowIso } from '../../core/clock.ts';
 import { type Ctx, inTransaction } from '../context.ts';
@@ -34,7 +35,7 @@ function isoBefore(ctx: Ctx, ms: number): string {
 
 /** Takes the write lock first, so nothing can be committed between our check and our delete. */
 async function lockForWrite(db: Db): Promise<void> {
-  await sql`delete from attachment_orphans where 0`.execute(db);
+  await sql`delete from attachment_orphans where 1 = 0`.execute(db);
 }
 
 /** Deletes uploads older than the TTL that were never put on a message (their files follow). */
@@ -71,7 +72,7 @@ async function expireUnlinked(ctx: Ctx, ttlMs: number): Promise<number> {
 async function removeIfUnreferenced(tx: Ctx, store: AttachmentStore, sha256: string): Promise<boolean> {
   const used = await tx.db.selectFrom('attachments').select('id').where('sha256', '=', sha256).limit(1).executeTakeFirst();
   if (used) return false;
-  await store.remove(sha256);
+  await store.remove(sha256, tx.db);
   return true;
 }
 
@@ -110,11 +111,11 @@ async function sweepStore(ctx: Ctx, store: AttachmentStore): Promise<{ removed: 
   const check = async (shas: string[]) => {
     removed += await inTransaction(ctx, async (tx) => {
       await lockForWrite(tx.db);
-      const json = JSON.stringify(shas);
-      const { rows } = await sql<{ sha256: string }>`select value as sha256 from json_each(${json})
-        where value not in (select sha256 from attachments where sha256 in (select value from json_each(${json})))
-          and value not in (select sha256 from attachment_orphans)`.execute(tx.db);
-      for (const { sha256 } of rows) await store.remove(sha256);
+      const listed = dialectOf(tx.db).jsonArrayValues(JSON.stringify(shas), 'text');
+      const { rows } = await sql<{ sha256: string }>`select l.value as sha256 from ${listed} as l
+        where l.value not in (select sha256 from attachments where sha256 in ${listed})
+          and l.value not in (select sha256 from attachment_orphans)`.execute(tx.db);
+      for (const { sha256 } of rows) await store.remove(sha256, tx.db);
       return rows.length;
     });
   };

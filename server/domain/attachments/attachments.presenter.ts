@@ -1,5 +1,5 @@
 // Attachment rows into the API's shape, and the attachments of messages as their presenters need them.
-import { sql } from 'kysely';
+import { dialectOf } from '../../../db/dialect.ts';
 import { prepared } from '../../../db/prepared.ts';
 import type { AttachmentRow, Db } from '../../../db/schema.ts';
 import type { AttachmentT } from '../../../common/contract/attachments.ts';
@@ -39,7 +39,7 @@ const ofMessages = prepared((db: Db, idsJson: string) =>
     .innerJoin('attachments as a', 'a.id', 'ma.attachment_id')
     .selectAll('a')
     .select('ma.message_id')
-    .where('ma.message_id', 'in', sql<string>`(select value from json_each(${idsJson}))`)
+    .where('ma.message_id', 'in', dialectOf(db).jsonArrayValues(idsJson, 'text'))
     .orderBy('ma.message_id')
     .orderBy('ma.position'),
 );

@@ -2,6 +2,7 @@
 // ticket or conversation it belongs to, and attached to a message in that message's transaction.
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
+import { dialectOf } from '../../../db/dialect.ts';
 import type { AttachmentRow } from '../../../db/schema.ts';
 import type { AttachmentT } from '../../../common/contract/attachments.ts';
 import { cleanFileName, mediaTypeOf } from '../../../common/rules/attachments.ts';
@@ -73,7 +74,7 @@ export async function createAttachment(ctx: Ctx, store: AttachmentStore, upload:
         resourceId: row.id,
         data: { attachment: presentAttachment(row) },
       });
-      await store.place(received);
+      await store.place(received, tx.db);
     });
   } catch (err) {
     await store.discard(received);
@@ -176,6 +177,6 @@ export async function shareAttachments(ctx: Ctx, copies: readonly { from: string
   // One statement for the whole thread: the pairs go in as one JSON array.
   await sql`insert into message_attachments (message_id, attachment_id, position)
     select j.value ->> 'to', ma.attachment_id, ma.position
-    from json_each(${JSON.stringify(copies)}) j
+    from ${dialectOf(ctx.db).jsonEach(JSON.stringify(copies))} j
     join message_attachments ma on ma.message_id = j.value ->> 'from'`.execute(ctx.db);
 }

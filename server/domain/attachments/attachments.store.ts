@@ -9,11 +9,12 @@
 // has its complete file. A crash leaves at worst a temp file (removed at the next start when its
 // process is gone) or a complete file no row references (collected).
 import { createHash, randomUUID } from 'node:crypto';
-import { type ReadStream, createReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileTypeFromFile } from 'file-type';
+import type { Db } from '../../../db/schema.ts';
 
 const shaPattern = /^[0-9a-f]{64}$/;
 const shardPattern = /^[0-9a-f]{2}$/;
@@ -157,9 +158,11 @@ export class AttachmentStore {
 
   /**
    * Gives a received file its final name. Call it inside the transaction that inserts the row
-   * naming it (see the top of this file). Content already stored is kept and the copy dropped.
+   * naming it (see the top of this file), passing that transaction (the database store,
+   * attachments.store.postgres.ts, writes the content in it). Content already stored is kept
+   * and the copy dropped.
    */
-  async place(received: Received): Promise<void> {
+  async place(received: Received, _trx?: Db): Promise<void> {
     const final = this.pathOf(received.sha256);
     if (await this.has(received.sha256)) {
       await rm(received.tempPath, { force: true });
@@ -190,7 +193,7 @@ export class AttachmentStore {
     await rm(received.tempPath, { force: true });
   }
 
-  async has(sha256: string): Promise<boolean> {
+  async has(sha256: string, _db?: Db): Promise<boolean> {
     try {
       return (await stat(this.pathOf(sha256))).isFile();
     } catch (err) {
@@ -200,12 +203,12 @@ export class AttachmentStore {
   }
 
   /** The stored bytes (or a byte range of them, inclusive). */
-  read(sha256: string, range?: { start: number; end: number }): ReadStream {
+  read(sha256: string, range?: { start: number; end: number }): Readable {
     return createReadStream(this.pathOf(sha256), range);
   }
 
   /** Deletes stored content; call it inside a transaction that found no row referencing it. */
-  async remove(sha256: string): Promise<void> {
+  async remove(sha256: string, _trx?: Db): Promise<void> {
     await rm(this.pathOf(sha256), { force: true });
   }
 

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import { slaBreachedSql } from '../sla/sla.sql.ts';
+import { slaBreachedCondition } from '../sla/sla.sql.ts';
 
 export type HealthTier = 'healthy' | 'at-risk' | 'churned';
 
@@ -24,7 +24,7 @@ export function healthTierSql(alias: string, now: Date): RawBuilder<HealthTier> 
     when ${activity} < ${days30}
       or exists (select 1 from tickets ht
         where ht.contact_id = ${col('id')} and ht.status in ('open', 'pending')
-          and (ht.priority = 'urgent' or ${slaBreachedSql('ht', nowIso)}))
+          and (ht.priority = 'urgent' or ${slaBreachedCondition('ht', nowIso)}))
       or (select count(*) from tickets hc
         where hc.contact_id = ${col('id')} and hc.created_at >= ${days30}) >= 3
       then 'at-risk'

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
 import { escapeLike } from '../../../db/queries/like.ts';
+import { dialectOf } from '../../../db/dialect.ts';
 import { prepared } from '../../../db/prepared.ts';
 import type { ContactRow, Db } from '../../../db/schema.ts';
 import type { ListPage } from '../../../common/contract/base.ts';
@@ -56,7 +57,7 @@ const sortColumns = {
   // Never-seen contacts (null) come first ascending, last descending.
   lastSeenAt: sql`c.last_seen_at`,
   // People expect "alice" next to "Alice", not after "Zed".
-  name: sql`c.name collate nocase`,
+  name: sql`lower(c.name)`,
   email: sql`c.email`,
 } as const;
 
@@ -69,10 +70,8 @@ export async function listContacts(ctx: Ctx, params: ContactListParams): Promise
   }
   if (params.search) {
     const pattern = `%${escapeLike(params.search)}%`;
-    where = where.where(
-      sql<boolean>`(c.name like ${pattern} escape '\\' or c.email like ${pattern} escape '\\'
-        or c.company like ${pattern} escape '\\')`,
-    );
+    const like = (column: string) => dialectOf(ctx.db).likeIgnoringCase(sql.ref(column), pattern);
+    where = where.where(sql<boolean>`(${like('c.name')} or ${like('c.email')} or ${like('c.company')})`);
   }
   if (params.healthTier) where = where.where(healthTierSql('c', now), 'in', params.healthTier);
 

@@ -2,7 +2,7 @@
 // ticket.
 import { type Updateable, sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
-import { toFtsQuery } from '../../../db/fts.ts';
+import { matchingRowids } from '../../../db/fulltext.ts';
 import type { ConversationRow, ConversationsTable, Db, MessageRow } from '../../../db/schema.ts';
 import type { ListPage } from '../../../common/contract/base.ts';
 import type { MessageT, TicketT } from '../../../common/contract/tickets.ts';
@@ -69,14 +69,8 @@ export async function listConversations(
   if (params.assignedTo === 'none') where = where.where('assigned_to', 'is', null);
   else if (params.assignedTo) where = where.where('assigned_to', '=', params.assignedTo);
   if (params.search) {
-    const match = toFtsQuery(params.search);
-    where = match
-      ? where.where(
-          'seq',
-          'in',
-          sql<number>`(select rowid from conversation_fts where conversation_fts match ${match})`,
-        )
-      : where.where(sql<boolean>`0`);
+    const matches = matchingRowids(db, 'conversation_fts', params.search);
+    where = matches ? where.where('seq', 'in', matches) : where.where(sql<boolean>`1 = 0`);
   }
   const total = await countRows(where);
 
@@ -272,7 +266,7 @@ export async function addConversationMessage(
     };
     await trx.insertInto('messages').values(row).execute();
     const attachments = await attachToMessage(tx, row.id, input.attachments, limits);
-    await sql`update conversation_fts set messages = messages || char(10) || ${input.body}
+    await sql`update conversation_fts set messages = messages || ${'\n'} || ${input.body}
       where rowid = ${conversation.seq}`.execute(trx);
 
     const changes: ConversationUpdate = { updated_at: now, last_message_at: now };

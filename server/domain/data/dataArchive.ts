@@ -72,9 +72,9 @@ function placeAttachments(store: AttachmentStore, received: readonly Received[])
     for (const row of rows) {
       const file = bySha.get(row.sha256);
       if (file) {
-        await store.place(file);
+        await store.place(file, trx);
         bySha.delete(row.sha256);
-      } else if (!(await store.has(row.sha256))) {
+      } else if (!(await store.has(row.sha256, trx))) {
         missing.push(row.id);
       }
     }

@@ -45,13 +45,14 @@ export function isExportTable(name: string): name is ExportTable {
   return tableNames.has(name);
 }
 
-/** Integer keys that only mean something in one database file (FTS rowids, feed order). */
+/** Columns that only mean something in one database (FTS rowids, feed order, leases). */
 const localKeys: Partial<Record<ExportTable, readonly string[]>> = {
   tickets: ['seq'],
   conversations: ['seq'],
   events: ['seq'],
   webhooks: ['since_seq'],
-  webhook_deliveries: ['seq'],
+  // claimed_until: a server's lease while it sends the delivery, meaningless anywhere else.
+  webhook_deliveries: ['seq', 'claimed_until'],
   webhook_attempts: ['id'],
 };
 

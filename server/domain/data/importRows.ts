@@ -9,7 +9,7 @@ import { busyTimeoutMs, openDatabase } from '../../../db/connection.ts';
 import type { Database } from '../../../db/schema.ts';
 import { inOneTransaction } from '../../../db/transact.ts';
 import { writeGateOf } from '../../../db/writeGate.ts';
-import { databaseFile } from './databaseFile.ts';
+import { databaseFile, requireSqlite } from './databaseFile.ts';
 import {
   type Column,
   type ColumnInfo,
@@ -179,6 +179,7 @@ export interface ImportHooks {
  * transaction are refused as busy rather than stall the event loop waiting for the lock.
  */
 export async function importFile(db: Db, file: string, hooks?: ImportHooks): Promise<ImportResult> {
+  requireSqlite(db);
   const schemas = rowSchemas(await loadColumns(db));
   const { events } = await checkFile(file, schemas);
   if (db.isTransaction) return writeFile(db, file, schemas, events, hooks);

@@ -18,7 +18,7 @@ export async function seqOf(db: Db, eventId: string, field: string): Promise<num
 
 /** SQL for a list of type patterns (`ticket.created`, `ticket.*`, `*`). */
 export function typeCondition(patterns: readonly string[]) {
-  if (patterns.includes('*')) return sql<boolean>`1`;
+  if (patterns.includes('*')) return sql<boolean>`1 = 1`;
   const parts = patterns.map((p) =>
     p.endsWith('.*') ? sql`type like ${`${p.slice(0, -1)}%`}` : sql`type = ${p}`,
   );
@@ -28,7 +28,7 @@ export function typeCondition(patterns: readonly string[]) {
 /** The events this context's actor may read (events.visibility.ts). */
 function readableEvents(ctx: Ctx) {
   const where = ctx.db.selectFrom('events');
-  const readable = readableEventsCondition(ctx.actor);
+  const readable = readableEventsCondition(ctx.actor, ctx.db);
   return readable ? where.where(readable) : where;
 }
 

@@ -6,6 +6,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { type Scope, hasScope } from '../../../common/rules/scopes.ts';
 import type { EventT } from '../../../common/contract/events.ts';
+import { type AnyDb, dialectOf } from '../../../db/dialect.ts';
 import type { Actor } from '../context.ts';
 
 /**
@@ -66,8 +67,9 @@ export function canReadEvent(actor: Reader, event: Pick<EventT, 'resourceType' |
  * The same rule as SQL over the events table, for lists and their totals; null when the actor
  * reads everything (no condition at all, so an admin's feed costs what it did).
  */
-export function readableEventsCondition(actor: Reader): Expression<SqlBool> | null {
+export function readableEventsCondition(actor: Reader, db: AnyDb): Expression<SqlBool> | null {
   if (isAdmin(actor)) return null;
+  const dialect = dialectOf(db);
   const parts = [];
   const whole: string[] = [];
   for (const [resourceType, rule] of Object.entries(readRules)) {
@@ -77,16 +79,16 @@ export function readableEventsCondition(actor: Reader): Expression<SqlBool> | nu
       const tickets = hasScope(actor.scopes, 'tickets:read');
       const conversations = hasScope(actor.scopes, 'conversations:read');
       if (tickets && conversations) whole.push(resourceType);
-      else if (tickets) parts.push(sql`(resource_type = ${resourceType} and json_type(data, '$.ticketId') = 'text')`);
+      else if (tickets) parts.push(sql`(resource_type = ${resourceType} and ${dialect.jsonIsString(sql.ref('data'), ['ticketId'])})`);
       else if (conversations) {
-        parts.push(sql`(resource_type = ${resourceType} and json_type(data, '$.conversationId') = 'text')`);
+        parts.push(sql`(resource_type = ${resourceType} and ${dialect.jsonIsString(sql.ref('data'), ['conversationId'])})`);
       }
     } else if (rule === 'own' && actor.userId !== null) {
       parts.push(sql`(resource_type = ${resourceType} and actor_user_id = ${actor.userId})`);
     } else if (rule === 'ownKey' && actor.userId !== null) {
-      parts.push(sql`(resource_type = ${resourceType} and json_extract(data, '$.apiKey.userId') = ${actor.userId})`);
+      parts.push(sql`(resource_type = ${resourceType} and ${dialect.jsonText(sql.ref('data'), ['apiKey', 'userId'])} = ${actor.userId})`);
     }
   }
   if (whole.length > 0) parts.unshift(sql`resource_type in (${sql.join(whole)})`);
-  return parts.length === 0 ? sql<SqlBool>`0` : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+  return parts.length === 0 ? dialect.never() : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }

@@ -6,11 +6,14 @@ import type { Credentials } from './sources.ts';
 export class ImportQueue {
   private readonly credentials = new Map<string, Credentials>();
   private readonly runs = new Map<string, AbortController>();
+  /** Every job submitted to this process, with or without credentials. */
+  private readonly submitted = new Set<string>();
   private listener: (() => void) | null = null;
 
   /** Keeps a job's credentials for its run and wakes the runner. */
   submit(jobId: string, credentials: Credentials | null): void {
     if (credentials) this.credentials.set(jobId, credentials);
+    this.submitted.add(jobId);
     this.listener?.();
   }
 
@@ -36,6 +39,15 @@ export class ImportQueue {
 
   ended(jobId: string): void {
     this.runs.delete(jobId);
+    this.submitted.delete(jobId);
+  }
+
+  /**
+   * The jobs this process was given. Servers sharing a PostgreSQL database each run only their
+   * own: a job's credentials (and a CSV job's uploaded file) are on the server that took it.
+   */
+  get mine(): string[] {
+    return [...this.submitted];
   }
 
   /** Stops this process's run of the job, if it has one. */

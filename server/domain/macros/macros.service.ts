@@ -6,6 +6,7 @@ import { AppError, invalidField, notFound } from '../../core/errors.ts';
 import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
 import { escapeLike } from '../../../db/queries/like.ts';
+import { dialectOf } from '../../../db/dialect.ts';
 import type { AttachmentLimits } from '../attachments/attachments.service.ts';
 import { applyTicketChanges, insertTicketMessage } from '../tickets/tickets.changes.ts';
 import { getTicket, loadTicket } from '../tickets/tickets.read.ts';
@@ -51,7 +52,7 @@ async function assertActionsUsable(trx: Db, actions: MacroActionsT): Promise<voi
 const sortColumns = {
   createdAt: sql`created_at`,
   // People expect "alice" next to "Alice", not after "Zed".
-  name: sql`name collate nocase`,
+  name: sql`lower(name)`,
 } as const;
 
 export async function listMacros(
@@ -61,7 +62,7 @@ export async function listMacros(
   const { db } = ctx;
   let where = db.selectFrom('macros');
   if (params.search) {
-    where = where.where(sql<boolean>`name like ${`%${escapeLike(params.search)}%`} escape '\\'`);
+    where = where.where(dialectOf(ctx.db).likeIgnoringCase(sql.ref('name'), `%${escapeLike(params.search)}%`));
   }
   const total = await countRows(where);
   // Ties are broken by id (time-sortable) in the same direction, so pages never overlap.

@@ -53,7 +53,7 @@ export async function listProjects(
 
   // Names sort as people read them; ids (time-sortable) break ties so pages never overlap.
   const direction = params.sortOrder;
-  const order = params.sortBy === 'name' ? sql`name collate nocase` : sql`created_at`;
+  const order = params.sortBy === 'name' ? sql`lower(name)` : sql`created_at`;
   const rows = await where
     .selectAll()
     .orderBy(order, direction)

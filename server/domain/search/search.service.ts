@@ -1,8 +1,12 @@
-// Ranked full-text search over the FTS5 indexes of tickets, conversations and contacts.
-import { sql } from 'kysely';
-import { searchWords, toFtsQuery } from '../../../db/fts.ts';
-import { countFtsMatches } from '../../../db/queries/ftsCount.ts';
+// Ranked full-text search over the search tables of tickets, conversations and contacts: each
+// engine ranks (search.sqlite.ts: FTS5's bm25; search.postgres.ts: ts_rank), the hits and
+// their snippets are built here the same way for both.
+import { byDialect } from '../../../db/dialect.ts';
+import { searchWords } from '../../../db/fts.ts';
 import { bestSnippet, foldWord, snippetHtml } from './snippet.ts';
+import { type FtsIndex, type RankTuning, defaultTuning } from './search.ranking.ts';
+import { rankPostgres } from './search.postgres.ts';
+import { rankSqlite } from './search.sqlite.ts';
 import type { Db } from '../../../db/schema.ts';
 import type { Ctx } from '../context.ts';
 import { type Scope, hasScope } from '../../../common/rules/scopes.ts';
@@ -17,30 +21,16 @@ import {
   searchTypes,
 } from '../../../common/contract/search.ts';
 
-/**
- * Ranking cost grows with the number of matches (bm25 reads each match's size: ~20 ms for a
- * word in 30% of 100k tickets, ~2.4 ms for one in 3%). Only the newest `rankPool` matches are
- * ranked (~1 ms for 1,000), which FTS5 yields in rowid order without touching the rest. Their
- * scores are the ones a full ranking gives (bm25's statistics are index-wide).
- */
-export interface RankTuning {
-  rankPool: number;
-}
-export const defaultTuning: RankTuning = { rankPool: 1_000 };
-
-interface FtsIndex {
-  table: 'ticket_fts' | 'conversation_fts' | 'contact_fts';
-  /** bm25 weight of each column, in table order. */
-  weights: readonly number[];
-  /** The column naming the owning row: the owner's seq, or contact_id for contacts. */
-  owner: 'rowid' | 'contact_id';
-  /** The indexed text columns, in table order: where snippets come from. */
-  columns: readonly string[];
-}
+export { type RankTuning, defaultTuning } from './search.ranking.ts';
 
 const indexes = {
-  // Weights: subject 10, description 4, messages 1.
-  tickets: { table: 'ticket_fts', weights: [10, 4, 1], owner: 'rowid', columns: ['subject', 'description', 'messages'] },
+  tickets: {
+    table: 'ticket_fts',
+    // SQLite's bm25 weight of each column, in table order: subject 10, description 4, messages 1.
+    weights: [10, 4, 1],
+    owner: 'rowid',
+    columns: ['subject', 'description', 'messages'],
+  },
   // subject 10, messages 1.
   conversations: { table: 'conversation_fts', weights: [10, 1], owner: 'rowid', columns: ['subject', 'messages'] },
   // contact_id (unindexed) 0, name 10, email 5, company 3.
@@ -49,9 +39,9 @@ const indexes = {
 
 const snippetTokens = 12;
 
-/** A search as FTS5 runs it, and its words as the snippets compare them. */
+/** A search's words as the engine runs them, and as the snippets compare them. */
 interface FtsSearch {
-  match: string;
+  input: string;
   terms: ReadonlySet<string>;
 }
 
@@ -64,34 +54,18 @@ interface RankedMatch<K> {
 async function rankedMatches<K extends string | number>(
   db: Db,
   index: FtsIndex,
-  { match, terms }: FtsSearch,
+  { input, terms }: FtsSearch,
   limit: number,
   tuning: RankTuning,
 ): Promise<{ total: number; matches: RankedMatch<K>[] }> {
-  const fts = sql.table(index.table);
-  const total = await countFtsMatches(db, index.table, match);
-  if (total === 0) return { total, matches: [] };
-
-  const score = sql`bm25(${fts}, ${sql.join(index.weights.map((w) => sql.lit(w)))})`;
-  // Best first (bm25 is negative: lower is better); equal scores put the newest first.
-  const { rows } = await sql<{ id: number; score: number }>`select id, score from (
-      select rowid as id, ${score} as score from ${fts} where ${fts} match ${match}
-      order by rowid desc limit ${tuning.rankPool})
-    order by score, id desc limit ${limit}`.execute(db);
-
-  // Snippets only for the hits shown, from their text read in one query (snippet.ts).
-  const ids = rows.map((row) => row.id);
-  const texts = await sql<Record<string, string> & { id: number; owner: K }>`select rowid as id,
-      ${sql.ref(index.owner)} as owner, ${sql.join(index.columns.map((c) => sql.ref(c)))}
-    from ${fts} where rowid in (select value from json_each(${JSON.stringify(ids)}))`.execute(db);
-  const byId = new Map(texts.rows.map((row) => [row.id, row]));
-  const matches: RankedMatch<K>[] = [];
-  for (const row of rows) {
-    const text = byId.get(row.id);
-    if (!text) continue;
-    const snippet = bestSnippet(index.columns.map((c) => text[c] ?? ''), terms, snippetTokens);
-    matches.push({ owner: text.owner, rank: -row.score, snippet: snippetHtml(snippet) });
-  }
+  const rank = byDialect(db, { sqlite: rankSqlite, postgres: rankPostgres });
+  const { total, entries } = await rank<K>(db, index, input, limit, tuning);
+  // Snippets only for the hits shown, from their indexed text (snippet.ts).
+  const matches = entries.map((entry) => ({
+    owner: entry.owner,
+    rank: entry.rank,
+    snippet: snippetHtml(bestSnippet(entry.texts, terms, snippetTokens)),
+  }));
   return { total, matches };
 }
 
@@ -234,8 +208,8 @@ export async function search(
   tuning: RankTuning = defaultTuning,
 ): Promise<SearchResultsT> {
   const { db } = ctx;
-  const match = toFtsQuery(input.q);
-  const query = match ? { match, terms: new Set(searchWords(input.q).map(foldWord)) } : null;
+  const words = searchWords(input.q);
+  const query = words.length > 0 ? { input: input.q, terms: new Set(words.map(foldWord)) } : null;
   const { limit, types } = input;
   const results: SearchResultsT = {};
   if (types.includes('tickets')) {

@@ -17,7 +17,12 @@ const col = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
  * - resolution: due time passed before the ticket was resolved (or before now while unresolved).
  */
 export function slaBreachedSql(alias: string, now: string): RawBuilder<number> {
-  return sql<number>`(coalesce(${col(alias, 'first_response_at')}, ${col(alias, 'resolved_at')}, ${now}) > ${col(alias, 'first_response_due_at')}
+  return sql<number>`(case when ${slaBreachedCondition(alias, now)} then 1 else 0 end)`;
+}
+
+/** The condition of slaBreachedSql (a boolean, for WHERE and CASE). */
+export function slaBreachedCondition(alias: string, now: string): RawBuilder<boolean> {
+  return sql<boolean>`(coalesce(${col(alias, 'first_response_at')}, ${col(alias, 'resolved_at')}, ${now}) > ${col(alias, 'first_response_due_at')}
     or coalesce(${col(alias, 'resolved_at')}, ${now}) > ${col(alias, 'resolution_due_at')})`;
 }
 
@@ -29,8 +34,8 @@ export function nextDueSql(alias: string): RawBuilder<string> {
 
 /** Open or pending, not breached, and the next due time within `dueSoonMinutes` of `now`. */
 export function slaDueSoonSql(alias: string, now: string): RawBuilder<number> {
-  return sql<number>`(${col(alias, 'status')} in ('open', 'pending') and not ${slaBreachedSql(alias, now)}
-    and ${nextDueSql(alias)} <= ${addMinutes(now, dueSoonMinutes)})`;
+  return sql<number>`(case when ${col(alias, 'status')} in ('open', 'pending') and not ${slaBreachedCondition(alias, now)}
+    and ${nextDueSql(alias)} <= ${addMinutes(now, dueSoonMinutes)} then 1 else 0 end)`;
 }
 
 export interface DueTicket {

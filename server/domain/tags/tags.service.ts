@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { countRows } from '../../../db/queries/count.ts';
+import { escapeLike } from '../../../db/queries/like.ts';
 import type { Db, TagRow, TagsTable } from '../../../db/schema.ts';
 import { nowIso } from '../../core/clock.ts';
 import { conflict, notFound } from '../../core/errors.ts';
@@ -34,9 +35,11 @@ const sortColumns = {
 export async function listTags(ctx: Ctx, params: TagListParams): Promise<ListPage<TagT>> {
   const { db } = ctx;
   let where = db.selectFrom('tags as g');
-  // Names are stored lower-case and the search is lower-cased, so instr matches any case and
-  // needs no LIKE escaping for `%` or `_`.
-  if (params.search) where = where.where(sql<boolean>`instr(g.name, ${params.search}) > 0`);
+  // Names are stored lower-case and the search is lower-cased, so a plain LIKE matches any case
+  // on both engines (SQLite's LIKE ignores case, PostgreSQL's does not).
+  if (params.search) {
+    where = where.where(sql<boolean>`g.name like ${`%${escapeLike(params.search)}%`} escape '\\'`);
+  }
   const total = await countRows(where);
 
   // Ids (time-sortable) break ties in the same direction, so pages never overlap or skip.

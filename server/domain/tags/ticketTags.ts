@@ -1,13 +1,14 @@
 // A ticket's tags: stored as links to the tags table, shown as a sorted list of names.
 import { type RawBuilder, sql } from 'kysely';
+import { dialectOf } from '../../../db/dialect.ts';
 import type { Db, TagRow } from '../../../db/schema.ts';
 import { newId } from '../../core/ids.ts';
 import type { Ctx } from '../context.ts';
 import { recordTagCreated } from './tags.service.ts';
 
 /** The tag names of ticket `alias` as a JSON array (unordered: the presenter sorts them). */
-export function tagNamesSql(alias: string): RawBuilder<string> {
-  return sql<string>`(select json_group_array(g.name) from ticket_tags tt
+export function tagNamesSql(db: Db, alias: string): RawBuilder<string> {
+  return sql<string>`(select ${dialectOf(db).jsonArrayAgg(sql.ref('g.name'))} from ticket_tags tt
     join tags g on g.id = tt.tag_id where tt.ticket_id = ${sql.ref(`${alias}.id`)})`;
 }
 

@@ -172,7 +172,8 @@ export async function applyTicketChanges(
 
 /** Adds a message body to the ticket's search entry (same transaction as the message). */
 export async function appendToSearch(db: Db, ticketId: string, body: string): Promise<void> {
-  await sql`update ticket_fts set messages = messages || char(10) || ${body}
+  // The newline is a parameter: char(10) is SQLite's spelling, chr(10) PostgreSQL's.
+  await sql`update ticket_fts set messages = messages || ${'\n'} || ${body}
     where rowid = (select seq from tickets where id = ${ticketId})`.execute(db);
 }
 

@@ -1,5 +1,5 @@
 // Rows into the API's shapes: a ticket (joined with what its presentation needs) and a message.
-import type { MessageRow, TicketRow } from '../../../db/schema.ts';
+import type { Db, MessageRow, TicketRow } from '../../../db/schema.ts';
 import type { AttachmentT } from '../../../common/contract/attachments.ts';
 import type { MessageT, TicketT } from '../../../common/contract/tickets.ts';
 import { slaBreachedSql } from '../sla/sla.sql.ts';
@@ -36,11 +36,11 @@ export function presentTicket(row: TicketReadRow): TicketT {
 }
 
 /** What a ticket's presentation needs beyond its row (`t`, joined with its contact `c`). */
-export function presentationColumns(now: string) {
+export function presentationColumns(db: Db, now: string) {
   return [
     'c.email as contact_email',
     slaBreachedSql('t', now).as('sla_breached'),
-    tagNamesSql('t').as('tag_names'),
+    tagNamesSql(db, 't').as('tag_names'),
   ] as const;
 }
 

@@ -1,6 +1,7 @@
 // Reading tickets the way the API presents them: used by every route, and by the write rules
 // to put the ticket into event payloads.
 import { sql } from 'kysely';
+import { dialectOf } from '../../../db/dialect.ts';
 import { prepared } from '../../../db/prepared.ts';
 import type { Db, TicketRow } from '../../../db/schema.ts';
 import type { TicketT, TicketWithMessagesT } from '../../../common/contract/tickets.ts';
@@ -17,7 +18,7 @@ function selectTickets(db: Db, now: string) {
     .selectFrom('tickets as t')
     .innerJoin('contacts as c', 'c.id', 't.contact_id')
     .selectAll('t')
-    .select(presentationColumns(now));
+    .select(presentationColumns(db, now));
 }
 
 // The hot reads, compiled once (db/prepared.ts).
@@ -25,8 +26,9 @@ const ticketById = prepared((db: Db, id: string, now: string) =>
   selectTickets(db, now).where('t.id', '=', id),
 );
 /**
- * The same, saying whether any of its messages travelled by mail: one probe of an index inside
- * the query (1 or 0 on SQLite, a boolean on PostgreSQL), so a thread reads the mail side only when there is one.
+ * The same, saying whether any of its messages travelled by mail (1 or 0 on SQLite, a boolean
+ * on PostgreSQL): one probe of an index inside the query, so a thread reads the mail side only
+ * when there is one.
  */
 const ticketWithMailFlag = prepared((db: Db, id: string, now: string) =>
   selectTickets(db, now)
@@ -35,7 +37,7 @@ const ticketWithMailFlag = prepared((db: Db, id: string, now: string) =>
 );
 /** `seqs` is a JSON array: one statement serves every page size. */
 const ticketsBySeqJson = prepared((db: Db, seqs: string, now: string) =>
-  selectTickets(db, now).where('t.seq', 'in', sql<number>`(select value from json_each(${seqs}))`),
+  selectTickets(db, now).where('t.seq', 'in', dialectOf(db).jsonArrayValues(seqs, 'integer')),
 );
 const threadOf = prepared((db: Db, ticketId: string) =>
   db.selectFrom('messages').selectAll().where('ticket_id', '=', ticketId).orderBy('created_at').orderBy('id'),

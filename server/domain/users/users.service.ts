@@ -36,7 +36,7 @@ export async function listUsers(
   let query = where.selectAll();
   query =
     params.sortBy === 'name'
-      ? query.orderBy(sql`name collate nocase`, direction)
+      ? query.orderBy(sql`lower(name)`, direction)
       : query.orderBy('created_at', direction);
   const rows = await query
     .orderBy('id', direction)

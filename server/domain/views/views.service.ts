@@ -37,7 +37,7 @@ function ownViews(ctx: Ctx) {
 export async function listViews(ctx: Ctx, params: ViewListParams): Promise<ListPage<ViewT>> {
   const where = ownViews(ctx);
   const total = await countRows(where);
-  const order = params.sortBy === 'name' ? sql`name collate nocase` : sql`created_at`;
+  const order = params.sortBy === 'name' ? sql`lower(name)` : sql`created_at`;
   const rows = await where
     .selectAll()
     .orderBy(order, params.sortOrder)
@@ -56,7 +56,7 @@ export async function getView(ctx: Ctx, id: string): Promise<ViewT> {
 
 /** Names are unique per user whatever their case: "Billing" and "billing" would confuse. */
 async function assertNameFree(ctx: Ctx, name: string, exceptId?: string): Promise<void> {
-  let query = ownViews(ctx).select('id').where(sql<boolean>`name = ${name} collate nocase`);
+  let query = ownViews(ctx).select('id').where(sql<boolean>`lower(name) = lower(${name})`);
   if (exceptId) query = query.where('id', '!=', exceptId);
   const taken = await query.executeTakeFirst();
   if (taken) throw conflict(`you already have a view named ${name}`, { field: 'name', viewId: taken.id });

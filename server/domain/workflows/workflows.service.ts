@@ -97,7 +97,7 @@ async function assertWorkflowUsable(
 
 const sortColumns = {
   createdAt: sql`created_at`,
-  name: sql`name collate nocase`,
+  name: sql`lower(name)`,
 } as const;
 
 export async function listWorkflows(
