@@ -480,6 +480,8 @@ export interface ImportedAttachmentsTable {
   content_type: string;
   size: number | null;
   url: string;
+  /** The downloaded file, once it is here (null: not downloaded, or refused). */
+  attachment_id: string | null;
 }
 
 export interface Database {

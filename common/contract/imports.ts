@@ -120,7 +120,10 @@ export const ImportCounts = z
       'Per kind: `created`; `updated` (changed since the last import); `linked` (matched an ' +
       'existing user or contact by e-mail, which the import then leaves as it is); `skipped` ' +
       '(unchanged, or deleted in the product: see `skippedReasons`); `refused` (what the API ' +
-      'would refuse, listed in `errors`). Attachments: metadata only, their files are not imported.',
+      'would refuse, listed in `errors`). Attachments: each file comes in on its message, as an ' +
+      'attachment like any upload; one the product will not give, or over the attachment size ' +
+      'limit, is `refused` (listed in `errors`, its details kept) and tried again when a run reads ' +
+      'its ticket again (`full`, or the ticket changed).',
   });
 
 export const ImportRefusal = z.object({

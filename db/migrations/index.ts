@@ -13,6 +13,7 @@ import * as views from './2026120602_views.ts';
 import * as ticketNumbers from './2026120603_ticket_numbers.ts';
 import * as attachments from './2026120620_attachments.ts';
 import * as imports from './2026120630_imports.ts';
+import * as importedAttachmentFiles from './2026120632_imported_attachment_files.ts';
 import * as conversationAssignee from './2026120610_conversation_assignee.ts';
 import * as searchPrefix from './2026120611_search_prefix.ts';
 import * as sharedWork from './2026120660_shared_work.ts';
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '2026120603_ticket_numbers': ticketNumbers,
   '2026120620_attachments': attachments,
   '2026120630_imports': imports,
+  '2026120632_imported_attachment_files': importedAttachmentFiles,
   '2026120610_conversation_assignee': conversationAssignee,
   '2026120611_search_prefix': searchPrefix,
   '2026120660_shared_work': sharedWork,

@@ -34,7 +34,12 @@ export function startImportRunner(deps: Deps): BackgroundTask {
     if (!next || stopped || current) return;
     const controller = new AbortController();
     queue.started(next.id, controller);
-    const run = runImport({ db, clock, notify: () => void deps.hub.notify(), logError }, next.id, queue.take(next.id), controller.signal);
+    const run = runImport(
+      { db, clock, files: { store: deps.attachments, limitBytes: deps.config.maxAttachmentBytes }, notify: () => void deps.hub.notify(), logError },
+      next.id,
+      queue.take(next.id),
+      controller.signal,
+    );
     current = {
       id: next.id,
       controller,

@@ -12,6 +12,7 @@ import type { ImportRow } from '../../db/schema.ts';
 import { nowIso, systemClock } from '../core/clock.ts';
 import { loadConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
+import { AttachmentStore } from '../domain/attachments/attachments.store.ts';
 import { type Ctx, systemContext } from '../domain/context.ts';
 import { insertImportJob } from '../domain/imports/imports.service.ts';
 import { type JobOptions, accountOf, finishImport, presentImport } from '../domain/imports/jobs.ts';
@@ -126,7 +127,11 @@ export async function importFrom(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
     const started = performance.now();
     const finished = await runImport(
-      { db: handle.db, clock: systemClock, onChange: (j) => view.update(j), logError: (err) => process.stderr.write(`${(err as Error).stack ?? String(err)}\n`) },
+      {
+        db: handle.db,
+        clock: systemClock,
+        files: { store: new AttachmentStore(config.dataDir), limitBytes: config.maxAttachmentBytes },
+        onChange: (j) => view.update(j), logError: (err) => process.stderr.write(`${(err as Error).stack ?? String(err)}\n`) },
       row.id,
       job.credentials,
       controller.signal,

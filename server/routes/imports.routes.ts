@@ -21,8 +21,8 @@ const mappingDoc =
   'them; one whose e-mail is already here is that user), organisations’ people and customers ' +
   'become contacts (company = organisation), tickets keep their status, priority, tags, ' +
   'requester, assignee and their created and updated times, comments become messages (public ' +
-  'or internal, with author and time). Attachments: their names, types and sizes are recorded; ' +
-  'the files are not imported. Each ticket keeps its origin as `externalId` ' +
+  'or internal, with author and time), their files attachments on them (a file the product will ' +
+  'not give, or over the size limit, is refused in `errors`). Each ticket keeps its origin as `externalId` ' +
   '(`GET /tickets?externalId=zendesk:1001`), so running an import again updates instead of ' +
   'duplicating, and continues from where the last import of the account stopped: only what ' +
   'changed since is read (`full: true` reads everything again). A record the API would refuse ' +

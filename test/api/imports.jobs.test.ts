@@ -137,7 +137,7 @@ describe('a job that waits on the product', () => {
 describe('a restart in the middle of a job', () => {
   it('marks a product import interrupted; starting it again continues where it stopped', async () => {
     // The product asks for 10 s of quiet mid-run; the server stops during it.
-    const replay = await startReplayServer({ source: 'zendesk', dataset: v1, auth, rateLimit: { after: 40, retryAfterSeconds: 10 } });
+    const replay = await startReplayServer({ source: 'zendesk', dataset: v1, auth, rateLimit: { after: 60, retryAfterSeconds: 10 } });
     const dataDir = mkdtempSync(join(tmpdir(), 'localdesk-restart-'));
     const first = await startTestServer({ dataDir });
     let second: TestServer | null = null;

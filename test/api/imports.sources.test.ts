@@ -62,6 +62,8 @@ describe('POST /api/v1/imports (freshdesk)', () => {
     expect(job.counts.messages).toMatchObject({ created: v1.tickets.length + conversations.length, refused: 0 });
     expect(job.counts.attachments.created).toBe(attachments);
     expect(job.errorCount).toBe(0);
+    // Every file came in on its message.
+    expect(s.sqlite.prepare('select count(*) as n from message_attachments').get()).toEqual({ n: attachments });
   });
 
   it('honours the 429', () => {
@@ -114,6 +116,9 @@ describe('POST /api/v1/imports (helpscout)', () => {
     expect(job.counts.tickets).toMatchObject({ created: v1.conversations.length, refused: 0 });
     expect(job.counts.messages).toMatchObject({ created: threads.length, refused: 0 });
     expect(job.counts.attachments.created).toBe(attachments);
+    expect(job.errorCount).toBe(0);
+    // Every file came in on its message.
+    expect(s.sqlite.prepare('select count(*) as n from message_attachments').get()).toEqual({ n: attachments });
   });
 
   it('honours the 429 (X-RateLimit-Retry-After)', () => {

@@ -43,6 +43,8 @@ export function snapshot(db: BetterSqlite3.Database, options: { skipTables?: str
     tickets: 'select id, subject, description, status, priority, contact_id, assigned_to, project_id, conversation_id, first_response_due_at, resolution_due_at, first_response_at, resolved_at, created_at, updated_at, external_id from tickets',
     conversations: 'select * from conversations',
     ticket_fts: 'select rowid, * from ticket_fts',
+    // When a file was downloaded is not what it is.
+    attachments: 'select id, name, size, declared_type, sniffed_type, sha256, uploaded_by, linked_at is not null as linked from attachments',
   };
   for (const table of tables) {
     const sql = queries[table] ?? `select * from "${table}"`;
@@ -57,8 +59,17 @@ export function snapshot(db: BetterSqlite3.Database, options: { skipTables?: str
   return out;
 }
 
-/** A tag's event names the tag, not its id or the moment it was first used. */
+/**
+ * A tag's event names the tag, not its id or the moment it was first used; an attachment in an
+ * event is the file, not the moment it was downloaded.
+ */
 function sameMeaning(event: Record<string, unknown>): Record<string, unknown> {
+  if (typeof event.data === 'string' && event.data.includes('"sha256"')) {
+    const data = JSON.parse(event.data, (key, value: unknown) =>
+      value !== null && typeof value === 'object' && 'sha256' in value && 'createdAt' in value ? { ...value, createdAt: '(downloaded)' } : value,
+    ) as unknown;
+    event = { ...event, data: JSON.stringify(data) };
+  }
   if (typeof event.type !== 'string' || !event.type.startsWith('tag.')) return event;
   const tag = (JSON.parse(event.data as string) as { tag?: { name: string; color: string | null } }).tag;
   return { ...event, resource_id: tag?.name ?? null, data: JSON.stringify({ name: tag?.name, color: tag?.color }) };

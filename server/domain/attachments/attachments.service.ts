@@ -23,6 +23,8 @@ export interface NewUpload {
   declaredType: string | null;
   source: Readable;
   limitBytes: number;
+  /** The id to give it, when the caller derives one (an import's, the same on every run). */
+  id?: string;
 }
 
 export function tooLarge(limitBytes: number, what: string): AppError {
@@ -55,7 +57,7 @@ export async function createAttachment(ctx: Ctx, store: AttachmentStore, upload:
     throw err;
   }
   const row: AttachmentRow = {
-    id: newId('attachment', ctx.clock),
+    id: upload.id ?? newId('attachment', ctx.clock),
     name: cleanFileName(upload.name),
     size: received.size,
     declared_type: mediaTypeOf(upload.declaredType),

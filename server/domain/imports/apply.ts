@@ -40,6 +40,8 @@ export interface BatchScope {
   /** The batch's clock time (tags first used now). */
   now: string;
   fallbackTime: string;
+  /** Files downloaded for this batch (downloads.ts). */
+  files: ReadonlyMap<string, string>;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function applyItems(scope: BatchScope, items: readonly SourceItem[]
 
 async function applyOne(scope: BatchScope, item: SourceItem, total: Tally): Promise<void> {
   const tally = new Tally();
-  const w = { ctx: { db: scope.trx, clock: scope.clock, actor: scope.actor }, source: scope.source, now: scope.now, fallbackTime: scope.fallbackTime, tally };
+  const w = { ctx: { db: scope.trx, clock: scope.clock, actor: scope.actor }, source: scope.source, now: scope.now, fallbackTime: scope.fallbackTime, tally, files: scope.files };
   if (item.kind === 'user') await applyUser(w, item.item);
   else if (item.kind === 'contact') await applyContact(w, item.item);
   else await applyTicket(w, item.item);

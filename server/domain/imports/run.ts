@@ -14,6 +14,7 @@ import { nowIso } from '../../core/clock.ts';
 import { transact } from '../../../db/transact.ts';
 import { importActor } from './actor.ts';
 import { applyItems } from './apply.ts';
+import { type Downloaded, type FileTarget, downloadFiles, nothingDownloaded } from './downloads.ts';
 import { type DryRunCopy, openDryRunCopy } from './dryRun.ts';
 import { importFilePath } from './files.ts';
 import {
@@ -36,6 +37,8 @@ export interface RunEnv {
   /** The live database: the job's row, and the imported rows unless it is a dry run. */
   db: Db;
   clock: Clock;
+  /** Where imported messages' files go; without it only their details are kept. */
+  files?: FileTarget;
   http?: HttpTuning;
   /** After each commit: lets the server's live streams see the new events. */
   notify?: () => void;
@@ -109,7 +112,11 @@ export async function runImport(env: RunEnv, jobId: string, credentials: Credent
       if (records.length === 0) return;
       const items = records.filter((r): r is ImportRecord<unknown> & SourceItem => r.kind !== 'checkpoint');
       const cursor = records[records.length - 1]?.cursor;
-      const scope = (trx: Db) => ({ trx, clock, now: nowIso(clock), actor: importActor(jobId, row.created_by), source: row.source, fallbackTime: row.created_at });
+      const actor = importActor(jobId, row.created_by);
+      // A dry run downloads nothing: it shows what would be written, files are only counted.
+      const downloaded: Downloaded =
+        dry || !env.files ? nothingDownloaded : await downloadFiles({ db, clock, actor }, env.files, row.source, source.download, control, items);
+      const scope = (trx: Db) => ({ trx, clock, now: nowIso(clock), actor, source: row.source, fallbackTime: row.created_at, files: downloaded.files });
       if (dry) {
         const batch = await transact(dataDb, (trx) => applyItems(scope(trx), items));
         await transact(db, async (trx) => saveProgress(trx, batch, null));
@@ -118,7 +125,9 @@ export async function runImport(env: RunEnv, jobId: string, credentials: Credent
           // A write first: the transaction takes the write lock before it reads anything, and
           // learns whether the job was cancelled meanwhile.
           await claim(trx);
-          await saveProgress(trx, await applyItems(scope(trx), items), cursor);
+          const batch = await applyItems(scope(trx), items);
+          batch.merge(downloaded.tally);
+          await saveProgress(trx, batch, cursor);
         });
       }
       env.notify?.();

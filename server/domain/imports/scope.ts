@@ -15,6 +15,8 @@ export interface WriteScope {
   /** For records the product gives no time at all (users known only from a reference). */
   fallbackTime: string;
   tally: Tally;
+  /** Files downloaded for this batch: attachment id by the product's attachment id (downloads.ts). */
+  files: ReadonlyMap<string, string>;
 }
 
 /** Parses with an API schema; a value the API would refuse is refused with the schema's words. */

@@ -4,7 +4,7 @@ import type { ImportSourceName } from '../../../db/schema.ts';
 import { csv } from './sources/csv.ts';
 import { freshdesk } from './sources/freshdesk.ts';
 import { helpscout } from './sources/helpscout.ts';
-import { type Estimate, type HttpTuning, type ImportRecord, ImportSourceError, type ProgressEvent } from './sources/types.ts';
+import { type Estimate, type HttpTuning, type ImportRecord, ImportSourceError, type ProgressEvent, type SourceAttachment } from './sources/types.ts';
 import { zendesk } from './sources/zendesk.ts';
 import type { JobOptions } from './jobs.ts';
 
@@ -19,6 +19,8 @@ export interface ReadControl {
 export interface BoundSource {
   read(since: unknown, control: ReadControl): AsyncGenerator<ImportRecord<unknown>, void, undefined>;
   estimate(control: ReadControl): Promise<Estimate>;
+  /** An attachment's bytes, fetched with the run's credentials (a CSV has none to fetch). */
+  download(attachment: SourceAttachment, control: ReadControl): Promise<{ bytes: Uint8Array; contentType: string }>;
 }
 
 function missing(source: ImportSourceName, what: string): ImportSourceError {
@@ -38,6 +40,7 @@ export function bindSource(source: ImportSourceName, options: JobOptions, creden
       return {
         read: (since, c) => zendesk.read({ ...o, ...c, since: since === null ? null : zendesk.parseCursor(since) }),
         estimate: (c) => zendesk.estimate({ ...o, ...c }),
+        download: (a, c) => zendesk.downloadAttachment({ ...o, ...c }, a),
       };
     }
     case 'freshdesk': {
@@ -46,6 +49,7 @@ export function bindSource(source: ImportSourceName, options: JobOptions, creden
       return {
         read: (since, c) => freshdesk.read({ ...o, ...c, since: since === null ? null : freshdesk.parseCursor(since) }),
         estimate: (c) => freshdesk.estimate({ ...o, ...c }),
+        download: (a, c) => freshdesk.downloadAttachment({ ...o, ...c }, a),
       };
     }
     case 'helpscout': {
@@ -54,6 +58,7 @@ export function bindSource(source: ImportSourceName, options: JobOptions, creden
       return {
         read: (since, c) => helpscout.read({ ...o, ...c, since: since === null ? null : helpscout.parseCursor(since) }),
         estimate: (c) => helpscout.estimate({ ...o, ...c }),
+        download: (a, c) => helpscout.downloadAttachment({ ...o, ...c }, a),
       };
     }
     case 'csv': {
@@ -62,6 +67,7 @@ export function bindSource(source: ImportSourceName, options: JobOptions, creden
       return {
         read: (since, c) => csv.read({ ...o, ...c, since: since === null ? null : csv.parseCursor(since) }),
         estimate: (c) => csv.estimate({ ...o, ...c }),
+        download: (a, c) => csv.downloadAttachment({ ...o, ...c }, a),
       };
     }
   }

@@ -1,7 +1,8 @@
 // A ticket's thread from the product → messages: public replies and internal notes with their
 // author and time, upserted by the product's id. A message the API would refuse (an empty or
 // oversized body) is refused on its own; the ticket and the rest of its thread come in.
-// Attachments: their metadata is kept (imported_attachments); the files are not imported.
+// Attachments: their details are kept (imported_attachments), and each file downloaded before the
+// batch (downloads.ts) is put on its message here, in the batch's transaction.
 import { prepared } from '../../../db/prepared.ts';
 import type { Db, MessageRow } from '../../../db/schema.ts';
 import { MessageCreate } from '../../../common/contract/tickets.ts';
@@ -99,29 +100,44 @@ export async function writeThread(w: WriteScope, ticketId: string, contactId: st
     if (ref?.local_id !== wanted.id) {
       await saveRef(db, { source: w.source, kind: 'message', externalId: m.externalId, localId: wanted.id, sourceUpdatedAt: null, linked: false });
     }
-    for (const a of m.attachments) await applyAttachment(w, wanted.id, a);
+    for (const [position, a] of m.attachments.entries()) {
+      if (await applyAttachment(w, wanted.id, a, position)) result.changed = true;
+    }
   }
   return result;
 }
 
-async function applyAttachment(w: WriteScope, messageId: string, a: SourceAttachment): Promise<void> {
+/** Records an attachment's details, and puts its file on the message if it came now (then true). */
+async function applyAttachment(w: WriteScope, messageId: string, a: SourceAttachment, position: number): Promise<boolean> {
   const { db } = w.ctx;
   const wanted = { message_id: messageId, name: a.name, content_type: a.contentType, size: a.size, url: a.url };
   const current = await db
     .selectFrom('imported_attachments')
-    .select(['message_id', 'name', 'content_type', 'size'])
+    .select(['message_id', 'name', 'content_type', 'size', 'attachment_id'])
     .where('source', '=', w.source)
     .where('external_id', '=', a.externalId)
     .executeTakeFirst();
+  const file = current?.attachment_id ? null : (w.files.get(a.externalId) ?? null);
+  if (file) await linkFile(w, messageId, file, position);
   if (current && current.message_id === wanted.message_id && current.name === wanted.name && current.content_type === wanted.content_type && current.size === wanted.size) {
     // The URL is not compared: Freshdesk signs a fresh one on every read.
+    if (file) await db.updateTable('imported_attachments').set({ attachment_id: file }).where('source', '=', w.source).where('external_id', '=', a.externalId).execute();
     w.tally.skip('attachments', 'unchanged');
-    return;
+    return file !== null;
   }
+  const values = { ...wanted, ...(file ? { attachment_id: file } : {}) };
   await db
     .insertInto('imported_attachments')
-    .values({ source: w.source, external_id: a.externalId, ...wanted })
-    .onConflict((oc) => oc.columns(['source', 'external_id']).doUpdateSet(wanted))
+    .values({ source: w.source, external_id: a.externalId, ...values })
+    .onConflict((oc) => oc.columns(['source', 'external_id']).doUpdateSet(values))
     .execute();
   w.tally.add('attachments', current ? 'updated' : 'created');
+  return file !== null;
+}
+
+/** Puts a downloaded file on its message, at the product's position, as sending it would. */
+async function linkFile(w: WriteScope, messageId: string, attachmentId: string, position: number): Promise<void> {
+  const { db } = w.ctx;
+  await db.insertInto('message_attachments').values({ message_id: messageId, attachment_id: attachmentId, position }).execute();
+  await db.updateTable('attachments').set({ linked_at: w.now }).where('id', '=', attachmentId).execute();
 }

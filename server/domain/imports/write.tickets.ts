@@ -87,7 +87,9 @@ export async function applyTicket(w: WriteScope, t: SourceTicket): Promise<void>
     w.tally.skip('tickets', `deleted in ${w.source}`);
     return;
   }
-  if (current && ref?.source_updated_at === t.updatedAt) {
+  // Unchanged, unless a file missing from an earlier run was downloaded for it now.
+  const filesCame = t.messages.some((m) => m.attachments.some((a) => w.files.has(a.externalId)));
+  if (current && ref?.source_updated_at === t.updatedAt && !filesCame) {
     w.tally.skip('tickets', 'unchanged since the last import');
     return;
   }
