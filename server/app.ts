@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './core/log.ts';
 import type { Database } from '../db/schema.ts';
 import { RateLimiter } from './core/rateLimit.ts';
+import { SecretBox } from './core/secrets.ts';
 import { SharedRateLimiter } from './core/rateLimit.shared.ts';
 import { dialectName } from '../db/dialect.ts';
 import { type Clock, systemClock } from './core/clock.ts';
@@ -35,6 +36,8 @@ import { startWorkflowEngine } from './background/workflows.ts';
 import { startAttachmentCollector } from './background/attachments.ts';
 import { startImportRunner } from './background/imports.ts';
 import { ImportQueue } from './domain/imports/queue.ts';
+import { startMailFetcher } from './background/mailFetcher.ts';
+import { startMailSender } from './background/mailSender.ts';
 
 /** The server's background work, in start order. */
 const backgroundStarters: BackgroundStarter[] = [
@@ -42,6 +45,8 @@ const backgroundStarters: BackgroundStarter[] = [
   startWorkflowEngine,
   startAttachmentCollector,
   startImportRunner,
+  startMailSender,
+  startMailFetcher,
 ];
 
 export interface ServerOptions {
@@ -84,6 +89,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     // Servers sharing PostgreSQL keep the bytes in it, so any of them serves any file.
     attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
     imports: new ImportQueue(),
+    secrets: new SecretBox(config.dataDir),
   };
   let shuttingDown = false;
 

@@ -19,6 +19,7 @@ import { viewRoutes } from './views.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { attachmentRoutes } from './attachments.routes.ts';
 import { importRoutes } from './imports.routes.ts';
+import { mailboxRoutes } from './mailboxes.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -40,6 +41,7 @@ export const apiRoutes: RouteDef[] = [
   ...searchRoutes,
   ...webhookRoutes,
   ...workflowRoutes,
+  ...mailboxRoutes,
   ...dataRoutes,
   ...importRoutes,
 ];
