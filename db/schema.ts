@@ -244,6 +244,110 @@ export interface WorkflowsTable {
   updated_at: string;
 }
 
+export interface MailboxesTable {
+  id: string;
+  name: string;
+  address: string; // lower-case
+  imap_host: string;
+  imap_port: number;
+  imap_secure: number; // 0 | 1
+  imap_user: string;
+  /** Encrypted (server/core/secrets.ts); never the password itself. */
+  imap_password: string;
+  smtp_host: string;
+  smtp_port: number;
+  smtp_secure: number; // 0 | 1
+  smtp_user: string;
+  /** Encrypted, like imap_password. */
+  smtp_password: string;
+  project_id: string | null;
+  active: number; // 0 | 1
+  created_at: string;
+  updated_at: string;
+}
+
+/** The fetch position of one folder of a mailbox, and what its last fetch saw. */
+export interface MailSyncTable {
+  mailbox_id: string;
+  folder: string;
+  /** null until the first successful open of the folder. */
+  uid_validity: number | null;
+  /** Every message up to this UID has been imported (or quarantined). */
+  last_uid: number;
+  checked_at: string | null;
+  imported_at: string | null;
+  error: string | null;
+  error_at: string | null;
+}
+
+export type MailDirection = 'in' | 'out';
+
+export interface MailMessageIdsTable {
+  mailbox_id: string;
+  /** The Message-ID header with its angle brackets, as sent. */
+  message_id: string;
+  /** The message it became; null when it became none (an ignored automatic mail) or was deleted. */
+  message_row_id: string | null;
+  direction: MailDirection;
+  created_at: string;
+}
+
+export interface MailTicketTokensTable {
+  ticket_id: string;
+  token: string;
+}
+
+export interface MessageMailTable {
+  message_id: string;
+  /** The message's ticket, kept by a trigger when a merge moves the message. */
+  ticket_id: string;
+  mailbox_id: string | null;
+  direction: MailDirection;
+  headers: string; // JSON: MailHeadersJson (server/domain/mail/mail.types.ts)
+  body_html: string | null;
+  body_full: string | null;
+  /** Why the message counts as automatic (auto-reply, list...), or null for a person's mail. */
+  automatic: string | null;
+}
+
+export type OutboxStatus = 'queued' | 'sent' | 'failed' | 'suppressed';
+
+export interface MailOutboxTable {
+  message_id: string;
+  mailbox_id: string | null;
+  to_address: string;
+  /** Our Message-ID for this mail: fixed when queued, so a retry sends the same one. */
+  mail_message_id: string;
+  headers: string; // JSON: OutboundHeadersJson
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+  /** While a server sends it: until when no other server may (migration 2026120651). */
+  claimed_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MailQuarantineTable {
+  id: string;
+  mailbox_id: string;
+  folder: string;
+  uid_validity: number;
+  uid: number;
+  message_id: string | null;
+  from_address: string | null;
+  subject: string | null;
+  size: number;
+  /** The message as fetched; null when it was too large to keep. */
+  raw: Buffer | null;
+  error: string;
+  attempts: number;
+  created_at: string;
+  updated_at: string;
+}
+
 /** FTS5 tables: rowid is the owning row's `seq`. */
 export interface TicketFtsTable {
   rowid: number;
@@ -488,6 +592,13 @@ export interface Database {
   imports: ImportsTable;
   import_files: ImportFilesTable;
   imported_attachments: ImportedAttachmentsTable;
+  mailboxes: MailboxesTable;
+  mail_sync: MailSyncTable;
+  mail_message_ids: MailMessageIdsTable;
+  mail_ticket_tokens: MailTicketTokensTable;
+  message_mail: MessageMailTable;
+  mail_outbox: MailOutboxTable;
+  mail_quarantine: MailQuarantineTable;
   rate_limits: RateLimitsTable;
   attachment_chunks: AttachmentChunksTable;
 }
@@ -518,3 +629,6 @@ export type NotificationRow = Selectable<NotificationsTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
 export type ImportRow = Selectable<ImportsTable>;
 export type ExternalRefRow = Selectable<ExternalRefsTable>;
+export type MailboxRow = Selectable<MailboxesTable>;
+export type MailOutboxRow = Selectable<MailOutboxTable>;
+export type MailQuarantineRow = Selectable<MailQuarantineTable>;

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './core/log.ts';
 import type { Database } from '../db/schema.ts';
 import { RateLimiter } from './core/rateLimit.ts';
+import { SecretBox } from './core/secrets.ts';
 import { SharedRateLimiter } from './core/rateLimit.shared.ts';
 import { dialectName } from '../db/dialect.ts';
 import { type Clock, systemClock } from './core/clock.ts';
@@ -39,6 +40,8 @@ import { PresenceBoard } from './background/presence.ts';
 import { startNotifier } from './background/notifications.ts';
 import { startImportRunner } from './background/imports.ts';
 import { ImportQueue } from './domain/imports/queue.ts';
+import { startMailFetcher } from './background/mailFetcher.ts';
+import { startMailSender } from './background/mailSender.ts';
 
 /** The server's background work, in start order. */
 const backgroundStarters: BackgroundStarter[] = [
@@ -48,6 +51,8 @@ const backgroundStarters: BackgroundStarter[] = [
   startNotifier,
   (deps) => deps.presence.start(deps.config.presenceSweepMs),
   startImportRunner,
+  startMailSender,
+  startMailFetcher,
 ];
 
 export interface ServerOptions {
@@ -93,6 +98,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     // Servers sharing PostgreSQL keep the bytes in it, so any of them serves any file.
     attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
     imports: new ImportQueue(),
+    secrets: new SecretBox(config.dataDir),
   };
   let shuttingDown = false;
 

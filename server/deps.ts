@@ -9,6 +9,7 @@ import type { Authenticator } from './domain/auth/principal.ts';
 import type { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import type { RequestLimiter } from './core/rateLimit.ts';
 import type { ImportQueue } from './domain/imports/queue.ts';
+import type { SecretBox } from './core/secrets.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
 /** What one running server is made of; built once by createServer and handed to its parts. */
@@ -33,4 +34,6 @@ export interface Deps {
   attachments: AttachmentStore;
   /** Hands import jobs (and their credentials, in memory only) from the API to the runner. */
   imports: ImportQueue;
+  /** Seals and opens stored secrets (mailbox passwords) with the key in the data folder. */
+  secrets: SecretBox;
 }

@@ -23,6 +23,8 @@ export const idPrefixes = {
   attachment: 'att',
   import: 'imp',
   importFile: 'upl',
+  mailbox: 'mbx',
+  quarantinedMail: 'mqr',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

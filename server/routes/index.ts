@@ -22,6 +22,7 @@ import { notificationRoutes } from './notifications.routes.ts';
 import { presenceRoutes } from './presence.routes.ts';
 import { attachmentRoutes } from './attachments.routes.ts';
 import { importRoutes } from './imports.routes.ts';
+import { mailboxRoutes } from './mailboxes.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -46,6 +47,7 @@ export const apiRoutes: RouteDef[] = [
   ...searchRoutes,
   ...webhookRoutes,
   ...workflowRoutes,
+  ...mailboxRoutes,
   ...dataRoutes,
   ...importRoutes,
 ];

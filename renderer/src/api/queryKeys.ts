@@ -51,6 +51,10 @@ export const queryKeys = {
   webhooks: ['webhooks'] as const,
   /** WebhookDelivery[]. */
   deliveries: (webhookId: string) => ['webhooks', webhookId, 'deliveries'] as const,
+  /** Optional<Mailbox[]>, oldest first. */
+  mailboxes: ['mailboxes'] as const,
+  /** QuarantinedMail[]: a mailbox's mail kept aside, newest first. */
+  quarantine: (mailboxId: string) => ['mailboxes', mailboxId, 'quarantine'] as const,
   /** Workflow[], sorted by name. */
   workflows: ['workflows'] as const,
   /** ListResult of Notification: the signed-in user's newest notifications and the unread count. */

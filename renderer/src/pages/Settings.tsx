@@ -5,6 +5,7 @@ import { EmptyState, PageHeader } from '../components/States.tsx';
 import { ApiKeysSection } from '../settings/ApiKeysSection.tsx';
 import { ImportSection } from '../settings/ImportSection.tsx';
 import { LanSection } from '../settings/LanSection.tsx';
+import { MailboxesSection } from '../settings/MailboxesSection.tsx';
 import { MacrosSection } from '../settings/MacrosSection.tsx';
 import { ProjectsSection } from '../settings/ProjectsSection.tsx';
 import { SlaSection } from '../settings/SlaSection.tsx';
@@ -26,6 +27,7 @@ const sections: readonly { slug: string; label: string; icon: IconName; componen
   { slug: 'sla-policies', label: 'SLA policies', icon: 'clock', component: SlaSection },
   { slug: 'workflows', label: 'Workflows', icon: 'zap', component: WorkflowsSection },
   { slug: 'webhooks', label: 'Webhooks', icon: 'webhook', component: WebhooksSection },
+  { slug: 'mailboxes', label: 'Mailboxes', icon: 'mail', component: MailboxesSection },
   { slug: 'lan', label: 'LAN access', icon: 'wifi', component: LanSection },
   { slug: 'import', label: 'Import', icon: 'archive', component: ImportSection },
   { slug: 'preferences', label: 'Preferences', icon: 'eye', component: PreferencesSection },
