@@ -168,7 +168,8 @@ export interface ViewsTable {
 }
 
 export interface IdempotencyKeysTable {
-  api_key_id: string;
+  /** The key_ or ses_ id the request came with: a key is replayed only to its own credential. */
+  credential_id: string;
   key: string;
   request_hash: string;
   status: number | null; // null while the first request is still running
@@ -387,6 +388,75 @@ export interface TicketOrderTable {
   seq_is_created_order: number;
 }
 
+/** A password, as `scrypt$N=…,r=…,p=…$salt$hash` (server/domain/auth/passwords.ts). */
+export interface UserPasswordsTable {
+  user_id: string;
+  hash: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 of the cookie's 256-bit token; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  /** The browser's User-Agent (shortened), to recognise the session in a list. */
+  device: string;
+  ip: string;
+  created_at: string;
+  /** Written at most once a minute; the idle timeout counts from it. */
+  last_seen_at: string;
+  /** The absolute end of the session, whatever its activity. */
+  expires_at: string;
+}
+
+export interface InvitationsTable {
+  id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  invited_by: string | null;
+  /** The user who accepted it. */
+  user_id: string | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LoginFailuresTable {
+  seq: Generated<number>;
+  /** `email:<address>` or `ip:<address>`: what the throttle counts by. */
+  subject: string;
+  at: string;
+}
+
+export type NotificationKind = 'assigned' | 'customer_replied' | 'mentioned' | 'sla_due';
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: NotificationKind;
+  ticket_id: string | null;
+  title: string;
+  body: string;
+  /** Who caused it (null: a customer, a workflow or the clock). */
+  actor_user_id: string | null;
+  event_id: string | null;
+  /** Makes a notification that must come once (an SLA due time) unique. */
+  dedupe_key: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface NotificationPrefsTable {
+  user_id: string;
+  kinds: string; // JSON array of the NotificationKinds the user wants
+  browser: number; // 0 | 1
+  updated_at: string;
+}
+
 /** A file's metadata; its bytes are in the content-addressed store under `sha256`. */
 export interface AttachmentsTable {
   id: string;
@@ -509,6 +579,12 @@ export interface Database {
   ticket_counts: TicketCountsTable;
   ticket_order: TicketOrderTable;
   views: ViewsTable;
+  user_passwords: UserPasswordsTable;
+  sessions: SessionsTable;
+  invitations: InvitationsTable;
+  login_failures: LoginFailuresTable;
+  notifications: NotificationsTable;
+  notification_prefs: NotificationPrefsTable;
   attachments: AttachmentsTable;
   message_attachments: MessageAttachmentsTable;
   attachment_orphans: AttachmentOrphansTable;
@@ -547,6 +623,9 @@ export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WorkflowRow = Selectable<WorkflowsTable>;
 export type ViewRow = Selectable<ViewsTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
 export type ImportRow = Selectable<ImportsTable>;
 export type ExternalRefRow = Selectable<ExternalRefsTable>;

@@ -42,6 +42,21 @@ export interface Config {
   readonly webhookPollMs: number;
   /** Attempts per delivery before it is marked failed. */
   readonly webhookMaxAttempts: number;
+  /** A session unused for this long ends (LOCALDESK_SESSION_IDLE_HOURS). */
+  readonly sessionIdleHours: number;
+  /** A session ends this long after sign-in, however active (LOCALDESK_SESSION_MAX_DAYS). */
+  readonly sessionMaxDays: number;
+  /**
+   * LOCALDESK_TRUST_PROXY: a reverse proxy terminates TLS in front of the server, so its
+   * X-Forwarded-Proto / X-Forwarded-For are believed (Secure cookies, client addresses).
+   */
+  readonly trustProxy: boolean;
+  /** A viewer or replier with no heartbeat for this long is gone from presence. */
+  readonly presenceTtlMs: number;
+  /** How often presence is swept for expired entries. */
+  readonly presenceSweepMs: number;
+  /** How often tickets about to breach their SLA are looked for (notifications). */
+  readonly slaNotifyCheckMs: number;
   /** LOCALDESK_MAX_ATTACHMENT_MB: the largest file one upload may hold. */
   readonly maxAttachmentBytes: number;
   /** The most the attachments of one message may hold together (twice the per-file limit). */
@@ -114,6 +129,9 @@ const envSchema = z.object({
     .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
     .optional(),
   LOCALDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional(),
+  LOCALDESK_SESSION_IDLE_HOURS: z.coerce.number().min(0.1).max(24 * 366).optional(),
+  LOCALDESK_SESSION_MAX_DAYS: z.coerce.number().min(0.1).max(3660).optional(),
+  LOCALDESK_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
   LOCALDESK_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   LOCALDESK_MAIL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).optional(),
@@ -179,6 +197,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     webhookBackoffBaseMs: 10_000,
     webhookPollMs: 1_000,
     webhookMaxAttempts: 8,
+    sessionIdleHours: e.LOCALDESK_SESSION_IDLE_HOURS ?? 12,
+    sessionMaxDays: e.LOCALDESK_SESSION_MAX_DAYS ?? 30,
+    trustProxy: e.LOCALDESK_TRUST_PROXY ?? false,
+    presenceTtlMs: 30_000,
+    presenceSweepMs: 5_000,
+    slaNotifyCheckMs: 60_000,
     maxAttachmentBytes: (e.LOCALDESK_MAX_ATTACHMENT_MB ?? 25) * mib,
     maxMessageAttachmentBytes: 2 * (e.LOCALDESK_MAX_ATTACHMENT_MB ?? 25) * mib,
     attachmentSweepMs: 10 * 60_000,

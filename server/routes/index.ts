@@ -17,6 +17,9 @@ import { dataRoutes } from './data.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 import { viewRoutes } from './views.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { invitationRoutes } from './invitations.routes.ts';
+import { notificationRoutes } from './notifications.routes.ts';
+import { presenceRoutes } from './presence.routes.ts';
 import { attachmentRoutes } from './attachments.routes.ts';
 import { importRoutes } from './imports.routes.ts';
 import { mailboxRoutes } from './mailboxes.routes.ts';
@@ -28,10 +31,13 @@ export const apiRoutes: RouteDef[] = [
   ...ticketRoutes,
   ...ticketActionRoutes,
   ...viewRoutes,
+  ...presenceRoutes,
+  ...notificationRoutes,
   ...conversationRoutes,
   ...attachmentRoutes,
   ...contactRoutes,
   ...userRoutes,
+  ...invitationRoutes,
   ...apiKeyRoutes,
   ...projectRoutes,
   ...tagRoutes,

@@ -11,6 +11,7 @@ import { ProjectsSection } from '../settings/ProjectsSection.tsx';
 import { SlaSection } from '../settings/SlaSection.tsx';
 import { TagsSection } from '../settings/TagsSection.tsx';
 import { UsersSection } from '../settings/UsersSection.tsx';
+import { TeamSection } from '../settings/TeamSection.tsx';
 import { WebhooksSection } from '../settings/WebhooksSection.tsx';
 import { PreferencesSection } from '../settings/PreferencesSection.tsx';
 import { WorkflowsSection } from '../settings/WorkflowsSection.tsx';
@@ -18,6 +19,7 @@ import '../settings/settings.css';
 
 const sections: readonly { slug: string; label: string; icon: IconName; component: ComponentType }[] = [
   { slug: 'api-keys', label: 'API keys', icon: 'key', component: ApiKeysSection },
+  { slug: 'team', label: 'Team', icon: 'users', component: TeamSection },
   { slug: 'users', label: 'Users', icon: 'users', component: UsersSection },
   { slug: 'projects', label: 'Projects', icon: 'folder', component: ProjectsSection },
   { slug: 'tags', label: 'Tags', icon: 'tag', component: TagsSection },
