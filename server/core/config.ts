@@ -142,7 +142,9 @@ const envSchema = z.object({
   LOCALDESK_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_DATABASE_URL: databaseUrl.optional(),
-  LOCALDESK_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).optional(),
+  // Each of the four event-feed followers (webhooks, workflows, notifications, mail) may hold two
+  // connections during a round; fewer than eight would leave requests waiting for a connection.
+  LOCALDESK_DATABASE_POOL_SIZE: z.coerce.number().int().min(8).max(1000).optional(),
 });
 
 export interface ConfigOverrides {

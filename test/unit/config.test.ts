@@ -79,4 +79,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOCALDESK_MAIL_POLL_SECONDS: '0' })).toThrow(/LOCALDESK_MAIL_POLL_SECONDS/);
     expect(() => loadConfig({ LOCALDESK_MAIL_MAX_MESSAGE_MB: 'big' })).toThrow(/LOCALDESK_MAIL_MAX_MESSAGE_MB/);
   });
+
+  it('refuses a PostgreSQL pool too small for the background followers and the requests beside them', () => {
+    expect(() => loadConfig({ LOCALDESK_DATABASE_POOL_SIZE: '4' })).toThrow(/LOCALDESK_DATABASE_POOL_SIZE/);
+    expect(loadConfig({ LOCALDESK_DATABASE_POOL_SIZE: '8' }).databasePoolSize).toBe(8);
+  });
 });
