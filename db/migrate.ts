@@ -19,6 +19,14 @@ export class NewerSchemaError extends Error {
   }
 }
 
+/**
+ * Versions are named when the work starts and land in the order the work is finished, so a
+ * database may have run a later-named migration before an earlier-named one existed (an upgrade
+ * from a build between two landings). Each migration keeps to its own tables and columns, so the
+ * missing ones are applied in name order after the others instead of the start being refused.
+ */
+const allowUnorderedMigrations = true;
+
 function providerFor(db: Kysely<Database>) {
   return byDialect(db, { sqlite: sqliteMigrations, postgres: postgresMigrations });
 }
@@ -44,7 +52,7 @@ export async function knownMigrations(db: Kysely<Database>): Promise<string[]> {
 
 /** The names of the migrations not yet applied to this database. */
 export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: providerFor(db) });
+  const migrator = new Migrator({ db, provider: providerFor(db), allowUnorderedMigrations });
   return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
 }
 
@@ -62,7 +70,7 @@ export async function checkSchemaVersion(db: Kysely<Database>): Promise<void> {
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   await checkSchemaVersion(db);
-  const migrator = new Migrator({ db, provider: providerFor(db) });
+  const migrator = new Migrator({ db, provider: providerFor(db), allowUnorderedMigrations });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -168,7 +168,8 @@ export interface ViewsTable {
 }
 
 export interface IdempotencyKeysTable {
-  api_key_id: string;
+  /** The key_ or ses_ id the request came with: a key is replayed only to its own credential. */
+  credential_id: string;
   key: string;
   request_hash: string;
   status: number | null; // null while the first request is still running
@@ -243,6 +244,110 @@ export interface WorkflowsTable {
   updated_at: string;
 }
 
+export interface MailboxesTable {
+  id: string;
+  name: string;
+  address: string; // lower-case
+  imap_host: string;
+  imap_port: number;
+  imap_secure: number; // 0 | 1
+  imap_user: string;
+  /** Encrypted (server/core/secrets.ts); never the password itself. */
+  imap_password: string;
+  smtp_host: string;
+  smtp_port: number;
+  smtp_secure: number; // 0 | 1
+  smtp_user: string;
+  /** Encrypted, like imap_password. */
+  smtp_password: string;
+  project_id: string | null;
+  active: number; // 0 | 1
+  created_at: string;
+  updated_at: string;
+}
+
+/** The fetch position of one folder of a mailbox, and what its last fetch saw. */
+export interface MailSyncTable {
+  mailbox_id: string;
+  folder: string;
+  /** null until the first successful open of the folder. */
+  uid_validity: number | null;
+  /** Every message up to this UID has been imported (or quarantined). */
+  last_uid: number;
+  checked_at: string | null;
+  imported_at: string | null;
+  error: string | null;
+  error_at: string | null;
+}
+
+export type MailDirection = 'in' | 'out';
+
+export interface MailMessageIdsTable {
+  mailbox_id: string;
+  /** The Message-ID header with its angle brackets, as sent. */
+  message_id: string;
+  /** The message it became; null when it became none (an ignored automatic mail) or was deleted. */
+  message_row_id: string | null;
+  direction: MailDirection;
+  created_at: string;
+}
+
+export interface MailTicketTokensTable {
+  ticket_id: string;
+  token: string;
+}
+
+export interface MessageMailTable {
+  message_id: string;
+  /** The message's ticket, kept by a trigger when a merge moves the message. */
+  ticket_id: string;
+  mailbox_id: string | null;
+  direction: MailDirection;
+  headers: string; // JSON: MailHeadersJson (server/domain/mail/mail.types.ts)
+  body_html: string | null;
+  body_full: string | null;
+  /** Why the message counts as automatic (auto-reply, list...), or null for a person's mail. */
+  automatic: string | null;
+}
+
+export type OutboxStatus = 'queued' | 'sent' | 'failed' | 'suppressed';
+
+export interface MailOutboxTable {
+  message_id: string;
+  mailbox_id: string | null;
+  to_address: string;
+  /** Our Message-ID for this mail: fixed when queued, so a retry sends the same one. */
+  mail_message_id: string;
+  headers: string; // JSON: OutboundHeadersJson
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+  /** While a server sends it: until when no other server may (migration 2026120651). */
+  claimed_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MailQuarantineTable {
+  id: string;
+  mailbox_id: string;
+  folder: string;
+  uid_validity: number;
+  uid: number;
+  message_id: string | null;
+  from_address: string | null;
+  subject: string | null;
+  size: number;
+  /** The message as fetched; null when it was too large to keep. */
+  raw: Buffer | null;
+  error: string;
+  attempts: number;
+  created_at: string;
+  updated_at: string;
+}
+
 /** FTS5 tables: rowid is the owning row's `seq`. */
 export interface TicketFtsTable {
   rowid: number;
@@ -281,6 +386,75 @@ export interface TicketCountsTable {
 export interface TicketOrderTable {
   id: number;
   seq_is_created_order: number;
+}
+
+/** A password, as `scrypt$N=…,r=…,p=…$salt$hash` (server/domain/auth/passwords.ts). */
+export interface UserPasswordsTable {
+  user_id: string;
+  hash: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 of the cookie's 256-bit token; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  /** The browser's User-Agent (shortened), to recognise the session in a list. */
+  device: string;
+  ip: string;
+  created_at: string;
+  /** Written at most once a minute; the idle timeout counts from it. */
+  last_seen_at: string;
+  /** The absolute end of the session, whatever its activity. */
+  expires_at: string;
+}
+
+export interface InvitationsTable {
+  id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  invited_by: string | null;
+  /** The user who accepted it. */
+  user_id: string | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LoginFailuresTable {
+  seq: Generated<number>;
+  /** `email:<address>` or `ip:<address>`: what the throttle counts by. */
+  subject: string;
+  at: string;
+}
+
+export type NotificationKind = 'assigned' | 'customer_replied' | 'mentioned' | 'sla_due';
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: NotificationKind;
+  ticket_id: string | null;
+  title: string;
+  body: string;
+  /** Who caused it (null: a customer, a workflow or the clock). */
+  actor_user_id: string | null;
+  event_id: string | null;
+  /** Makes a notification that must come once (an SLA due time) unique. */
+  dedupe_key: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface NotificationPrefsTable {
+  user_id: string;
+  kinds: string; // JSON array of the NotificationKinds the user wants
+  browser: number; // 0 | 1
+  updated_at: string;
 }
 
 /** A file's metadata; its bytes are in the content-addressed store under `sha256`. */
@@ -405,6 +579,12 @@ export interface Database {
   ticket_counts: TicketCountsTable;
   ticket_order: TicketOrderTable;
   views: ViewsTable;
+  user_passwords: UserPasswordsTable;
+  sessions: SessionsTable;
+  invitations: InvitationsTable;
+  login_failures: LoginFailuresTable;
+  notifications: NotificationsTable;
+  notification_prefs: NotificationPrefsTable;
   attachments: AttachmentsTable;
   message_attachments: MessageAttachmentsTable;
   attachment_orphans: AttachmentOrphansTable;
@@ -412,6 +592,13 @@ export interface Database {
   imports: ImportsTable;
   import_files: ImportFilesTable;
   imported_attachments: ImportedAttachmentsTable;
+  mailboxes: MailboxesTable;
+  mail_sync: MailSyncTable;
+  mail_message_ids: MailMessageIdsTable;
+  mail_ticket_tokens: MailTicketTokensTable;
+  message_mail: MessageMailTable;
+  mail_outbox: MailOutboxTable;
+  mail_quarantine: MailQuarantineTable;
   rate_limits: RateLimitsTable;
   attachment_chunks: AttachmentChunksTable;
 }
@@ -436,6 +623,12 @@ export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WorkflowRow = Selectable<WorkflowsTable>;
 export type ViewRow = Selectable<ViewsTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
 export type ImportRow = Selectable<ImportsTable>;
 export type ExternalRefRow = Selectable<ExternalRefsTable>;
+export type MailboxRow = Selectable<MailboxesTable>;
+export type MailOutboxRow = Selectable<MailOutboxTable>;
+export type MailQuarantineRow = Selectable<MailQuarantineTable>;

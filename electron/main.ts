@@ -144,7 +144,7 @@ export async function startDesktop(): Promise<DesktopApp | null> {
       const urls = lanUrls(server.host, server.boundPort);
       void dialog.showMessageBox({
         message: 'LocalDesk is shared on your local network',
-        detail: `Teammates and integrations use:\n${urls.join('\n')}\n\nEvery request still needs an API key.`,
+        detail: `Teammates and integrations use:\n${urls.join('\n')}\n\nInvite each teammate under Settings → Team; integrations need an API key.`,
       });
     }
   };

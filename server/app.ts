@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './core/log.ts';
 import type { Database } from '../db/schema.ts';
 import { RateLimiter } from './core/rateLimit.ts';
+import { SecretBox } from './core/secrets.ts';
 import { SharedRateLimiter } from './core/rateLimit.shared.ts';
 import { dialectName } from '../db/dialect.ts';
 import { type Clock, systemClock } from './core/clock.ts';
@@ -16,10 +17,11 @@ import type { Deps } from './deps.ts';
 import { EventHub } from './background/hub.ts';
 import { openEventStreams } from './http/eventStream.ts';
 import { mountRoutes, presentedKey } from './http/pipeline.ts';
+import { readSessionCookie } from './http/sessionCookie.ts';
 import { anonymousLimit } from './http/middleware/anonymousLimit.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
 import { httpMetrics } from './http/middleware/httpMetrics.ts';
-import { apiKeyAuthenticator } from './domain/auth/principal.ts';
+import { credentialAuthenticator } from './domain/auth/principal.ts';
 import { AttachmentStore } from './domain/attachments/attachments.store.ts';
 import { DatabaseAttachmentStore } from './domain/attachments/attachments.store.postgres.ts';
 import type { BackgroundStarter, BackgroundTask } from './background/task.ts';
@@ -33,15 +35,24 @@ import { publicApiRouter, rootRouter } from './routes/system.routes.ts';
 import { startWebhookWorker } from './background/webhooks.ts';
 import { startWorkflowEngine } from './background/workflows.ts';
 import { startAttachmentCollector } from './background/attachments.ts';
+import { LiveChannel } from './background/live.ts';
+import { PresenceBoard } from './background/presence.ts';
+import { startNotifier } from './background/notifications.ts';
 import { startImportRunner } from './background/imports.ts';
 import { ImportQueue } from './domain/imports/queue.ts';
+import { startMailFetcher } from './background/mailFetcher.ts';
+import { startMailSender } from './background/mailSender.ts';
 
 /** The server's background work, in start order. */
 const backgroundStarters: BackgroundStarter[] = [
   startWebhookWorker,
   startWorkflowEngine,
   startAttachmentCollector,
+  startNotifier,
+  (deps) => deps.presence.start(deps.config.presenceSweepMs),
   startImportRunner,
+  startMailSender,
+  startMailFetcher,
 ];
 
 export interface ServerOptions {
@@ -68,26 +79,32 @@ export function createServer(options: ServerOptions): LocalDeskServer {
   const { db, config } = options;
   const logger = options.logger ?? createLogger(config.logLevel).logger;
   const clock = options.clock ?? systemClock;
+  const live = new LiveChannel();
   const deps: Deps = {
     db,
     config,
     clock,
     logger,
-    authenticate: apiKeyAuthenticator(db, clock),
+    authenticate: credentialAuthenticator(db, clock, { idleHours: config.sessionIdleHours }),
     // Servers sharing a PostgreSQL database must agree on each key's count (rateLimit.shared.ts).
     limiter:
       dialectName(db) === 'postgres'
         ? new SharedRateLimiter(db, (err) => logger.warn({ err }, 'could not clear old rate-limit counts'))
         : new RateLimiter(),
     hub: new EventHub(db, logger),
+    live,
+    presence: new PresenceBoard(clock, live, config.presenceTtlMs),
     metrics: createMetrics(db, { eventStreams: () => openEventStreams(deps) }),
     // Servers sharing PostgreSQL keep the bytes in it, so any of them serves any file.
     attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
     imports: new ImportQueue(),
+    secrets: new SecretBox(config.dataDir),
   };
   let shuttingDown = false;
 
-  const app = new Koa({ proxy: false });
+  // Behind a trusted reverse proxy (LOCALDESK_TRUST_PROXY), X-Forwarded-Proto/-For/-Host are
+  // believed: the protocol decides the Secure cookie flag, the address the sign-in throttle.
+  const app = new Koa({ proxy: config.trustProxy });
   app.silent = true; // errors are logged by the envelope middleware, once
   app.use(requestLog(logger));
   app.use(httpMetrics(deps.metrics));
@@ -99,7 +116,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     await next();
   });
   app.use(hostCheck(config.host, config.allowedHosts));
-  app.use(anonymousLimit(deps, (http) => presentedKey(http) !== null));
+  app.use(anonymousLimit(deps, (http) => presentedKey(http) !== null || readSessionCookie(http) !== null));
   if (config.corsOrigins.length > 0) {
     const origins = new Set(config.corsOrigins);
     app.use(

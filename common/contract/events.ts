@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { customEventType, customEventTypeRule } from '../rules/events.ts';
-import { Timestamp, listQuery } from './base.ts';
+import { Timestamp, enumFilter, listQuery } from './base.ts';
 
 const typePattern = /^[a-z][a-z0-9_]*(\.[a-z0-9_*]+)+$|^\*$/;
 
@@ -54,6 +54,14 @@ export const EventStreamQuery = z.strictObject({
   after: EventId.optional().meta({
     description: 'Start after this event (the Last-Event-ID header takes precedence)',
   }),
+  include: enumFilter(['presence', 'notifications'] as const)
+    .optional()
+    .meta({
+      description:
+        'Also send live messages that are not events (no `id:` line, never stored, not in ' +
+        '/events): `presence` (who is viewing or replying to which ticket) and `notifications` ' +
+        "(the caller's own new notifications, never anyone else's). Comma-separated for both.",
+    }),
 });
 
 export const CustomEventCreate = z.strictObject({

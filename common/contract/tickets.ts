@@ -10,6 +10,7 @@ import {
 import { dueSoonMinutes } from '../rules/sla.ts';
 import { priorities, ticketStatuses } from '../rules/tickets.ts';
 import { Attachment, AttachmentIds } from './attachments.ts';
+import { MessageDelivery, MessageEmail } from './mail.ts';
 
 export const TicketStatus = z.enum(ticketStatuses);
 export const Priority = z.enum(priorities);
@@ -40,6 +41,14 @@ export const Message = z
     authorId: z.string().nullable(),
     internal: z.boolean(),
     attachments: z.array(Attachment).meta({ description: 'Files on this message, in the order given' }),
+    bodyHtml: z.string().nullable().meta({
+      description: 'For mail: the HTML part, sanitised on the server (no scripts, handlers, frames, forms or remote images)',
+    }),
+    bodyFull: z.string().nullable().meta({
+      description: 'For mail: the whole text when quoted history or a signature was folded out of `body`; null when nothing was',
+    }),
+    email: MessageEmail.nullable().meta({ description: 'Set when the message came or went by e-mail' }),
+    delivery: MessageDelivery.nullable().meta({ description: 'For an agent reply sent by e-mail: where its delivery stands' }),
     createdAt: Timestamp,
   })
   .meta({ id: 'Message' });

@@ -43,6 +43,11 @@ export const UserPatch = z
     message: 'give at least one field to change',
   });
 
+/** What anyone may change about themselves. */
+export const OwnProfilePatch = z.strictObject({
+  name: text(200),
+});
+
 export type UserT = z.output<typeof User>;
 export type UserCreateInput = z.output<typeof UserCreate>;
 export type UserPatchInput = z.output<typeof UserPatch>;

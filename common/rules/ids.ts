@@ -17,9 +17,14 @@ export const idPrefixes = {
   event: 'evt',
   workflow: 'wfl',
   view: 'view',
+  invitation: 'inv',
+  session: 'ses',
+  notification: 'ntf',
   attachment: 'att',
   import: 'imp',
   importFile: 'upl',
+  mailbox: 'mbx',
+  quarantinedMail: 'mqr',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

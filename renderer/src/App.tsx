@@ -9,12 +9,15 @@ import { Layout } from './app/Layout.tsx';
 import { applyLiveEvent } from './app/liveSync.ts';
 import { Routes } from './app/routes.tsx';
 import { SignIn } from './pages/SignIn.tsx';
+import { AcceptInvite } from './auth/AcceptInvite.tsx';
+import { publishLive } from './app/liveBus.ts';
 import { type KeySource, clearKey, initialKey, saveKey } from './session.ts';
 
 type State =
   | { kind: 'checking' }
   | { kind: 'signedOut'; error: string | null; busy: boolean }
-  | { kind: 'signedIn'; apiKey: string; source: KeySource; me: User; scopes: readonly Scope[] | null };
+  // apiKey null: signed in with a password; the HttpOnly session cookie authenticates.
+  | { kind: 'signedIn'; apiKey: string | null; source: KeySource | 'password'; me: User; scopes: readonly Scope[] | null };
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : 'Something went wrong.';
@@ -28,15 +31,20 @@ export function App() {
     [],
   );
 
+  const [invitePage, setInvitePage] = useState(() => window.location.pathname === '/accept-invite');
+  const byPassword = state.kind === 'signedIn' && state.apiKey === null;
   const signOut = useCallback(
     (message: string | null = null) => {
+      // A password session ends on the server too, so its cookie is dead even if copied.
+      if (byPassword) void new ApiClient({ getKey: () => null }).post('/auth/logout').catch(() => undefined);
       clearKey();
       queryClient.clear();
       setState({ kind: 'signedOut', error: message, busy: false });
     },
-    [queryClient],
+    [queryClient, byPassword],
   );
 
+  const signedIn = state.kind === 'signedIn';
   const apiKey = state.kind === 'signedIn' ? state.apiKey : null;
   const api = useMemo(
     () =>
@@ -47,7 +55,7 @@ export function App() {
     [apiKey, signOut],
   );
 
-  const check = useCallback(async (key: string, source: KeySource) => {
+  const check = useCallback(async (key: string | null, source: KeySource | 'password') => {
     const probe = new ApiClient({ getKey: () => key });
     // The caller's user and the scopes in force decide which actions the UI offers. A server
     // without /auth/me gets a UI that offers everything; its answers say what is refused.
@@ -62,8 +70,12 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    if (invitePage) return;
     void initialKey().then(async (found) => {
-      if (!found) return setState({ kind: 'signedOut', error: null, busy: false });
+      if (!found) {
+        // No key kept here: a password session from earlier may still be alive in its cookie.
+        return check(null, 'password').catch(() => setState({ kind: 'signedOut', error: null, busy: false }));
+      }
       try {
         await check(found.apiKey, found.source);
       } catch (err) {
@@ -71,25 +83,45 @@ export function App() {
         setState({ kind: 'signedOut', error: messageOf(err), busy: false });
       }
     });
-  }, [check]);
+  }, [check, invitePage]);
 
   useEffect(() => {
-    if (!apiKey) return;
+    if (!signedIn) return;
     return connectLive({
-      url: '/api/v1/events/stream',
+      url: '/api/v1/events/stream?include=presence,notifications',
       getKey: () => apiKey,
       onEvent: (event) => applyLiveEvent(queryClient, event),
+      onMessage: publishLive,
       onStatus: setLive,
-      onUnauthorized: () => signOut('Your API key is no longer valid. Sign in again.'),
+      onUnauthorized: () =>
+        signOut(apiKey ? 'Your API key is no longer valid. Sign in again.' : 'Your session has ended. Sign in again.'),
     });
-  }, [apiKey, queryClient, signOut]);
+  }, [signedIn, apiKey, queryClient, signOut]);
 
+  if (invitePage) {
+    return (
+      <AcceptInvite
+        onSignedIn={() => {
+          window.history.replaceState(null, '', '/inbox');
+          setInvitePage(false);
+          void check(null, 'password').catch((err: unknown) => setState({ kind: 'signedOut', error: messageOf(err), busy: false }));
+        }}
+      />
+    );
+  }
   if (state.kind === 'checking') return <div className="splash" aria-busy="true" />;
   if (state.kind === 'signedOut') {
     return (
       <SignIn
         error={state.error}
         busy={state.busy}
+        onPassword={(email, password) => {
+          setState({ kind: 'signedOut', error: null, busy: true });
+          new ApiClient({ getKey: () => null })
+            .post('/auth/login', { email, password })
+            .then(() => check(null, 'password'))
+            .catch((err: unknown) => setState({ kind: 'signedOut', error: messageOf(err), busy: false }));
+        }}
         onSubmit={(key, remember) => {
           setState({ kind: 'signedOut', error: null, busy: true });
           check(key, remember ? 'remembered' : 'session')

@@ -42,6 +42,21 @@ export interface Config {
   readonly webhookPollMs: number;
   /** Attempts per delivery before it is marked failed. */
   readonly webhookMaxAttempts: number;
+  /** A session unused for this long ends (LOCALDESK_SESSION_IDLE_HOURS). */
+  readonly sessionIdleHours: number;
+  /** A session ends this long after sign-in, however active (LOCALDESK_SESSION_MAX_DAYS). */
+  readonly sessionMaxDays: number;
+  /**
+   * LOCALDESK_TRUST_PROXY: a reverse proxy terminates TLS in front of the server, so its
+   * X-Forwarded-Proto / X-Forwarded-For are believed (Secure cookies, client addresses).
+   */
+  readonly trustProxy: boolean;
+  /** A viewer or replier with no heartbeat for this long is gone from presence. */
+  readonly presenceTtlMs: number;
+  /** How often presence is swept for expired entries. */
+  readonly presenceSweepMs: number;
+  /** How often tickets about to breach their SLA are looked for (notifications). */
+  readonly slaNotifyCheckMs: number;
   /** LOCALDESK_MAX_ATTACHMENT_MB: the largest file one upload may hold. */
   readonly maxAttachmentBytes: number;
   /** The most the attachments of one message may hold together (twice the per-file limit). */
@@ -56,6 +71,27 @@ export interface Config {
   readonly attachmentOrphanGraceMs: number;
   /** An upload not attached to any message within this long is collected. */
   readonly attachmentUnlinkedTtlMs: number;
+  /** IMAP: connecting (TCP, TLS, greeting, login) and each command must finish within this. */
+  readonly mailTimeoutMs: number;
+  /** IMAP: a fetch runs this often even while IDLE reports nothing (IDLE's fallback). */
+  readonly mailPollMs: number;
+  /** IMAP: IDLE is ended and started again this often (servers and NATs drop quiet ones). */
+  readonly mailIdleRestartMs: number;
+  /** IMAP: wait before the first reconnect after a failure; doubles up to mailReconnectMaxMs. */
+  readonly mailReconnectBaseMs: number;
+  readonly mailReconnectMaxMs: number;
+  /** IMAP: a mailbox's first fetch (and one after a UIDVALIDITY change) reads this many days back. */
+  readonly mailFirstSyncDays: number;
+  /** A fetched message larger than this is quarantined unread ("too large"). */
+  readonly mailMaxMessageBytes: number;
+  /** SMTP: a send that has not finished after this long is a failed attempt. */
+  readonly mailSendTimeoutMs: number;
+  /** SMTP: retry delay after the first failed attempt; doubles with each further one (jitter). */
+  readonly mailSendBackoffBaseMs: number;
+  /** SMTP: attempts before a reply is marked failed (a 5xx answer fails it at once). */
+  readonly mailSendMaxAttempts: number;
+  /** How often the sender looks for retries that have come due. */
+  readonly mailSendPollMs: number;
   /** Webhooks may post to private (LAN) and loopback addresses; link-local/metadata never. */
   readonly webhookAllowPrivateTargets: boolean;
 }
@@ -93,12 +129,22 @@ const envSchema = z.object({
     .regex(apiKeyPattern, 'must be ldk_ followed by 40 letters or digits')
     .optional(),
   LOCALDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional(),
+  LOCALDESK_SESSION_IDLE_HOURS: z.coerce.number().min(0.1).max(24 * 366).optional(),
+  LOCALDESK_SESSION_MAX_DAYS: z.coerce.number().min(0.1).max(3660).optional(),
+  LOCALDESK_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
   LOCALDESK_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(100_000).optional(),
+  LOCALDESK_MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  LOCALDESK_MAIL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).optional(),
+  LOCALDESK_MAIL_SEND_RETRY_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  LOCALDESK_MAIL_MAX_MESSAGE_MB: z.coerce.number().int().min(1).max(1_024).optional(),
+  LOCALDESK_MAIL_FIRST_SYNC_DAYS: z.coerce.number().int().min(0).max(3_650).optional(),
   LOCALDESK_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   LOCALDESK_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_DATABASE_URL: databaseUrl.optional(),
-  LOCALDESK_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).optional(),
+  // Each of the four event-feed followers (webhooks, workflows, notifications, mail) may hold two
+  // connections during a round; fewer than eight would leave requests waiting for a connection.
+  LOCALDESK_DATABASE_POOL_SIZE: z.coerce.number().int().min(8).max(1000).optional(),
 });
 
 export interface ConfigOverrides {
@@ -153,11 +199,28 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     webhookBackoffBaseMs: 10_000,
     webhookPollMs: 1_000,
     webhookMaxAttempts: 8,
+    sessionIdleHours: e.LOCALDESK_SESSION_IDLE_HOURS ?? 12,
+    sessionMaxDays: e.LOCALDESK_SESSION_MAX_DAYS ?? 30,
+    trustProxy: e.LOCALDESK_TRUST_PROXY ?? false,
+    presenceTtlMs: 30_000,
+    presenceSweepMs: 5_000,
+    slaNotifyCheckMs: 60_000,
     maxAttachmentBytes: (e.LOCALDESK_MAX_ATTACHMENT_MB ?? 25) * mib,
     maxMessageAttachmentBytes: 2 * (e.LOCALDESK_MAX_ATTACHMENT_MB ?? 25) * mib,
     attachmentSweepMs: 10 * 60_000,
     attachmentOrphanGraceMs: 60 * 60_000,
     attachmentUnlinkedTtlMs: 24 * 60 * 60_000,
+    mailTimeoutMs: (e.LOCALDESK_MAIL_TIMEOUT_SECONDS ?? 60) * 1000,
+    mailPollMs: (e.LOCALDESK_MAIL_POLL_SECONDS ?? 60) * 1000,
+    mailIdleRestartMs: 5 * 60_000,
+    mailReconnectBaseMs: 2_000,
+    mailReconnectMaxMs: 5 * 60_000,
+    mailFirstSyncDays: e.LOCALDESK_MAIL_FIRST_SYNC_DAYS ?? 3,
+    mailMaxMessageBytes: (e.LOCALDESK_MAIL_MAX_MESSAGE_MB ?? 50) * 1024 * 1024,
+    mailSendTimeoutMs: 60_000,
+    mailSendBackoffBaseMs: (e.LOCALDESK_MAIL_SEND_RETRY_SECONDS ?? 30) * 1000,
+    mailSendMaxAttempts: 10,
+    mailSendPollMs: 2_000,
     webhookAllowPrivateTargets: e.LOCALDESK_WEBHOOK_ALLOW_PRIVATE ?? true,
   });
 }

@@ -1,5 +1,5 @@
 // What every domain function runs with: the database (or the caller's transaction), the clock,
-// and who acts. The HTTP pipeline builds it once per request from an API key; background work
+// and who acts. The HTTP pipeline builds it once per request from an API key or a session; background work
 // (workflows, the CLI, the desktop app) builds its own. Nothing in the domain knows about HTTP.
 //
 // The one convention for cross-resource work: any domain function may be called with the
@@ -8,7 +8,7 @@
 // `createTicket` calling `findOrCreateContact` with the same context, committed together.
 import type { Db, ActorType, Role } from '../../db/schema.ts';
 import { snapshot, transact } from '../../db/transact.ts';
-import { type Scope, scopes } from '../../common/rules/scopes.ts';
+import { type Scope, roleScopes, scopes } from '../../common/rules/scopes.ts';
 import type { Clock } from '../core/clock.ts';
 
 export interface Actor {
@@ -24,6 +24,8 @@ export interface Actor {
   workflowDepth: number;
   /** The workflow whose run made this change, so it never re-triggers itself. */
   workflowId?: string;
+  /** The ses_ id when a person acts through a signed-in browser session. */
+  sessionId?: string;
 }
 
 export interface Ctx {
@@ -44,6 +46,29 @@ export const systemActor: Actor = {
 /** A workflow's run: acts with every scope, one level deeper than the event that started it. */
 export function workflowActor(workflowId: string, depth: number): Actor {
   return { type: 'workflow', id: workflowId, userId: null, role: null, scopes, workflowDepth: depth, workflowId };
+}
+
+/** A caller with no credential yet (signing in, accepting an invitation): may do nothing. */
+export const anonymousActor: Actor = {
+  type: 'system',
+  id: null,
+  userId: null,
+  role: null,
+  scopes: [],
+  workflowDepth: 0,
+};
+
+/** A person acting for themselves (a signed-in session, or the moment they sign in). */
+export function userActor(user: { id: string; role: Role }, sessionId?: string): Actor {
+  return {
+    type: 'user',
+    id: user.id,
+    userId: user.id,
+    role: user.role,
+    scopes: roleScopes(user.role),
+    workflowDepth: 0,
+    ...(sessionId ? { sessionId } : {}),
+  };
 }
 
 /** Work done at the machine (bootstrap, the CLI, the desktop shell), not through the API. */

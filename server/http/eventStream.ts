@@ -2,7 +2,8 @@
 // it considered); live batches from the hub are written if they continue the cursor, and any
 // gap is read from the database first, so a stream never loses or repeats an event, including
 // after a reconnect with Last-Event-ID. A stream sends its key only the events the key may read
-// (events.visibility.ts).
+// (events.visibility.ts). On request it also carries live messages that are not events
+// (presence, the caller's own new notifications).
 //
 // Memory: a client that stops reading makes the server buffer what it cannot send. Each event's
 // SSE frame is built once and the same string is queued for every stream (not a copy per
@@ -94,12 +95,19 @@ function takeSlot(deps: Deps, keyId: string): () => void {
   };
 }
 
+/** Live messages a stream asked for beside the events (`?include=`), for whom. */
+export interface StreamExtras {
+  include: readonly ('presence' | 'notifications')[];
+  userId: string | null;
+}
+
 export function openEventStream(
   http: Context,
   deps: Deps,
   actor: Actor,
   startSeq: number,
   types: readonly string[] | undefined,
+  extras?: StreamExtras,
 ): void {
   let release: () => void;
   try {
@@ -181,6 +189,21 @@ export function openEventStream(
       checkBacklog();
     }),
   );
+  // Presence and notifications carry no id: they are not part of the feed, and a reconnect
+  // with Last-Event-ID must not skip or repeat an event because of them.
+  const wanted = new Set(extras?.include ?? []);
+  const offLive =
+    wanted.size === 0
+      ? () => undefined
+      : deps.live.subscribe((message) => {
+          const kind = message.type === 'presence' ? 'presence' : 'notifications';
+          if (!wanted.has(kind)) return;
+          if (message.userId !== undefined && message.userId !== extras?.userId) return;
+          enqueue(() => {
+            res.write(`event: ${message.type}\ndata: ${JSON.stringify(message.data)}\n\n`);
+            checkBacklog();
+          });
+        });
   const heartbeat = setInterval(() => {
     res.write(': heartbeat\n\n');
     checkBacklog();
@@ -193,6 +216,7 @@ export function openEventStream(
     closed = true;
     release();
     unsubscribe();
+    offLive();
     offClose();
     clearInterval(heartbeat);
     res.end();

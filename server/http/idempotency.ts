@@ -1,4 +1,4 @@
-// Idempotency-Key on POST: the same key from the same API key within 24 h returns the first
+// Idempotency-Key on POST: the same key from the same credential (API key or session) within 24 h returns the first
 // response without acting again; the same key with another request is a 409.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -25,14 +25,14 @@ export function checkIdempotencyKey(key: string): string {
 }
 
 /**
- * Looks up an earlier response for (API key, Idempotency-Key). Returns it to replay, or null
+ * Looks up an earlier response for (credential, Idempotency-Key). Returns it to replay, or null
  * when the request should run. Runs inside the request's transaction, so the record written by
  * `remember` commits with the action or not at all.
  */
 export async function recall(
   trx: Kysely<Database>,
   clock: Clock,
-  apiKeyId: string,
+  credentialId: string,
   key: string,
   hash: string,
 ): Promise<StoredResponse | null> {
@@ -41,7 +41,7 @@ export async function recall(
   const row = await trx
     .selectFrom('idempotency_keys')
     .selectAll()
-    .where('api_key_id', '=', apiKeyId)
+    .where('credential_id', '=', credentialId)
     .where('key', '=', key)
     .executeTakeFirst();
   if (!row) return null;
@@ -56,7 +56,7 @@ export async function recall(
 export async function remember(
   trx: Kysely<Database>,
   clock: Clock,
-  apiKeyId: string,
+  credentialId: string,
   key: string,
   hash: string,
   response: StoredResponse,
@@ -64,7 +64,7 @@ export async function remember(
   await trx
     .insertInto('idempotency_keys')
     .values({
-      api_key_id: apiKeyId,
+      credential_id: credentialId,
       key,
       request_hash: hash,
       status: response.status,

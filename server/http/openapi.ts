@@ -125,7 +125,7 @@ export function buildOpenApi(
               }
             : { description: 'Success', content: { 'application/json': { schema: success } } },
       '400': errorResponse('Invalid parameters or body; `details.errors` lists every problem'),
-      '401': errorResponse('Missing, unknown or revoked API key'),
+      '401': errorResponse('Missing, unknown or revoked API key, or an ended session'),
       '403': errorResponse('The key lacks the scope (`details.required`, `details.granted`)'),
       '429': errorResponse('Rate limit exceeded; see `Retry-After`'),
     };
@@ -148,7 +148,8 @@ export function buildOpenApi(
       tags: [route.tag],
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
-      'x-required-scope': route.scope === 'any' ? 'any valid key' : route.scope,
+      'x-required-scope': route.scope === 'any' ? 'any valid key or session' : route.scope,
+      ...(route.scope === 'none' ? { security: [] } : {}),
       parameters,
       responses,
     };
@@ -208,16 +209,20 @@ export function buildOpenApi(
         'The LocalDesk /api/v1 contract. Every response is an envelope `{ data, meta?, error }`. ' +
         `Scopes: ${scopes.join(', ')} (admin implies all). Rate-limited per key; every ` +
         'authenticated response carries X-RateLimit-Limit, X-RateLimit-Remaining and ' +
-        'X-RateLimit-Reset. Unknown body fields and query parameters are rejected with 400.',
+        'X-RateLimit-Reset. Unknown body fields and query parameters are rejected with 400. ' +
+        'People signed in to the web UI use a session cookie (`ldk_session`, from POST ' +
+        '/auth/login or /invitations/accept) instead of a key: a write made with it needs an ' +
+        'Origin (or Referer) of the server itself and the `X-LocalDesk-CSRF: 1` header.',
     },
     servers: [{ url: '/' }],
-    security: [{ apiKey: [] }, { bearer: [] }],
+    security: [{ apiKey: [] }, { bearer: [] }, { session: [] }],
     paths,
     components: {
       schemas: components,
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'ldk_session' },
       },
     },
   };

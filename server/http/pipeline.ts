@@ -4,14 +4,16 @@
 // checked against the ETag of the resource's GET in the same transaction as the change (412 if
 // it no longer matches); a POST with Idempotency-Key replays the first response for 24 h (409
 // if the key is reused for another request). GETs of single resources carry an ETag
-// (If-None-Match → 304).
+// (If-None-Match → 304). A credential is an API key or a session cookie, resolved by the same
+// stage to the same kind of principal; a write made with the cookie must also pass the CSRF
+// rule (sessionCookie.ts). Routes with scope `none` (signing in) take no credential.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { AppError, badRequest } from '../core/errors.ts';
 import type { Deps } from '../deps.ts';
 import { type Principal, actorOf, requireScope } from '../domain/auth/principal.ts';
-import { type Ctx, inTransaction } from '../domain/context.ts';
+import { type Ctx, anonymousActor, inTransaction } from '../domain/context.ts';
 import { readJsonBody } from './body.ts';
 import { sendData, sendDataJson } from './envelope.ts';
 import { etagMatches, etagOf, etagOfJson } from './etag.ts';
@@ -20,6 +22,7 @@ import type { Method, Reply, RouteDef, RouteInput } from './route.ts';
 import { countAnonymous } from './middleware/anonymousLimit.ts';
 import { pageToOffset } from './paging.ts';
 import { parseOrThrow } from './validation.ts';
+import { assertNotCrossOrigin, assertSameOriginWrite, readSessionCookie } from './sessionCookie.ts';
 
 const emptyQuery = z.strictObject({});
 type Input = RouteInput<string, z.ZodType<Record<string, unknown>>, z.ZodType>;
@@ -33,28 +36,32 @@ export function presentedKey(http: Context): string | null {
 }
 
 /**
- * Stage 1: who is calling (401 otherwise). A presented key that fails counts as a request
- * without a key against the client's address (429 past that limit): guessing keys is anonymous
- * traffic too.
+ * Stage 1: who is calling (401 otherwise). A presented key or session cookie that fails counts
+ * as a request without a key against the client's address (429 past that limit): guessing keys
+ * is anonymous traffic too.
  */
 export async function authenticate(http: Context, deps: Deps): Promise<Principal> {
-  const key = presentedKey(http);
+  const presented = { key: presentedKey(http), sessionToken: readSessionCookie(http) };
   let principal: Principal;
   try {
-    principal = await deps.authenticate(key);
+    principal = await deps.authenticate(presented);
   } catch (err) {
-    if (key !== null && err instanceof AppError && err.code === 'UNAUTHORIZED') await countAnonymous(http, deps);
+    const tried = presented.key !== null || presented.sessionToken !== null;
+    if (tried && err instanceof AppError && err.code === 'UNAUTHORIZED') await countAnonymous(http, deps);
     throw err;
   }
   http.state.principal = principal;
   return principal;
 }
 
-/** Stage 2: the caller's requests this minute (429 with Retry-After over the limit). */
-async function rateLimit(http: Context, deps: Deps, principal: Principal): Promise<void> {
-  const limit = principal.rateLimitPerMinute ?? deps.config.rateLimitPerMinute;
+/**
+ * Stage 2: the caller's requests this minute (429 with Retry-After over the limit): per key or
+ * session, and per client address for the routes that take no credential.
+ */
+async function rateLimit(http: Context, deps: Deps, principal: Principal | null): Promise<void> {
+  const limit = principal ? (principal.rateLimitPerMinute ?? deps.config.rateLimitPerMinute) : deps.config.rateLimitPerMinute;
   const nowMs = deps.clock.now().getTime();
-  const decision = await deps.limiter.hit(principal.keyId, limit, nowMs);
+  const decision = await deps.limiter.hit(principal ? principal.credentialId : `ip:${http.ip}`, limit, nowMs);
   http.set('X-RateLimit-Limit', String(decision.limit));
   http.set('X-RateLimit-Remaining', String(decision.remaining));
   http.set('X-RateLimit-Reset', String(decision.resetAt));
@@ -121,6 +128,7 @@ async function execute(
   input: (ctx: Ctx) => Input,
   ctx: Ctx,
   rawBody: unknown,
+  credentialId: string | null,
 ): Promise<Outcome> {
   const status: number = route.status ?? 200;
   const ifMatch = http.get('if-match');
@@ -137,17 +145,17 @@ async function execute(
     });
     return { status, reply };
   }
-  const idempotencyKey = route.method === 'POST' && route.idempotency !== false ? http.get('idempotency-key') : '';
-  if (!idempotencyKey) return { status, reply: await route.handler(input(ctx)) };
+  const idempotencyKey =
+    route.method === 'POST' && route.idempotency !== false && credentialId ? http.get('idempotency-key') : '';
+  if (!idempotencyKey || !credentialId) return { status, reply: await route.handler(input(ctx)) };
 
   const key = checkIdempotencyKey(idempotencyKey);
   const hash = requestHash(route.method, http.path, rawBody);
-  const keyId = ctx.actor.id ?? '';
   const outcome = await inTransaction(ctx, async (tx) => {
-    const earlier = await recall(tx.db, tx.clock, keyId, key, hash);
+    const earlier = await recall(tx.db, tx.clock, credentialId, key, hash);
     if (earlier) return { replayed: earlier };
     const fresh = await route.handler(input(tx));
-    await remember(tx.db, tx.clock, keyId, key, hash, { status, body: withoutSecrets(fresh.data, route.secretFields) });
+    await remember(tx.db, tx.clock, credentialId, key, hash, { status, body: withoutSecrets(fresh.data, route.secretFields) });
     return { fresh };
   });
   if (outcome.replayed) {
@@ -194,14 +202,16 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
   const method = route.method.toLowerCase() as Lowercase<Method>;
   const defaultLimit = listDefaultLimit(route);
   router[method](route.path, async (http) => {
-    const principal = await authenticate(http, deps);
+    const principal = route.scope === 'none' ? null : await authenticate(http, deps);
     await rateLimit(http, deps, principal);
-    const actor = actorOf(principal);
-    if (route.scope !== 'any') requireScope(actor, route.scope);
+    if (!principal) assertNotCrossOrigin(http);
+    else if (principal.type === 'session' && route.method !== 'GET') assertSameOriginWrite(http);
+    const actor = principal ? actorOf(principal) : anonymousActor;
+    if (route.scope !== 'any' && route.scope !== 'none') requireScope(actor, route.scope);
     const { query, body, rawBody } = await parse(http, deps, route, defaultLimit);
     const ctx: Ctx = { db: deps.db, clock: deps.clock, actor };
     const input = (c: Ctx): Input => ({ ctx: c, params: http.params, query, body, deps, http });
-    const outcome = await execute(http, route, getSibling, input, ctx, rawBody);
+    const outcome = await execute(http, route, getSibling, input, ctx, rawBody, principal?.credentialId ?? null);
     // Stage 6: a write may have committed events: let streams, workflows and webhooks see them.
     if (route.method !== 'GET') void deps.hub.notify();
     if (route.stream) return;

@@ -50,8 +50,11 @@ export interface RouteDef<
   tag: string;
   summary: string;
   description?: string;
-  /** The scope a key needs; `any` admits every valid key. */
-  scope: Scope | 'any';
+  /**
+   * The scope a key or session needs; `any` admits every valid credential; `none` needs no
+   * credential at all (signing in, accepting an invitation).
+   */
+  scope: Scope | 'any' | 'none';
   query?: Q;
   body?: B;
   /** Success status; 204 sends no body. */

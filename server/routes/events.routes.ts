@@ -38,7 +38,9 @@ export const eventRoutes = [
       'losing or repeating an event. A comment line is sent every 15 s while idle. A stream sends ' +
       'only the events the key may read (as `GET /events`). A client that stops reading is ' +
       'disconnected once about 1 MiB is waiting for it (resume with `Last-Event-ID`). A key may ' +
-      'hold 20 streams at once (429 beyond), the server 1,000 (503 beyond); both configurable.',
+      'hold 20 streams at once (429 beyond), the server 1,000 (503 beyond); both configurable. With ' +
+      '`include=presence,notifications` it also carries live messages that are not events and ' +
+      'have no `id:` (see POST /presence and GET /notifications).',
     scope: 'events:read',
     query: EventStreamQuery,
     stream: true,
@@ -48,7 +50,8 @@ export const eventRoutes = [
       const start = from
         ? await seqOf(ctx.db, from, lastEventId ? 'Last-Event-ID' : 'after')
         : deps.hub.seq;
-      openEventStream(http, deps, ctx.actor, start, query.type);
+      const extras = query.include ? { include: query.include, userId: ctx.actor.userId } : undefined;
+      openEventStream(http, deps, ctx.actor, start, query.type, extras);
       return { data: null };
     },
   }),

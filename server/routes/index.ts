@@ -17,8 +17,12 @@ import { dataRoutes } from './data.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 import { viewRoutes } from './views.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { invitationRoutes } from './invitations.routes.ts';
+import { notificationRoutes } from './notifications.routes.ts';
+import { presenceRoutes } from './presence.routes.ts';
 import { attachmentRoutes } from './attachments.routes.ts';
 import { importRoutes } from './imports.routes.ts';
+import { mailboxRoutes } from './mailboxes.routes.ts';
 
 /** Every authenticated /api/v1 route, in the order the OpenAPI document lists them. */
 export const apiRoutes: RouteDef[] = [
@@ -27,10 +31,13 @@ export const apiRoutes: RouteDef[] = [
   ...ticketRoutes,
   ...ticketActionRoutes,
   ...viewRoutes,
+  ...presenceRoutes,
+  ...notificationRoutes,
   ...conversationRoutes,
   ...attachmentRoutes,
   ...contactRoutes,
   ...userRoutes,
+  ...invitationRoutes,
   ...apiKeyRoutes,
   ...projectRoutes,
   ...tagRoutes,
@@ -40,6 +47,7 @@ export const apiRoutes: RouteDef[] = [
   ...searchRoutes,
   ...webhookRoutes,
   ...workflowRoutes,
+  ...mailboxRoutes,
   ...dataRoutes,
   ...importRoutes,
 ];

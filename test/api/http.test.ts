@@ -88,7 +88,7 @@ describe('GET /api/v1/openapi.json', () => {
       const path = `/api/v1${route.path.replace(/:(\w+)/g, '{$1}')}`;
       const op = doc.paths[path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${path}`).toBeDefined();
-      expect(op?.['x-required-scope']).toBe(route.scope === 'any' ? 'any valid key' : route.scope);
+      expect(op?.['x-required-scope']).toBe(route.scope === 'any' ? 'any valid key or session' : route.scope);
     }
     expect(doc.paths['/health']?.get).toBeDefined();
     expect(doc.components.schemas.Ticket).toBeDefined();

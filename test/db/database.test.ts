@@ -47,6 +47,24 @@ describe('database setup', () => {
     await second.close();
   });
 
+  it('upgrades a database that ran later-named migrations before an earlier-named one existed', async () => {
+    const file = tempFile();
+    const all = await migrationProvider.getMigrations();
+    const names = Object.keys(all).sort();
+    // A build that had every migration but one from the middle of the list.
+    const missing = names[names.length - 3] as string;
+    const older = openDatabase(file);
+    const partial = { getMigrations: async () => Object.fromEntries(Object.entries(all).filter(([name]) => name !== missing)) };
+    expect((await new Migrator({ db: older.db, provider: partial }).migrateToLatest()).error).toBeUndefined();
+    await older.close();
+
+    const upgraded = openDatabase(file);
+    await migrateToLatest(upgraded.db);
+    const applied = upgraded.sqlite.prepare('select name from kysely_migration order by name').all() as { name: string }[];
+    expect(applied.map((r) => r.name)).toEqual(names);
+    await upgraded.close();
+  });
+
   it('sets WAL, NORMAL sync, foreign keys and a busy timeout on every open', async () => {
     const file = tempFile();
     for (let i = 0; i < 2; i++) {

@@ -18,6 +18,7 @@ describe('sign-in', () => {
   it('refuses a wrong key with the API message, then signs in with the right one', async () => {
     const page = await browser.newPage();
     await page.goto(`${s.url}/`);
+    await page.getByRole('button', { name: 'Use an API key instead' }).click();
     await page.getByLabel('API key').fill(`ldk_${'x'.repeat(40)}`);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('invalid API key');

@@ -45,11 +45,11 @@ async function openTicket(id: string): Promise<void> {
 
 /** Keeps this page from hearing live updates, as if another agent's change had not reached it yet. */
 async function withoutLiveUpdates(run: () => Promise<void>): Promise<void> {
-  await page.route('**/api/v1/events/stream', (route) => route.abort());
+  await page.route('**/api/v1/events/stream*', (route) => route.abort());
   try {
     await run();
   } finally {
-    await page.unroute('**/api/v1/events/stream');
+    await page.unroute('**/api/v1/events/stream*');
   }
 }
 

@@ -34,6 +34,7 @@ export function startUiServer(): Promise<TestServer> {
 /** Opens the UI and signs in with the key through the sign-in screen. */
 export async function signIn(page: Page, server: TestServer, key = server.adminKey): Promise<void> {
   await page.goto(`${server.url}/inbox`);
+  await page.getByRole('button', { name: 'Use an API key instead' }).click();
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();

@@ -173,7 +173,9 @@ async function openTestDatabase(
     folderDatabases.set(dataDir, shared);
   }
   const url = shared ?? (await createTestDatabase());
-  const handle = openPostgres(url, { poolSize: 4 });
+  // Each feed follower (webhooks, workflows, notifications, the mail sender) holds a pooled
+  // connection for its round while its handler reads through another: a pool of 4 ran out.
+  const handle = openPostgres(url, { poolSize: 8 });
   return {
     db: handle.db,
     get sqlite(): BetterSqlite3.Database {

@@ -10,6 +10,10 @@ export interface SseClient {
   contentType: string | null;
   messages: SseMessage[];
   comments: string[];
+  /** Messages without an id (live presence and notifications, which are not events). */
+  unnumbered: SseMessage[];
+  /** Resolves with the id-less messages once one of type `event` arrives that `match` accepts. */
+  waitForUnnumbered(event: string, match?: (data: string) => boolean, timeoutMs?: number): Promise<SseMessage>;
   /** Resolves once `count` messages have arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<SseMessage[]>;
   close(): void;
@@ -21,6 +25,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   const res = await fetch(url, { headers, signal: abort.signal });
   const messages: SseMessage[] = [];
   const comments: string[] = [];
+  const unnumbered: SseMessage[] = [];
   const waiters: (() => void)[] = [];
   let buffer = '';
   const reader = res.body?.getReader();
@@ -44,6 +49,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
             else if (line.startsWith('data: ')) message.data = line.slice(6);
           }
           if (message.id) messages.push(message);
+          else if (message.event) unnumbered.push(message);
           for (const wake of waiters.splice(0)) wake();
         }
       }
@@ -56,7 +62,20 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
     contentType: res.headers.get('content-type'),
     messages,
     comments,
+    unnumbered,
     closed,
+    async waitForUnnumbered(event, match = () => true, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = unnumbered.find((m) => m.event === event && match(m.data ?? ''));
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${event} (${unnumbered.length} id-less messages)`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+    },
     close: () => abort.abort(),
     async waitFor(count, timeoutMs = 3000) {
       const deadline = Date.now() + timeoutMs;

@@ -17,6 +17,7 @@ let dir: string;
 let url: string;
 let ticketId: string;
 let attachmentId: string;
+let mailboxId: string;
 // More than one chunk (1 MiB) once in the database.
 const file = randomBytes(1536 * 1024);
 const running: Running[] = [];
@@ -61,6 +62,14 @@ beforeAll(async () => {
   await post('/workflows', { name: 'Tag it', trigger: 'custom.moved', conditions: [], actions: [{ type: 'add_tag', value: 'x' }], active: false });
   await post('/events', { type: 'custom.moved', data: { note: 'feed history' } });
   await post('/views', { name: 'Mine', filters: { assignedTo: 'me' } });
+  const mailbox = await post('/mailboxes', {
+    name: 'Paused support',
+    address: 'support@moving.example',
+    imap: { host: '127.0.0.1', port: 993, secure: true, user: 'support@moving.example', password: 'imap-pass' },
+    smtp: { host: '127.0.0.1', port: 465, secure: true, user: 'support@moving.example', password: 'smtp-pass' },
+    active: false,
+  });
+  mailboxId = mailbox.id;
   await stopAll();
 });
 
@@ -89,7 +98,7 @@ describe('localdesk migrate --to postgres://…', () => {
     const [onSqlite, onPostgres] = [await serve(), await serve({ LOCALDESK_DATABASE_URL: url })];
     // Totals of every list, and of a search.
     for (const path of ['/tickets', '/tickets?status=open', '/contacts', '/conversations', '/events', '/users',
-      '/api-keys', '/tags', '/projects', '/webhooks', '/workflows', '/views', '/tickets?search=kangaroo']) {
+      '/api-keys', '/tags', '/projects', '/webhooks', '/workflows', '/views', '/mailboxes', '/tickets?search=kangaroo']) {
       const [one, two] = [await onSqlite.get<Listed[]>(path), await onPostgres.get<Listed[]>(path)];
       expect(two.status, path).toBe(200);
       expect(two.body.meta?.total, path).toBe(one.body.meta?.total);
@@ -103,6 +112,15 @@ describe('localdesk migrate --to postgres://…', () => {
       const [one, two] = [await onSqlite.get(`/tickets/${id}`), await onPostgres.get(`/tickets/${id}`)];
       expect(two.body, id).toEqual(one.body);
     }
+    // The mailbox, its sealed passwords readable with the data folder's secret.key.
+    const [boxOne, boxTwo] = [await onSqlite.get(`/mailboxes/${mailboxId}`), await onPostgres.get(`/mailboxes/${mailboxId}`)];
+    expect(boxTwo.status).toBe(200);
+    expect(boxTwo.body).toEqual(boxOne.body);
+    // Nothing listens on 127.0.0.1:993 here: the check gets as far as connecting, so the
+    // passwords were opened.
+    const check = await onPostgres.post<{ imap: { stage: string; error: string } }>(`/mailboxes/${mailboxId}/test`);
+    expect(check.body.data.imap).toMatchObject({ stage: 'connect' });
+    expect(check.body.data.imap.error).not.toMatch(/secret\.key/);
     // The attachment's bytes are served from the database now (any node can serve them).
     const content = await fetch(`${running.at(-1)?.url ?? ''}/api/v1/attachments/${attachmentId}/content`, { headers: { 'X-API-Key': key } });
     expect(content.status).toBe(200);

@@ -60,4 +60,28 @@ describe('loadConfig', () => {
       }
     }
   });
+
+  it('reads the mail settings in seconds and megabytes, and names a wrong one', () => {
+    const config = loadConfig({
+      LOCALDESK_MAIL_POLL_SECONDS: '30',
+      LOCALDESK_MAIL_TIMEOUT_SECONDS: '20',
+      LOCALDESK_MAIL_SEND_RETRY_SECONDS: '5',
+      LOCALDESK_MAIL_MAX_MESSAGE_MB: '10',
+      LOCALDESK_MAIL_FIRST_SYNC_DAYS: '0',
+    });
+    expect(config).toMatchObject({
+      mailPollMs: 30_000,
+      mailTimeoutMs: 20_000,
+      mailSendBackoffBaseMs: 5_000,
+      mailMaxMessageBytes: 10 * 1024 * 1024,
+      mailFirstSyncDays: 0,
+    });
+    expect(() => loadConfig({ LOCALDESK_MAIL_POLL_SECONDS: '0' })).toThrow(/LOCALDESK_MAIL_POLL_SECONDS/);
+    expect(() => loadConfig({ LOCALDESK_MAIL_MAX_MESSAGE_MB: 'big' })).toThrow(/LOCALDESK_MAIL_MAX_MESSAGE_MB/);
+  });
+
+  it('refuses a PostgreSQL pool too small for the background followers and the requests beside them', () => {
+    expect(() => loadConfig({ LOCALDESK_DATABASE_POOL_SIZE: '4' })).toThrow(/LOCALDESK_DATABASE_POOL_SIZE/);
+    expect(loadConfig({ LOCALDESK_DATABASE_POOL_SIZE: '8' }).databasePoolSize).toBe(8);
+  });
 });

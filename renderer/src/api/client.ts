@@ -41,7 +41,7 @@ export interface RequestOptions {
 }
 
 export interface ApiClientOptions {
-  /** The key to send; null sends none. */
+  /** The key to send; null sends none (the session cookie, if any, authenticates instead). */
   getKey: () => string | null;
   /** Called on any 401, so the app can return to sign-in with the server's message. */
   onUnauthorized?: (message: string) => void;
@@ -82,6 +82,9 @@ export class ApiClient {
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
     const key = this.options.getKey();
     if (key) headers['X-API-Key'] = key;
+    // Signed in with a password, the session cookie goes along by itself (same origin); the
+    // server takes a write made with it only with this header, which another site cannot send.
+    headers['X-LocalDesk-CSRF'] = '1';
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';

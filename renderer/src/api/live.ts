@@ -7,6 +7,8 @@ export interface LiveOptions {
   url: string;
   getKey: () => string | null;
   onEvent: (event: LiveEvent) => void;
+  /** Live messages that are not events (no id): `presence`, `notification`. */
+  onMessage?: (type: string, data: unknown) => void;
   onStatus?: (status: 'connecting' | 'live' | 'offline') => void;
   /** Called on 401: the key no longer works. */
   onUnauthorized?: () => void;
@@ -47,12 +49,13 @@ export function connectLive(options: LiveOptions): () => void {
 
   const run = async () => {
     while (!stopped) {
+      // No key: the session cookie authenticates the stream.
       const key = options.getKey();
-      if (!key) return;
       controller = new AbortController();
       options.onStatus?.('connecting');
       try {
-        const headers: Record<string, string> = { 'X-API-Key': key, Accept: 'text/event-stream' };
+        const headers: Record<string, string> = { Accept: 'text/event-stream' };
+        if (key) headers['X-API-Key'] = key;
         if (lastEventId) headers['Last-Event-ID'] = lastEventId;
         const res = await fetch(options.url, { headers, signal: controller.signal });
         if (res.status === 401) {
@@ -71,6 +74,14 @@ export function connectLive(options: LiveOptions): () => void {
           buffer = parsed.rest;
           for (const message of parsed.messages) {
             if (message.id) lastEventId = message.id;
+            else if (message.event) {
+              try {
+                options.onMessage?.(message.event, JSON.parse(message.data));
+              } catch {
+                // A malformed message is skipped.
+              }
+              continue;
+            }
             try {
               options.onEvent(JSON.parse(message.data) as LiveEvent);
             } catch {

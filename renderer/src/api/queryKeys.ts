@@ -51,8 +51,22 @@ export const queryKeys = {
   webhooks: ['webhooks'] as const,
   /** WebhookDelivery[]. */
   deliveries: (webhookId: string) => ['webhooks', webhookId, 'deliveries'] as const,
+  /** Optional<Mailbox[]>, oldest first. */
+  mailboxes: ['mailboxes'] as const,
+  /** QuarantinedMail[]: a mailbox's mail kept aside, newest first. */
+  quarantine: (mailboxId: string) => ['mailboxes', mailboxId, 'quarantine'] as const,
   /** Workflow[], sorted by name. */
   workflows: ['workflows'] as const,
+  /** ListResult of Notification: the signed-in user's newest notifications and the unread count. */
+  notifications: ['notifications'] as const,
+  /** NotificationPrefs. */
+  notificationPrefs: ['notification-prefs'] as const,
+  /** Invitation[], newest first. */
+  invitations: ['invitations'] as const,
+  /** Session[]: the signed-in user's sessions. */
+  sessions: ['sessions'] as const,
+  /** TicketPresence[]: who has which ticket open (kept current by presence messages). */
+  presence: ['presence'] as const,
   /** Optional<SavedView[]>: the signed-in user's saved views. */
   views: ['views'] as const,
   /** AnalyticsSummary for a window of days. */

@@ -5,6 +5,8 @@ import { Keys } from '../keyboard/Keys.tsx';
 import { PageBoundary } from '../keyboard/PageBoundary.tsx';
 import { Toaster } from '../components/toast.tsx';
 import { useSession } from './context.tsx';
+import { Bell } from '../notifications/Bell.tsx';
+import { usePresenceFeed } from '../presence/usePresence.ts';
 
 const nav = [
   { href: '/inbox', label: 'Inbox', keys: 'g i' },
@@ -26,6 +28,7 @@ export function Layout({ children }: { children: ReactNode }) {
 function Shell({ children }: { children: ReactNode }) {
   const { me, signOut, live } = useSession();
   const [location] = useLocation();
+  usePresenceFeed();
   const keyboard = useAppKeyboard();
   // A ticket is opened from the inbox: keep "Inbox" lit while one is open.
   const section = location.startsWith('/tickets/') ? '/inbox' : location;
@@ -56,9 +59,10 @@ function Shell({ children }: { children: ReactNode }) {
         </button>
         <div className="sidebar-foot">
           <span className={`live-dot ${live}`} role="img" title={`Live updates: ${live}`} aria-label={`Live updates ${live}`} />
-          <span className="who" title={me.email}>
+          <Bell />
+          <Link href="/profile" className="who" title={`${me.email}: your profile`}>
             {me.name}
-          </span>
+          </Link>
           <button type="button" className="link" onClick={signOut}>
             Sign out
           </button>

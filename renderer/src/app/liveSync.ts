@@ -38,6 +38,8 @@ export function keysForEvent(event: LiveEvent): QueryKey[] {
       return [queryKeys.workflows];
     case 'view':
       return [queryKeys.views];
+    case 'mailbox':
+      return [queryKeys.mailboxes];
     default:
       return [];
   }

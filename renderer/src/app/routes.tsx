@@ -5,6 +5,7 @@ import { Dashboard } from '../pages/Dashboard.tsx';
 import { Inbox } from '../pages/Inbox.tsx';
 import { Settings } from '../pages/Settings.tsx';
 import { TicketPage } from '../pages/Ticket.tsx';
+import { Profile } from '../auth/Profile.tsx';
 
 export function Routes() {
   return (
@@ -16,6 +17,7 @@ export function Routes() {
       <Route path="/contacts">{() => <Contacts />}</Route>
       <Route path="/contacts/:id">{(params) => <Contacts selectedId={params.id} />}</Route>
       <Route path="/dashboard" component={Dashboard} />
+      <Route path="/profile" component={Profile} />
       <Route path="/settings">{() => <Settings />}</Route>
       <Route path="/settings/:section">{(params) => <Settings section={params.section} />}</Route>
       <Route>

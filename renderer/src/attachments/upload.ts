@@ -15,6 +15,8 @@ export function uploadFile(api: ApiClient, file: File, onProgress: (fraction: nu
     xhr.open('POST', `${api.baseUrl}/api/v1/attachments?name=${encodeURIComponent(file.name || 'pasted-file')}`);
     const key = api.key;
     if (key) xhr.setRequestHeader('X-API-Key', key);
+    // Signed in with a password, the cookie goes along; a write with it needs this header.
+    xhr.setRequestHeader('X-LocalDesk-CSRF', '1');
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);

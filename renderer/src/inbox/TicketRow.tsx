@@ -1,6 +1,7 @@
 import { type MouseEvent, memo } from 'react';
 import type { Ticket } from '../api/types.ts';
 import { Avatar } from '../components/Avatar.tsx';
+import { PresenceDots } from '../presence/Presence.tsx';
 import { formatFull, formatShort } from '../components/format.ts';
 import { slaSummary } from '../ticket/sla.ts';
 
@@ -56,7 +57,10 @@ export const TicketRow = memo(function TicketRow(props: RowProps) {
         <span className={`badge ${ticket.priority}`}>{ticket.priority}</span>
       </span>
       <span className="row-main">
-        <span className="row-subject">{ticket.subject}</span>
+        <span className="row-subject">
+          {ticket.subject}
+          <PresenceDots ticketId={ticket.id} />
+        </span>
         <span className="row-sub">
           <span className="row-email">{ticket.contactEmail}</span>
           {ticket.tags.slice(0, 3).map((tag) => (

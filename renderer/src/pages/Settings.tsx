@@ -5,11 +5,13 @@ import { EmptyState, PageHeader } from '../components/States.tsx';
 import { ApiKeysSection } from '../settings/ApiKeysSection.tsx';
 import { ImportSection } from '../settings/ImportSection.tsx';
 import { LanSection } from '../settings/LanSection.tsx';
+import { MailboxesSection } from '../settings/MailboxesSection.tsx';
 import { MacrosSection } from '../settings/MacrosSection.tsx';
 import { ProjectsSection } from '../settings/ProjectsSection.tsx';
 import { SlaSection } from '../settings/SlaSection.tsx';
 import { TagsSection } from '../settings/TagsSection.tsx';
 import { UsersSection } from '../settings/UsersSection.tsx';
+import { TeamSection } from '../settings/TeamSection.tsx';
 import { WebhooksSection } from '../settings/WebhooksSection.tsx';
 import { PreferencesSection } from '../settings/PreferencesSection.tsx';
 import { WorkflowsSection } from '../settings/WorkflowsSection.tsx';
@@ -17,6 +19,7 @@ import '../settings/settings.css';
 
 const sections: readonly { slug: string; label: string; icon: IconName; component: ComponentType }[] = [
   { slug: 'api-keys', label: 'API keys', icon: 'key', component: ApiKeysSection },
+  { slug: 'team', label: 'Team', icon: 'users', component: TeamSection },
   { slug: 'users', label: 'Users', icon: 'users', component: UsersSection },
   { slug: 'projects', label: 'Projects', icon: 'folder', component: ProjectsSection },
   { slug: 'tags', label: 'Tags', icon: 'tag', component: TagsSection },
@@ -24,6 +27,7 @@ const sections: readonly { slug: string; label: string; icon: IconName; componen
   { slug: 'sla-policies', label: 'SLA policies', icon: 'clock', component: SlaSection },
   { slug: 'workflows', label: 'Workflows', icon: 'zap', component: WorkflowsSection },
   { slug: 'webhooks', label: 'Webhooks', icon: 'webhook', component: WebhooksSection },
+  { slug: 'mailboxes', label: 'Mailboxes', icon: 'mail', component: MailboxesSection },
   { slug: 'lan', label: 'LAN access', icon: 'wifi', component: LanSection },
   { slug: 'import', label: 'Import', icon: 'archive', component: ImportSection },
   { slug: 'preferences', label: 'Preferences', icon: 'eye', component: PreferencesSection },

@@ -23,6 +23,7 @@ import { Keys } from '../keyboard/Keys.tsx';
 import { isTypingTarget } from '../keyboard/registry.ts';
 import type { Names } from '../ticket/ActivityLine.tsx';
 import { Composer, type ComposerHandle } from '../ticket/Composer.tsx';
+import { TicketPresenceBar } from '../presence/Presence.tsx';
 import { ContactCard } from '../ticket/ContactCard.tsx';
 import { getDraft, setDraft } from '../ticket/drafts.ts';
 import { macroChange, macroText } from '../ticket/macroDraft.ts';
@@ -72,6 +73,7 @@ export function TicketPage({ id }: { id: string }) {
   const thread = useRef<HTMLOListElement>(null);
   const [dialog, setDialog] = useState<'macro' | 'merge' | null>(null);
   const [detailsOpen, setDetailsOpen] = useState(false);
+  const seenMessages = useRef<Set<string> | null>(null);
 
   const change = useCallback(
     (c: TicketChange, what: string, done?: string) => void changeTicket(id, c, what, { ifMatch: true, done }),
@@ -146,6 +148,16 @@ export function TicketPage({ id }: { id: string }) {
   }
 
   const done = ticket.status === 'resolved' || ticket.status === 'closed';
+  // Collision warning: a teammate's reply that arrived (live) since this page opened.
+  seenMessages.current ??= new Set(ticket.messages.map((m) => m.id));
+  const confirmSend = (note: boolean): boolean => {
+    const seen = seenMessages.current ?? new Set<string>();
+    const theirs = ticket.messages.filter((m) => !seen.has(m.id) && m.sender === 'agent' && !m.internal && m.authorId !== me.id);
+    for (const m of ticket.messages) seen.add(m.id);
+    if (note || theirs.length === 0) return true;
+    const who = [...new Set(theirs.map((m) => (m.authorId ? names.users.get(m.authorId)?.name : null) ?? 'A teammate'))].join(' and ');
+    return window.confirm(`${who} replied to this ticket since you opened it. Send your reply anyway?`);
+  };
   return (
     <div className={`ticket-page ${detailsOpen ? 'details-open' : ''}`}>
       <header className="ticket-head">
@@ -162,6 +174,7 @@ export function TicketPage({ id }: { id: string }) {
               #{ticket.number} · opened {formatStamp(ticket.createdAt, now)} by {ticket.contactEmail}
             </span>
           </div>
+          <TicketPresenceBar ticketId={ticket.id} />
         </div>
         <div className="ticket-actions">
           {writable ? (
@@ -200,7 +213,7 @@ export function TicketPage({ id }: { id: string }) {
       <div className="ticket-body">
         <div className="conversation">
           <Thread ref={thread} messages={ticket.messages} activity={activity} names={names} contactName={contactName} now={now} />
-          <Composer ref={composer} ticketId={ticket.id} contactName={contactName} onLeave={focusThread} />
+          <Composer ref={composer} ticketId={ticket.id} contactName={contactName} onLeave={focusThread} confirmSend={confirmSend} />
         </div>
         <aside id="ticket-details" className="ticket-side" aria-label="Ticket details">
           <Properties ticket={ticket} onChange={(c, what) => change(c, what)} />

@@ -26,7 +26,7 @@ export function LanSection() {
 
   return (
     <section aria-labelledby="settings-section-title">
-      <SectionHeader title="LAN access" description="Teammates on your network can use this desk from their own browser, each with their own API key." />
+      <SectionHeader title="LAN access" description="Teammates on your network can use this desk from their own browser, each signed in as themselves." />
       {lan.kind === 'loading' ? (
         <div className="card st-lan-card" aria-busy="true">
           <span className="skeleton" style={{ width: '40%', height: 22 }} />
@@ -37,7 +37,7 @@ export function LanSection() {
             <Icon name="wifi" size={20} />
             <div>
               <h3>Shared on your network</h3>
-              <p className="muted">Teammates open this address and sign in with an API key you create for them.</p>
+              <p className="muted">Teammates open this address and sign in with the account you invite them to.</p>
             </div>
           </div>
           <div className="st-lan-url">
@@ -45,7 +45,7 @@ export function LanSection() {
             <CopyButton text={lan.url} label="Copy address" />
           </div>
           <p className="muted small">
-            {lan.desktop ? 'Turn sharing off in the desktop app to make the desk private again.' : 'Each teammate needs their own key: create one under API keys, then send it to them privately.'}
+            {lan.desktop ? 'Turn sharing off in the desktop app to make the desk private again.' : 'Invite each teammate under Settings → Team; the invitation link uses this address.'}
           </p>
         </div>
       ) : (
@@ -72,7 +72,7 @@ export function LanSection() {
               <li>
                 Or, in the desktop app, turn on <strong>Share on LAN</strong>.
               </li>
-              <li>Create an API key for each teammate under API keys, and send them the address it prints.</li>
+              <li>Invite each teammate under Settings → Team, and send them the link it makes.</li>
             </ol>
           )}
         </div>

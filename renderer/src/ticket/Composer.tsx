@@ -19,6 +19,8 @@ export interface ComposerProps {
   contactName: string;
   /** Where focus goes after a send or Escape: the thread, so r and n work at once. */
   onLeave: () => void;
+  /** Asked before sending; false keeps the draft (someone else replied meanwhile). */
+  confirmSend?: (note: boolean) => boolean;
   ref?: Ref<ComposerHandle>;
 }
 
@@ -27,7 +29,7 @@ export interface ComposerProps {
  * Picking a tab focuses the box (so letters typed next are text, never shortcuts). A note is
  * amber, labelled and placeheld as one, and switching mode only switches drafts.
  */
-export function Composer({ ticketId, contactName, onLeave, ref }: ComposerProps) {
+export function Composer({ ticketId, contactName, onLeave, confirmSend, ref }: ComposerProps) {
   const { can, why } = usePermissions();
   const outbox = useOutbox();
   const [mode, setMode] = useState<ComposerMode>('reply');
@@ -70,6 +72,7 @@ export function Composer({ ticketId, contactName, onLeave, ref }: ComposerProps)
   function send() {
     const body = draft.text.trim();
     if (!body || blocked) return;
+    if (confirmSend && !confirmSend(mode === 'note')) return;
     outbox.send(ticketId, body, mode === 'note', mode === 'reply' ? draft.macro : null, files.uploaded);
     setDraft(ticketId, mode, { text: '', macro: null });
     files.clear();

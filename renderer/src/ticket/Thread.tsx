@@ -6,6 +6,7 @@ import { formatFull, formatStamp } from '../components/format.ts';
 import type { ActivityItem } from './activity.ts';
 import { ActivityLine, type Names } from './ActivityLine.tsx';
 import { pendingPrefix } from './outbox.ts';
+import { DeliveryState, MailBody, MailTags, mailAuthor, shownAttachments } from '../mail/MessageMail.tsx';
 
 export interface ThreadProps {
   messages: readonly Message[];
@@ -64,14 +65,17 @@ const MessageItem = memo(function MessageItem({ message, names, contactName, now
       {formatStamp(message.createdAt, now)}
     </time>
   );
-  if (message.sender === 'system') {
+  // A system line, unless it is mail (an automatic reply kept as a note), which shows as a card.
+  if (message.sender === 'system' && !message.email) {
     return (
       <li className="msg system" aria-label="System message">
         <span>{message.body}</span> · {time}
       </li>
     );
   }
-  const author = message.sender === 'customer' ? contactName : message.authorId ? (names.users.get(message.authorId)?.name ?? 'Agent') : 'LocalDesk';
+  const author =
+    mailAuthor(message) ??
+    (message.sender === 'customer' ? contactName : message.authorId ? (names.users.get(message.authorId)?.name ?? 'Agent') : 'LocalDesk');
   const kind = message.internal ? 'internal' : message.sender;
   const label = message.internal ? 'Internal note' : message.sender === 'customer' ? 'Customer' : 'Agent reply';
   return (
@@ -82,10 +86,12 @@ const MessageItem = memo(function MessageItem({ message, names, contactName, now
           <span className="msg-author">{author}</span>
           {message.internal ? <span className="msg-tag internal-tag">Internal note</span> : null}
           {message.sender === 'customer' ? <span className="msg-tag">Customer</span> : null}
+          <MailTags message={message} />
           <span className="msg-time">{pending ? 'Sending…' : time}</span>
         </div>
-        <div className="msg-body">{message.body}</div>
-        <MessageAttachments attachments={message.attachments ?? []} />
+        <MailBody message={message} />
+        <MessageAttachments attachments={shownAttachments(message)} />
+        <DeliveryState message={message} />
       </div>
     </li>
   );

@@ -124,6 +124,10 @@ export class Outbox {
       authorId: this.me.id,
       internal: item.internal,
       attachments: item.attachments,
+      bodyHtml: null,
+      bodyFull: null,
+      email: null,
+      delivery: null,
       createdAt: new Date(serverNow()).toISOString(),
     };
     const key = queryKeys.tickets.detail(item.ticketId);

@@ -18,7 +18,9 @@ import type { Actor } from '../context.ts';
  * - `ownKey`: an API key, read by admins and by the user whose key it is (as GET /api-keys);
  * - `own`: something only its owner works on (a saved view, an upload not yet on a message), read
  *   by admins and by the user who made the change.
- * A resource type missing here (a new one) is shown to admins only until it is listed.
+ * A resource type missing here (a new one) is shown to admins only until it is listed. `auth`
+ * (sign-ins, failed sign-ins, sessions, password changes) and `invitation` are left out on
+ * purpose: they are for admins only.
  */
 const readRules: Record<string, Scope | 'any' | 'thread' | 'ownKey' | 'own'> = {
   ticket: 'tickets:read',

@@ -40,7 +40,9 @@ export function slaDueSoonSql(alias: string, now: string): RawBuilder<number> {
 
 export interface DueTicket {
   id: string;
+  number: number;
   subject: string;
+  assignedTo: string | null;
   target: 'First response' | 'Resolution';
   dueAt: string;
 }
@@ -49,14 +51,16 @@ export interface DueTicket {
 export async function ticketsFallingDue(db: Db, from: string, to: string): Promise<DueTicket[]> {
   const rows = await db
     .selectFrom('tickets as t')
-    .select(['t.id', 't.subject', 't.first_response_at', nextDueSql('t').as('due_at')])
+    .select(['t.id', 't.number', 't.subject', 't.assigned_to', 't.first_response_at', nextDueSql('t').as('due_at')])
     .where('t.status', 'in', ['open', 'pending'])
     .where(nextDueSql('t'), '>', from)
     .where(nextDueSql('t'), '<=', to)
     .execute();
   return rows.map((r) => ({
     id: r.id,
+    number: r.number,
     subject: r.subject,
+    assignedTo: r.assigned_to,
     target: r.first_response_at === null ? 'First response' : 'Resolution',
     dueAt: r.due_at,
   }));

@@ -12,6 +12,7 @@ import { assertProjectUsable } from '../projects/projects.service.ts';
 import { slaDueTimes } from '../sla/sla.service.ts';
 import { addTicketTags, removeTicketTags, setTicketTags } from '../tags/ticketTags.ts';
 import { assertAssignable } from '../users/users.service.ts';
+import { type NewMessageMail, insertMessageMail, mailPartsOf } from '../mail/messageMail.ts';
 import type { AttachmentT } from '../../../common/contract/attachments.ts';
 import { type AttachmentLimits, attachToMessage } from '../attachments/attachments.service.ts';
 import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
@@ -39,12 +40,22 @@ export async function recordTicketUpdated(ctx: Ctx, before: TicketT): Promise<Ti
   return after;
 }
 
-/** Records ticket.created, then message.created for each message of its starting thread. */
-export async function recordTicketCreated(ctx: Ctx, ticketId: string, thread: readonly MessageRow[]): Promise<TicketT> {
+/**
+ * Records ticket.created, then message.created for each message of its starting thread (`mail`:
+ * the mail side of the first one, when it came by e-mail).
+ */
+export async function recordTicketCreated(
+  ctx: Ctx,
+  ticketId: string,
+  thread: readonly MessageRow[],
+  mail?: NewMessageMail,
+): Promise<TicketT> {
   const ticket = await getTicket(ctx, ticketId);
   await recordEvent(ctx, { type: 'ticket.created', resourceType: 'ticket', resourceId: ticketId, data: { ticket } });
   const files = await attachmentsOfMessages(ctx.db, thread.map((m) => m.id));
-  for (const message of thread) await recordMessageCreated(ctx, message, ticketId, files.get(message.id));
+  for (const [i, message] of thread.entries()) {
+    await recordMessageCreated(ctx, message, ticketId, files.get(message.id), i === 0 ? mail : undefined);
+  }
   return ticket;
 }
 
@@ -53,12 +64,13 @@ export function recordMessageCreated(
   message: MessageRow,
   ticketId: string,
   attachments: AttachmentT[] = [],
+  mail?: NewMessageMail,
 ): Promise<string> {
   return recordEvent(ctx, {
     type: 'message.created',
     resourceType: 'message',
     resourceId: message.id,
-    data: { message: presentMessage(message, attachments), ticketId },
+    data: { message: presentMessage(message, attachments, mailPartsOf(mail)), ticketId },
   });
 }
 
@@ -174,6 +186,8 @@ export interface NewTicketMessage {
   /** Uploads to put on the message (attachments.service.ts says which may be). */
   attachments?: readonly string[];
   limits?: AttachmentLimits;
+  /** Set when the message came by e-mail: its headers, HTML and unfolded text. */
+  mail?: NewMessageMail;
 }
 
 /**
@@ -200,6 +214,7 @@ export async function insertTicketMessage(
     created_at: now,
   };
   await db.insertInto('messages').values(row).execute();
+  if (message.mail) await insertMessageMail(db, row.id, ticket.id, message.mail);
   const attachments = await attachToMessage(ctx, row.id, message.attachments, message.limits);
   await appendToSearch(db, ticket.id, message.body);
 
@@ -215,7 +230,7 @@ export async function insertTicketMessage(
     }
   }
   await db.updateTable('tickets').set(changes).where('id', '=', ticket.id).execute();
-  await recordMessageCreated(ctx, row, ticket.id, attachments);
+  await recordMessageCreated(ctx, row, ticket.id, attachments, message.mail);
   // A reopen is a ticket change in its own right (workflows and webhooks on ticket.updated).
   if (changes.status) await recordTicketUpdated(ctx, before);
   return { row, attachments };

@@ -4,6 +4,7 @@ import type { AttachmentT } from '../../../common/contract/attachments.ts';
 import type { MessageT, TicketT } from '../../../common/contract/tickets.ts';
 import { slaBreachedSql } from '../sla/sla.sql.ts';
 import { tagNamesSql } from '../tags/ticketTags.ts';
+import { type MailParts, noMailParts } from '../mail/mail.presenter.ts';
 
 export type TicketReadRow = TicketRow & { contact_email: string; sla_breached: number; tag_names: string };
 
@@ -43,8 +44,11 @@ export function presentationColumns(db: Db, now: string) {
   ] as const;
 }
 
-/** Messages belong to a ticket or a conversation; the presenter names whichever it is. */
-export function presentMessage(row: MessageRow, attachments: AttachmentT[] = []): MessageT {
+/**
+ * Messages belong to a ticket or a conversation; the presenter names whichever it is. `mail`:
+ * what it carries when it travelled by e-mail (mail.presenter.ts).
+ */
+export function presentMessage(row: MessageRow, attachments: AttachmentT[] = [], mail: MailParts = noMailParts): MessageT {
   return {
     id: row.id,
     ...(row.ticket_id ? { ticketId: row.ticket_id } : {}),
@@ -54,6 +58,10 @@ export function presentMessage(row: MessageRow, attachments: AttachmentT[] = [])
     authorId: row.author_id,
     internal: row.internal === 1,
     attachments,
+    bodyHtml: mail.bodyHtml,
+    bodyFull: mail.bodyFull,
+    email: mail.email,
+    delivery: mail.delivery,
     createdAt: row.created_at,
   };
 }

@@ -1,5 +1,6 @@
 // Reading tickets the way the API presents them: used by every route, and by the write rules
 // to put the ticket into event payloads.
+import { sql } from 'kysely';
 import { dialectOf } from '../../../db/dialect.ts';
 import { prepared } from '../../../db/prepared.ts';
 import type { Db, TicketRow } from '../../../db/schema.ts';
@@ -9,6 +10,7 @@ import { notFound } from '../../core/errors.ts';
 import type { Ctx } from '../context.ts';
 import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
 import { presentMessage, presentTicket, presentationColumns } from './tickets.presenter.ts';
+import { mailPartsOfTicket } from '../mail/mail.read.ts';
 
 /** Tickets joined with what their presentation needs, with the SLA judged as of `now`. */
 function selectTickets(db: Db, now: string) {
@@ -22,6 +24,16 @@ function selectTickets(db: Db, now: string) {
 // The hot reads, compiled once (db/prepared.ts).
 const ticketById = prepared((db: Db, id: string, now: string) =>
   selectTickets(db, now).where('t.id', '=', id),
+);
+/**
+ * The same, saying whether any of its messages travelled by mail (1 or 0 on SQLite, a boolean
+ * on PostgreSQL): one probe of an index inside the query, so a thread reads the mail side only
+ * when there is one.
+ */
+const ticketWithMailFlag = prepared((db: Db, id: string, now: string) =>
+  selectTickets(db, now)
+    .select(sql<number | boolean>`exists (select 1 from message_mail mm where mm.ticket_id = t.id)`.as('has_mail'))
+    .where('t.id', '=', id),
 );
 /** `seqs` is a JSON array: one statement serves every page size. */
 const ticketsBySeqJson = prepared((db: Db, seqs: string, now: string) =>
@@ -56,8 +68,12 @@ export async function getTicket(ctx: Ctx, id: string): Promise<TicketT> {
 }
 
 export async function getTicketWithMessages(ctx: Ctx, id: string): Promise<TicketWithMessagesT> {
-  const ticket = await getTicket(ctx, id);
+  const [row] = await ticketWithMailFlag(ctx.db, id, nowIso(ctx.clock));
+  if (!row) throw notFound('ticket', id);
   const messages = await threadOf(ctx.db, id);
-  const files = await attachmentsOfMessages(ctx.db, messages.map((m) => m.id));
-  return { ...ticket, messages: messages.map((m) => presentMessage(m, files.get(m.id))) };
+  const [files, mail] = await Promise.all([
+    attachmentsOfMessages(ctx.db, messages.map((m) => m.id)),
+    row.has_mail ? mailPartsOfTicket(ctx.db, id) : null,
+  ]);
+  return { ...presentTicket(row), messages: messages.map((m) => presentMessage(m, files.get(m.id), mail?.get(m.id))) };
 }

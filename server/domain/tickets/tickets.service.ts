@@ -22,10 +22,21 @@ import { applyTicketChanges, insertTicket, insertTicketMessage, recordTicketCrea
 import { type AttachmentLimits, attachToMessage } from '../attachments/attachments.service.ts';
 import { attachmentsOfMessages } from '../attachments/attachments.presenter.ts';
 import { presentMessage } from './tickets.presenter.ts';
+import { mailPartsOfTicket } from '../mail/mail.read.ts';
+import { type NewMessageMail, insertMessageMail } from '../mail/messageMail.ts';
 import { loadTicket } from './tickets.read.ts';
 
-/** `limits` bounds the size of the first message's attachments together (the API passes its config). */
-export async function createTicket(ctx: Ctx, input: TicketCreateInput, limits?: AttachmentLimits): Promise<TicketT> {
+/** What a ticket that arrives by e-mail brings beyond the API's fields. */
+export interface TicketFromMail {
+  /** The mail side of the first message (its headers, HTML, unfolded text). */
+  mail: NewMessageMail;
+}
+
+/**
+ * `limits` bounds the size of the first message's attachments together (the API passes its
+ * config); `fromMail`: what a ticket opened by an incoming mail brings.
+ */
+export async function createTicket(ctx: Ctx, input: TicketCreateInput, limits?: AttachmentLimits, fromMail?: TicketFromMail): Promise<TicketT> {
   const now = nowIso(ctx.clock);
   // The response is the ticket as its ticket.created event presents it: the state this
   // request's write produced (no second read after the commit).
@@ -60,8 +71,9 @@ export async function createTicket(ctx: Ctx, input: TicketCreateInput, limits?: 
       created_at: now,
     };
     await tx.db.insertInto('messages').values(first).execute();
+    if (fromMail) await insertMessageMail(tx.db, first.id, ticketId, fromMail.mail);
     await attachToMessage(tx, first.id, input.attachments, limits);
-    return recordTicketCreated(tx, ticketId, [first]);
+    return recordTicketCreated(tx, ticketId, [first], fromMail?.mail);
   });
 }
 
@@ -83,8 +95,9 @@ export async function listMessages(ctx: Ctx, ticketId: string, params: MessageLi
     .offset(params.offset)
     .execute();
   const files = await attachmentsOfMessages(db, rows.map((r) => r.id));
+  const mail = await mailPartsOfTicket(db, ticketId);
   return {
-    data: rows.map((r) => presentMessage(r, files.get(r.id))),
+    data: rows.map((r) => presentMessage(r, files.get(r.id), mail.get(r.id))),
     meta: { total, limit: params.limit, offset: params.offset },
   };
 }

@@ -7,6 +7,7 @@ import type { ListPage } from '../../../common/contract/base.ts';
 import { newId } from '../../core/ids.ts';
 import { recordEvent, recordUpdated } from '../events/events.record.ts';
 import { type Ctx, inTransaction } from '../context.ts';
+import { endUserSessions } from '../sessions/sessions.service.ts';
 import type { UserCreateInput, UserListParams, UserPatchInput, UserT } from '../../../common/contract/users.ts';
 
 export function presentUser(row: UserRow): UserT {
@@ -100,8 +101,9 @@ export async function createUser(
  * Changes a user. Demoting or deactivating the last active admin is refused (409): nobody could
  * administer the desk afterwards. The check and the write share one transaction, so two
  * concurrent demotions cannot both pass it. Deactivation deletes nothing: tickets stay
- * assigned, messages keep their author, and the user's keys stop authenticating. user.updated
- * names the fields whose value changed; a patch that changes nothing records no event.
+ * assigned, messages keep their author, the user's keys stop authenticating and their sessions
+ * end. user.updated names the fields whose value changed; a patch that changes nothing records
+ * no event.
  */
 export async function updateUser(
   ctx: Ctx,
@@ -149,6 +151,8 @@ export async function updateUser(
     const before = presentUser(current);
     const after = await getUser(tx, id);
     await recordUpdated(tx, { resourceType: 'user', resourceId: id, key: 'user', before, after });
+    // A deactivated person is signed out everywhere at once, not only refused at the next check.
+    if (before.active && !after.active) await endUserSessions(tx, id, 'user deactivated');
   });
   return getUser(ctx, id);
 }

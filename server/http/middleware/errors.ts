@@ -31,6 +31,9 @@ export function errorEnvelope(logger: Logger): Middleware {
       if (appError.code === 'INTERNAL_ERROR') {
         logger.error({ err, reqId: ctx.state.reqId }, 'unhandled error');
       }
+      // A refusal that says when to come back (a throttled sign-in) says it in the header too.
+      const retryAfter = appError.details?.retryAfterSeconds;
+      if (appError.code === 'RATE_LIMITED' && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
       sendError(ctx, appError);
     }
   };

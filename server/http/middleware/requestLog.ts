@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import type { Principal } from '../../domain/auth/principal.ts';
+
+/** The credential's id (never its secret): `keyId` for an API key, `sessionId` for a session. */
+function credentialOf(principal: Principal | undefined): { keyId: string | null; sessionId?: string } {
+  if (principal?.type === 'session') return { keyId: null, sessionId: principal.credentialId };
+  return { keyId: principal?.credentialId ?? null };
+}
 
 /** One structured log line per request, with the route template rather than the raw URL. */
 export function requestLog(logger: Logger): Middleware {
@@ -21,7 +28,7 @@ export function requestLog(logger: Logger): Middleware {
           path: ctx.path,
           status: ctx.status,
           ms: Math.round(ms * 100) / 100,
-          keyId: (ctx.state.principal as { keyId?: string } | undefined)?.keyId ?? null,
+          ...credentialOf(ctx.state.principal as Principal | undefined),
         },
         'request',
       );

@@ -68,6 +68,10 @@ export function useSendReply(conversation: ConversationDetail) {
         authorId: me.id,
         internal: false,
         attachments: [],
+        bodyHtml: null,
+        bodyFull: null,
+        email: null,
+        delivery: null,
         createdAt: new Date().toISOString(),
       };
       if (previous) queryClient.setQueryData<ConversationDetail>(key, { ...previous, messages: [...previous.messages, pending] });
