@@ -25,7 +25,20 @@ import { copyOrder, foreignKeys, resetIdentities, targetColumns } from '../data/
 const prefix = 'ld_dry_run_';
 
 /** Never copied: the migrations' own bookkeeping, recounted or local rows, attachment bytes. */
-const notCopied = new Set(['kysely_migration', 'kysely_migration_lock', 'ticket_counts', 'rate_limits', 'attachment_chunks']);
+// Besides bookkeeping and file bytes: what an import never reads, and secrets that need no copy
+// (sign-in state, mail kept aside with its raw bytes).
+const notCopied = new Set([
+  'kysely_migration',
+  'kysely_migration_lock',
+  'ticket_counts',
+  'rate_limits',
+  'attachment_chunks',
+  'user_passwords',
+  'sessions',
+  'login_failures',
+  'invitations',
+  'mail_quarantine',
+]);
 
 /** The scratch schema of a job (ids are ULID-based: case carries no meaning). */
 export function dryRunSchema(jobId: string): string {
