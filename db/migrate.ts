@@ -78,3 +78,16 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
     throw new Error(`database migration failed${name}: ${String(error)}`, { cause: error });
   }
 }
+
+/**
+ * PostgreSQL: builds this version's whole schema inside `schema` (a scratch copy of the database:
+ * import dry runs), its migration table there too. `db` must have `schema` first on its search
+ * path. (Without migrationTableSchema, the migrator would find the live schema's table and
+ * conclude there is nothing to do.)
+ */
+export async function migrateSchema(db: Kysely<Database>, schema: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: postgresMigrations, migrationTableSchema: schema });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`migrating ${schema} failed: ${String(error)}`, { cause: error });
+}

@@ -12,6 +12,8 @@ export interface PostgresHandle {
   where: string;
   /** A connection of its own, outside the pool (LISTEN holds one for as long as it runs). */
   newClient(applicationName: string): pg.Client;
+  /** Another pool on the same database with other options (a scratch schema's search path). */
+  sibling(options: PostgresOptions): PostgresHandle;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,8 @@ export interface PostgresOptions {
   poolSize?: number;
   /** Called when an idle pooled connection fails (the server restarted): logged, not fatal. */
   onIdleError?: (err: Error) => void;
+  /** Schemas to search for unqualified names, first to last (default: the server's setting). */
+  searchPath?: readonly string[];
 }
 
 const int8 = 20;
@@ -60,6 +64,12 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** A schema name as the search_path setting takes it (names of ours: letters, digits, _). */
+function quoteSchema(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a schema name of ours: ${name}`);
+  return name;
+}
+
 /** Opens a pool (connections are made on first use, so this never fails by itself). */
 export function openPostgres(url: string, options: PostgresOptions = {}): PostgresHandle {
   const pool = new pg.Pool({
@@ -70,6 +80,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
     // A dead server or network must fail a request, not hang it.
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    ...(options.searchPath ? { options: `-c search_path=${options.searchPath.map(quoteSchema).join(',')}` } : {}),
   });
   // Without a listener, an idle client's error (the server restarting) would crash the process.
   pool.on('error', (err) => options.onIdleError?.(err));
@@ -86,6 +97,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
     where: redactUrl(url),
     newClient: (applicationName) =>
       new pg.Client({ connectionString: url, types, application_name: applicationName, connectionTimeoutMillis: 10_000 }),
+    sibling: (siblingOptions) => openPostgres(url, siblingOptions),
     async close() {
       if (closed) return;
       closed = true;

@@ -307,13 +307,13 @@ async function exportData(args: string[]): Promise<number> {
   try {
     if (format === 'tar' && values.out) {
       const store = new AttachmentStore(config.dataDir);
-      const written = await exportArchive(handle.file, store, resolve(values.out), nowIso(systemClock), appVersion);
+      const written = await exportArchive(handle.db, store, resolve(values.out), nowIso(systemClock), appVersion);
       process.stdout.write(
         `Exported ${handle.file} and ${written.attachments} attachment file(s) to ${written.path} (${written.bytes} bytes)\n`,
       );
       return 0;
     }
-    const stream = exportStream(handle.file, nowIso(systemClock), appVersion);
+    const stream = await exportStream(handle.db, nowIso(systemClock), appVersion);
     if (!values.out) {
       try {
         await pipeline(stream, process.stdout, { end: false });

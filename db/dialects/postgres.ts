@@ -1,6 +1,20 @@
 // PostgreSQL's spelling of the things the engines spell differently (db/dialect.ts).
 import { type SqlBool, sql } from 'kysely';
-import type { SqlDialect } from './types.ts';
+import type { ConstraintKind, SqlDialect, TableColumn } from './types.ts';
+
+/** SQLSTATE class 23 codes (integrity constraint violations) by the constraint they name. */
+const constraintCodes: Record<string, ConstraintKind> = {
+  '23503': 'foreign_key',
+  '23514': 'check',
+  '23502': 'not_null',
+  '23505': 'unique',
+};
+
+function columnType(dataType: string): TableColumn['type'] {
+  if (dataType === 'integer' || dataType === 'bigint' || dataType === 'smallint') return 'INTEGER';
+  if (dataType === 'double precision' || dataType === 'real' || dataType === 'numeric') return 'REAL';
+  return 'TEXT';
+}
 
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
@@ -37,4 +51,39 @@ export const postgresDialect: SqlDialect = {
   beginWrite: async (trx) => {
     await sql`select ld_write_lock()`.execute(trx);
   },
+  // The schema on the search path: a scratch schema (import dry runs) lists its own tables.
+  tableColumns: async (db, table) => {
+    const { rows } = await sql<{
+      column_name: string;
+      data_type: string;
+      is_nullable: string;
+      column_default: string | null;
+      is_identity: string;
+      is_generated: string;
+    }>`select column_name, data_type, is_nullable, column_default, is_identity, is_generated
+      from information_schema.columns where table_schema = current_schema() and table_name = ${table}
+      order by ordinal_position`.execute(db);
+    return rows.map((c) => ({
+      name: c.column_name,
+      type: columnType(c.data_type),
+      notNull: c.is_nullable === 'NO',
+      hasDefault: c.column_default !== null || c.is_identity === 'YES',
+      generated: c.is_generated === 'ALWAYS',
+    }));
+  },
+  // No rowid: the primary key, which is the identity seq (insertion order) where a table has one.
+  rowOrder: async (db, table) => {
+    const { rows } = await sql<{ name: string }>`select a.attname::text as name
+      from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+      where i.indrelid = to_regclass(quote_ident(${table})) and i.indisprimary
+      order by array_position(i.indkey::int2[], a.attnum)`.execute(db);
+    return rows.map((r) => r.name);
+  },
+  constraintKind: (err) => {
+    const e = err as { code?: unknown; constraint?: unknown } | null;
+    if (!(err instanceof Error) || typeof e?.code !== 'string') return null;
+    const kind = constraintCodes[e.code] ?? null;
+    return kind === 'unique' && typeof e.constraint === 'string' && e.constraint.endsWith('_pkey') ? 'primary_key' : kind;
+  },
+  joinedText: (value, separator, orderBy) => sql<string | null>`string_agg(${value}, ${separator} order by ${orderBy})`,
 };

@@ -5,6 +5,21 @@ import type { Db } from '../schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/** A stored column of a table, as the engine's own catalog describes it (export and import). */
+export interface TableColumn {
+  name: string;
+  /** The value kind the column holds: integers, floating point, or text (everything else). */
+  type: 'TEXT' | 'INTEGER' | 'REAL';
+  notNull: boolean;
+  /** The database fills it in when an insert leaves it out (a default or an identity). */
+  hasDefault: boolean;
+  /** Computed by the database: never written, never exported. */
+  generated: boolean;
+}
+
+/** Which kind of constraint a failed statement broke; null when the error is not one. */
+export type ConstraintKind = 'foreign_key' | 'check' | 'not_null' | 'unique' | 'primary_key';
+
 export interface SqlDialect {
   readonly name: DialectName;
   /** A JSON array (as text, `[]` for no rows) of `value` over the rows of the enclosing query. */
@@ -35,6 +50,18 @@ export interface SqlDialect {
    * order (see the postgres dialect). SQLite has one writer already: nothing to do.
    */
   beginWrite(trx: Db): Promise<void>;
+  /** The columns of `table` in their declared order, generated ones included (flagged). */
+  tableColumns(db: Db, table: string): Promise<TableColumn[]>;
+  /**
+   * A unique key that reads `table` in insertion order where the engine keeps one (SQLite's
+   * rowid; PostgreSQL's primary key, an identity seq where the table has one), for reading a
+   * table page by page (`(key) > (last key)`). The names are usable in a select list.
+   */
+  rowOrder(db: Db, table: string): Promise<string[]>;
+  /** The constraint a statement's error reports (by the engine's error code, never its text). */
+  constraintKind(err: unknown): ConstraintKind | null;
+  /** `string_agg`: the values of the enclosing group joined by `separator` in `orderBy` order. */
+  joinedText(value: Expression<unknown>, separator: string, orderBy: RawBuilder<unknown>): RawBuilder<string | null>;
 }
 
 /** A database or transaction of any schema (migrations see `Kysely<unknown>`). */

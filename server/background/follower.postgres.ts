@@ -6,6 +6,7 @@
 // the round (another one is on it, and goes on until nothing is left); a server that dies
 // mid-way loses its transaction, so the next one starts from the same place.
 import { sql } from 'kysely';
+import { isImportActor } from '../../common/rules/events.ts';
 import { dialectOf } from '../../db/dialect.ts';
 import type { Db, EventRow } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
@@ -17,6 +18,8 @@ export interface SharedFollower {
   name: string;
   handle(event: EventRow): Promise<((trx: Db) => Promise<void>) | null>;
   committed?(): void;
+  /** Whether events of rows an import wrote are handled too (follower.ts). */
+  includeImports?: boolean;
 }
 
 /** How often a server looks for events nobody announced (a lost notification, a dead node). */
@@ -55,6 +58,8 @@ export function startSharedFollower(deps: Deps, follower: SharedFollower): Backg
       for (const event of events) {
         seen++;
         cursor = event.seq;
+        // As on SQLite (follower.ts): rows an import wrote are history, not news.
+        if (!follower.includeImports && isImportActor({ type: event.actor_type, id: event.actor_id })) continue;
         let work: ((trx: Db) => Promise<void>) | null;
         try {
           work = await follower.handle(event);

@@ -118,7 +118,9 @@ export const dataRoutes = [
       'is detected. All rows come from one snapshot taken when the request arrives, while writes ' +
       'continue. Includes API key hashes and webhook secrets: keep it as safe as the database. ' +
       `With \`format=tar\`: \`${tar}\`, an archive of \`localdesk.json\`, \`export.ndjson\` and ` +
-      '`attachments/<sha256[0..2]>/<sha256>` for every attachment file the records name.',
+      '`attachments/<sha256[0..2]>/<sha256>` for every attachment file the records name. The same ' +
+      'format on SQLite and PostgreSQL (never a database file), so an export from either engine ' +
+      'imports into the other.',
     scope: 'admin',
     query: ExportQuery,
     stream: true,
@@ -126,7 +128,7 @@ export const dataRoutes = [
       const exportedAt = nowIso(ctx.clock);
       if (query.format === 'tar') {
         const file = join(deps.config.dataDir, `export-${randomUUID()}.tar`);
-        const written = await exportArchive(await databaseFile(ctx.db), deps.attachments, file, exportedAt, appVersion);
+        const written = await exportArchive(ctx.db, deps.attachments, file, exportedAt, appVersion);
         const stream = createReadStream(file);
         stream.once('close', () => void rm(file, { force: true }));
         http.status = 200;
@@ -137,7 +139,7 @@ export const dataRoutes = [
         http.length = written.bytes;
         return { data: null };
       }
-      const stream = exportStream(await databaseFile(ctx.db), exportedAt, appVersion);
+      const stream = await exportStream(ctx.db, exportedAt, appVersion);
       stream.on('error', (err) => {
         // Headers are gone: cutting the connection is how the client learns the file is short.
         deps.logger.error({ err }, 'export failed');
@@ -193,13 +195,14 @@ export const dataRoutes = [
       'continue meanwhile) and `attachments/<sha256[0..2]>/<sha256>` for every file that snapshot ' +
       'references. Restore with `localdesk restore FILE --data DIR` into an empty folder. It is ' +
       'written as `….tar.part` and renamed only when complete, so a file with the final name is ' +
-      'always a whole backup; partial files left by a crash are removed at the next start.',
+      'always a whole backup; partial files left by a crash are removed at the next start. SQLite ' +
+      'only: on PostgreSQL it answers 503 (back up with pg_dump, or take GET /export?format=tar).',
     scope: 'admin',
     status: 201,
     response: BackupResultSchema,
     idempotency: false,
     handler: async ({ ctx, deps }) => {
-      const source = await databaseFile(ctx.db);
+      const source = await databaseFile(ctx.db, 'a backup (POST /admin/backup)');
       const createdAt = nowIso(ctx.clock);
       // Nothing carries the final name until the archive is complete (backup.ts).
       const path = await reserveBackupPath(deps.config.dataDir, createdAt, 'tar');

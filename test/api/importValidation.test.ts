@@ -3,9 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTicket } from '../helpers/factories.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { onPostgres } from '../helpers/testDatabase.ts';
 
 interface Line {
   table?: string;
@@ -129,9 +131,15 @@ describe('reads during an import', () => {
         });
       });
       // Whether some connection holds the database's write lock: the import's transaction.
-      const probe = new BetterSqlite3(join(target.dataDir, 'localdesk.db'));
-      probe.pragma('busy_timeout = 0');
-      const importHoldsLock = () => {
+      // SQLite: a write transaction cannot begin; PostgreSQL: the cluster-wide advisory write
+      // lock (ld_write_lock, migration 2026112401) cannot be taken (tried, never waited for).
+      const probe = onPostgres ? null : new BetterSqlite3(join(target.dataDir, 'localdesk.db'));
+      probe?.pragma('busy_timeout = 0');
+      const importHoldsLock = async () => {
+        if (!probe) {
+          const { rows } = await sql<{ free: boolean }>`select pg_try_advisory_xact_lock(4870000001) as free`.execute(target.db);
+          return rows[0]?.free === false;
+        }
         try {
           probe.exec('begin immediate; rollback');
           return false;
@@ -148,16 +156,16 @@ describe('reads during an import', () => {
       let answeredWhileLocked = 0;
       let slowest = 0;
       while (!importDone) {
-        const locked = importHoldsLock();
+        const locked = await importHoldsLock();
         const started = Date.now();
         const res = await target.api.get(`/tickets/${existing.id}`);
         expect(res.status).toBe(200);
         slowest = Math.max(slowest, Date.now() - started);
         // Asked and answered while the import's transaction held the database.
-        if (locked && importHoldsLock()) answeredWhileLocked++;
+        if (locked && (await importHoldsLock())) answeredWhileLocked++;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
-      probe.close();
+      probe?.close();
       const res = await importing;
       expect(res.status, res.text.slice(0, 300)).toBe(200);
       expect(res.body.data.imported.tickets).toBe(8_000);

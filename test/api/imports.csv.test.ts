@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportFileT, ImportJobT } from '../../common/contract/imports.ts';
 import type { TicketData } from '../helpers/factories.ts';
-import { runImportJob, snapshot, waitForImport } from '../helpers/imports.ts';
+import { runImportJob, snapshotDb, waitForImport } from '../helpers/imports.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 
 type Ticket = TicketData & { tags: string[]; externalId: string | null; description: string };
@@ -70,14 +70,14 @@ describe('POST /api/v1/imports (csv)', () => {
   let before: Record<string, unknown[]>;
   beforeAll(async () => {
     file = (await upload(sample)).body.data;
-    before = snapshot(s.sqlite);
+    before = await snapshotDb(s.db);
     dry = await runImportJob(s.api, { source: 'csv', fileId: file.id, mapping, dryRun: true });
   });
 
-  it('a dry run reports what it would do and changes nothing', () => {
+  it('a dry run reports what it would do and changes nothing', async () => {
     expect(dry).toMatchObject({ status: 'succeeded', dryRun: true });
     expect(dry.counts.tickets.created).toBe(10);
-    expect(snapshot(s.sqlite)).toEqual(before);
+    expect(await snapshotDb(s.db)).toEqual(before);
   });
 
   it('the real run does what the dry run said', async () => {

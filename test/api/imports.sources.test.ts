@@ -14,7 +14,7 @@ import {
 } from '../fixtures/import/generate.ts';
 import type { TicketData } from '../helpers/factories.ts';
 import { type ReplayServer, startReplayServer } from '../helpers/importReplay.ts';
-import { runImportJob, snapshot } from '../helpers/imports.ts';
+import { runImportJob, snapshotDb } from '../helpers/imports.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 
 type Json = Record<string, unknown>;
@@ -51,7 +51,7 @@ describe('POST /api/v1/imports (freshdesk)', () => {
     await s.close();
   });
 
-  it('imports the fixture with counts that match it', () => {
+  it('imports the fixture with counts that match it', async () => {
     const conversations = Object.values(v1.conversations).flat();
     const attachments = [...v1.tickets, ...conversations].reduce((n, x) => n + (x.attachments as unknown[]).length, 0);
     expect(job.status).toBe('succeeded');
@@ -63,7 +63,7 @@ describe('POST /api/v1/imports (freshdesk)', () => {
     expect(job.counts.attachments.created).toBe(attachments);
     expect(job.errorCount).toBe(0);
     // Every file came in on its message.
-    expect(s.sqlite.prepare('select count(*) as n from message_attachments').get()).toEqual({ n: attachments });
+    expect(await s.db.selectFrom('message_attachments').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst()).toEqual({ n: attachments });
   });
 
   it('honours the 429', () => {
@@ -84,11 +84,11 @@ describe('POST /api/v1/imports (freshdesk)', () => {
   });
 
   it('changes nothing when run again', async () => {
-    const before = snapshot(s.sqlite);
+    const before = await snapshotDb(s.db);
     const again = await runImportJob(s.api, { source: 'freshdesk', url: replay.url, ...auth });
     expect(again.status).toBe('succeeded');
     for (const kind of Object.values(again.counts)) expect(kind).toMatchObject({ created: 0, updated: 0, refused: 0 });
-    expect(snapshot(s.sqlite)).toEqual(before);
+    expect(await snapshotDb(s.db)).toEqual(before);
   });
 });
 
@@ -107,7 +107,7 @@ describe('POST /api/v1/imports (helpscout)', () => {
     await s.close();
   });
 
-  it('imports the fixture with counts that match it', () => {
+  it('imports the fixture with counts that match it', async () => {
     const threads = Object.values(v1.threads).flat().filter((t) => t.type !== 'lineitem');
     const attachments = threads.reduce((n, t) => n + ((t._embedded as Json).attachments as unknown[]).length, 0);
     expect(job.status).toBe('succeeded');
@@ -118,7 +118,7 @@ describe('POST /api/v1/imports (helpscout)', () => {
     expect(job.counts.attachments.created).toBe(attachments);
     expect(job.errorCount).toBe(0);
     // Every file came in on its message.
-    expect(s.sqlite.prepare('select count(*) as n from message_attachments').get()).toEqual({ n: attachments });
+    expect(await s.db.selectFrom('message_attachments').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst()).toEqual({ n: attachments });
   });
 
   it('honours the 429 (X-RateLimit-Retry-After)', () => {
@@ -138,10 +138,10 @@ describe('POST /api/v1/imports (helpscout)', () => {
   });
 
   it('changes nothing when run again', async () => {
-    const before = snapshot(s.sqlite);
+    const before = await snapshotDb(s.db);
     const again = await runImportJob(s.api, { source: 'helpscout', url: replay.url, ...auth });
     expect(again.status).toBe('succeeded');
     for (const kind of Object.values(again.counts)) expect(kind).toMatchObject({ created: 0, updated: 0, refused: 0 });
-    expect(snapshot(s.sqlite)).toEqual(before);
+    expect(await snapshotDb(s.db)).toEqual(before);
   });
 });

@@ -8,7 +8,7 @@ import type { ImportJobT } from '../../common/contract/imports.ts';
 import { DELETED_AGENT, generateZendesk, ODD, ODD_HTML_TEXT, ODD_UNICODE_SUBJECT, RENAMED_CUSTOMER, zendeskIds } from '../fixtures/import/generate.ts';
 import { buildTicket, type TicketData } from '../helpers/factories.ts';
 import { type ReplayServer, startReplayServer } from '../helpers/importReplay.ts';
-import { runImportJob, snapshot } from '../helpers/imports.ts';
+import { runImportJob, snapshotDb } from '../helpers/imports.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 
 type Json = Record<string, unknown>;
@@ -215,19 +215,19 @@ describe('POST /api/v1/imports (zendesk)', () => {
 
 describe('running the import again', () => {
   it('changes nothing: it continues from the last cursor and finds nothing new', async () => {
-    const before = snapshot(s.sqlite);
+    const before = await snapshotDb(s.db);
     const again = await runImportJob(s.api, zendesk());
     expect(again.status).toBe('succeeded');
     for (const kind of Object.values(again.counts)) expect(kind).toMatchObject({ created: 0, updated: 0, refused: 0 });
-    expect(snapshot(s.sqlite)).toEqual(before);
+    expect(await snapshotDb(s.db)).toEqual(before);
   });
 
   it('with full: true reads everything again, and still changes nothing', async () => {
-    const before = snapshot(s.sqlite);
+    const before = await snapshotDb(s.db);
     const full = await runImportJob(s.api, zendesk({ full: true }));
     expect(full.counts.tickets).toMatchObject({ created: 0, updated: 0, skipped: v1.tickets.length });
     expect(full.counts.users).toMatchObject({ created: 0, updated: 0, skipped: first.counts.users.created });
-    expect(snapshot(s.sqlite)).toEqual(before);
+    expect(await snapshotDb(s.db)).toEqual(before);
   });
 
   it('a week later imports only what changed, and leaves local edits of the rest alone', async () => {

@@ -1,5 +1,8 @@
 // Helpers for the import tests: follow a job to its end, read a whole database for comparison.
 import type BetterSqlite3 from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import { dialectName } from '../../db/dialect.ts';
+import type { Database } from '../../db/schema.ts';
 import type { ImportJobT } from '../../common/contract/imports.ts';
 import type { ApiClient } from './server.ts';
 
@@ -73,4 +76,34 @@ function sameMeaning(event: Record<string, unknown>): Record<string, unknown> {
   if (typeof event.type !== 'string' || !event.type.startsWith('tag.')) return event;
   const tag = (JSON.parse(event.data as string) as { tag?: { name: string; color: string | null } }).tag;
   return { ...event, resource_id: tag?.name ?? null, data: JSON.stringify({ name: tag?.name, color: tag?.color }) };
+}
+
+/**
+ * `snapshot` through Kysely, on either engine (the tables from the engine's catalog); compare
+ * two snapshots of one database only (column order and search columns differ by engine).
+ */
+export async function snapshotDb(db: Kysely<Database>, options: { skipTables?: string[] } = {}): Promise<Record<string, unknown[]>> {
+  // rate_limits: on PostgreSQL the requests' own counts live there.
+  const skip = new Set(['imports', 'import_files', 'event_cursors', 'sqlite_sequence', 'kysely_migration', 'kysely_migration_lock', 'rate_limits', ...(options.skipTables ?? [])]);
+  const listed =
+    dialectName(db) === 'postgres'
+      ? sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() order by 1`
+      : sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like '%fts_%' order by name`;
+  const tables = (await listed.execute(db)).rows.map((t) => t.name).filter((name) => !skip.has(name));
+  const queries: Record<string, string> = {
+    tags: 'select name, color from tags',
+    ticket_tags: 'select tt.ticket_id, g.name from ticket_tags tt join tags g on g.id = tt.tag_id',
+    events: 'select type, resource_type, resource_id, actor_type, actor_user_id, data, workflow_depth from events',
+    tickets: 'select id, subject, description, status, priority, contact_id, assigned_to, project_id, conversation_id, first_response_due_at, resolution_due_at, first_response_at, resolved_at, created_at, updated_at, external_id from tickets',
+    attachments: 'select id, name, size, declared_type, sniffed_type, sha256, uploaded_by, case when linked_at is null then 0 else 1 end as linked from attachments',
+  };
+  const all = async (text: string) => (await sql.raw<Record<string, unknown>>(text).execute(db)).rows;
+  const out: Record<string, unknown[]> = {};
+  for (const table of tables) {
+    const rows = (await all(queries[table] ?? `select * from "${table}"`)).map((r) => (table === 'events' ? sameMeaning(r) : r));
+    out[table] = rows.map((r) => JSON.stringify(r)).sort();
+  }
+  out.ticket_fts = (await all('select t.id, f.subject, f.description, f.messages from ticket_fts f join tickets t on t.seq = f.rowid')).map((r) => JSON.stringify(r)).sort();
+  out.contact_fts = (await all('select contact_id, name, email, company from contact_fts')).map((r) => JSON.stringify(r)).sort();
+  return out;
 }

@@ -149,8 +149,13 @@ const folderDatabases = new Map<string, string>();
  * database (or `databaseUrl`'s, shared with another server, left in place on close). A data
  * folder the test made itself stands for one database, kept for the next server started on it.
  */
-async function openTestDatabase(dataDir: string, ownsDataDir: boolean, databaseUrl: string | undefined): Promise<OpenedDatabase> {
-  if (!onPostgres && databaseUrl === undefined) {
+async function openTestDatabase(
+  dataDir: string,
+  ownsDataDir: boolean,
+  databaseUrl: string | undefined,
+  engine: 'sqlite' | 'postgres' = onPostgres ? 'postgres' : 'sqlite',
+): Promise<OpenedDatabase> {
+  if (engine === 'sqlite' && databaseUrl === undefined) {
     const handle = openDatabase(join(dataDir, 'localdesk.db'));
     return {
       db: handle.db,
@@ -210,11 +215,16 @@ export async function startTestServer(
     dataDir?: string;
     /** PostgreSQL: run on this existing database (another node of the same install). */
     databaseUrl?: string;
+    /**
+     * The engine, when a test needs one whatever its project (an export from one engine imported
+     * into the other): `postgres` only in the PostgreSQL project, which runs a cluster.
+     */
+    engine?: 'sqlite' | 'postgres';
   } = {},
 ): Promise<TestServer> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'localdesk-test-'));
-  const handle = await openTestDatabase(dataDir, ownsDataDir, options.databaseUrl);
+  const handle = await openTestDatabase(dataDir, ownsDataDir, options.databaseUrl, options.engine);
   await migrateToLatest(handle.db);
   const clock = options.clock ?? new TestClock();
   const adminKey = generateApiKey();

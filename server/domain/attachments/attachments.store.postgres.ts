@@ -47,6 +47,14 @@ export class DatabaseAttachmentStore extends AttachmentStore {
     // Committed with the row: nothing is left to make durable.
   }
 
+  override async size(sha256: string): Promise<number> {
+    const { rows } = await sql<{ bytes: number | null }>`select sum(octet_length(bytes)) as bytes
+      from attachment_chunks where sha256 = ${sha256}`.execute(this.db);
+    const bytes = rows[0]?.bytes;
+    if (bytes === null || bytes === undefined) throw new Error(`no stored content ${sha256}`);
+    return bytes;
+  }
+
   override read(sha256: string, range?: { start: number; end: number }): Readable {
     const start = range?.start ?? 0;
     const end = range?.end ?? Number.MAX_SAFE_INTEGER;

@@ -202,6 +202,11 @@ export class AttachmentStore {
     }
   }
 
+  /** The size in bytes of stored content (an archive entry's header needs it first). */
+  async size(sha256: string): Promise<number> {
+    return (await stat(this.pathOf(sha256))).size;
+  }
+
   /** The stored bytes (or a byte range of them, inclusive). */
   read(sha256: string, range?: { start: number; end: number }): Readable {
     return createReadStream(this.pathOf(sha256), range);

@@ -49,6 +49,12 @@ async function addFile(pack: Pack, name: string, path: string): Promise<void> {
   await pipeline(createReadStream(path), pack.entry({ name, size, mode: 0o600 }));
 }
 
+/** A stored content, read through the store: a file, or rows of the database (PostgreSQL). */
+async function addContent(pack: Pack, store: AttachmentStore, sha256: string): Promise<void> {
+  const size = await store.size(sha256);
+  await pipeline(store.read(sha256), pack.entry({ name: attachmentEntryName(sha256), size, mode: 0o600 }));
+}
+
 /**
  * Writes `<destination>.part` (mode 0600) and renames it into place when complete, so no
  * archive is ever found half-written under its name: the manifest, the given files, then every
@@ -73,7 +79,7 @@ export async function writeArchive(
     const head = JSON.stringify({ ...manifest, attachments: present.length, missingAttachments: missing }, null, 2);
     pack.entry({ name: manifestName, mode: 0o600 }, `${head}\n`);
     for (const file of files) await addFile(pack, file.name, file.path);
-    for (const sha of present) await addFile(pack, attachmentEntryName(sha), store.pathOf(sha));
+    for (const sha of present) await addContent(pack, store, sha);
     pack.finalize();
     await written;
     const fd = await open(partial, 'r+');

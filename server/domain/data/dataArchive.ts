@@ -10,7 +10,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { AppError } from '../../core/errors.ts';
 import type { AttachmentStore, Received } from '../attachments/attachments.store.ts';
@@ -39,7 +39,7 @@ async function contentsNamed(ndjson: string): Promise<string[]> {
  * files its attachment rows name (collection pauses in this process meanwhile).
  */
 export async function exportArchive(
-  databaseFile: string,
+  db: Kysely<Database>,
   store: AttachmentStore,
   destination: string,
   exportedAt: string,
@@ -48,7 +48,7 @@ export async function exportArchive(
   return store.holding(async () => {
     const ndjson = `${destination}.ndjson.part`;
     try {
-      await pipeline(exportStream(databaseFile, exportedAt, appVersion), createWriteStream(ndjson, { mode: 0o600 }));
+      await pipeline(await exportStream(db, exportedAt, appVersion), createWriteStream(ndjson, { mode: 0o600 }));
       return await writeArchive(
         destination,
         { format: exportArchiveFormat, version: 1, exportedAt, appVersion },
@@ -65,9 +65,7 @@ export async function exportArchive(
 /** Gives received files their final names and checks every new attachment row has its file. */
 function placeAttachments(store: AttachmentStore, received: readonly Received[]) {
   const bySha = new Map(received.map((r) => [r.sha256, r]));
-  return async (trx: Kysely<Database>, marks: { attachments: number }) => {
-    const { rows } = await sql<{ id: string; sha256: string }>`select id, sha256 from attachments
-      where rowid > ${marks.attachments} order by rowid`.execute(trx);
+  return async (trx: Kysely<Database>, rows: readonly { id: string; sha256: string }[]) => {
     const missing: string[] = [];
     for (const row of rows) {
       const file = bySha.get(row.sha256);

@@ -1,8 +1,12 @@
 // The export format, shared by export and import: which tables, in which order, which columns,
-// and what a valid line of each kind looks like. Columns are read from the database itself
-// (PRAGMA table_xinfo), so a migration that adds a column is exported and imported with no
+// and what a valid line of each kind looks like. Columns are read from the database's own catalog
+// (SQLite's table_xinfo, PostgreSQL's information_schema: db/dialects/), so a migration that adds a column is exported and imported with no
 // change here; only the local keys below stay behind.
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { dialectOf } from '../../../db/dialect.ts';
+import type { TableColumn } from '../../../db/dialects/types.ts';
+import type { Database } from '../../../db/schema.ts';
 import { AppError } from '../../core/errors.ts';
 import { importRules } from './importRules.ts';
 
@@ -56,45 +60,23 @@ const localKeys: Partial<Record<ExportTable, readonly string[]>> = {
   webhook_attempts: ['id'],
 };
 
-/** Export order within a table: insertion order, so local keys come out in the same order. */
-export function orderOf(table: ExportTable): string {
-  if (table === 'ticket_tags') return 'ticket_id, tag_id';
-  if (table === 'message_attachments') return 'message_id, position'; // WITHOUT ROWID
-  return 'rowid';
-}
+export type Column = Omit<TableColumn, 'generated'>;
 
-/** One row of PRAGMA table_xinfo. `hidden` is 2 or 3 for generated columns. */
-export interface ColumnInfo {
-  name: string;
-  type: string;
-  notnull: number;
-  dflt_value: string | null;
-  hidden: number;
-}
-
-export interface Column {
-  name: string;
-  type: 'TEXT' | 'INTEGER' | 'REAL';
-  notNull: boolean;
-  hasDefault: boolean;
-}
-
-/** The PRAGMA (without the word) that lists a table's columns, generated ones included. */
-export function tableInfoPragma(table: ExportTable): string {
-  return `table_xinfo("${table}")`;
-}
-
-/** The exported columns of a table: stored, not generated, not a local key. */
-export function exportedColumns(table: ExportTable, info: readonly ColumnInfo[]): Column[] {
+/** The exported columns of a table (from its catalog): stored, not generated, not a local key. */
+export function exportedColumns(table: ExportTable, info: readonly TableColumn[]): Column[] {
   const local = localKeys[table] ?? [];
   return info
-    .filter((c) => c.hidden === 0 && !local.includes(c.name))
-    .map((c) => ({
-      name: c.name,
-      type: c.type.toUpperCase() === 'INTEGER' ? 'INTEGER' : c.type.toUpperCase() === 'REAL' ? 'REAL' : 'TEXT',
-      notNull: c.notnull === 1,
-      hasDefault: c.dflt_value !== null,
-    }));
+    .filter((c) => !c.generated && !local.includes(c.name))
+    .map(({ name, type, notNull, hasDefault }) => ({ name, type, notNull, hasDefault }));
+}
+
+/** Every exported table's columns, as the database `db` (either engine) declares them. */
+export async function loadColumns(db: Kysely<Database>): Promise<Record<ExportTable, Column[]>> {
+  const dialect = dialectOf(db);
+  const entries = await Promise.all(
+    exportTables.map(async (table) => [table, exportedColumns(table, await dialect.tableColumns(db, table))] as const),
+  );
+  return Object.fromEntries(entries) as Record<ExportTable, Column[]>;
 }
 
 export type Value = string | number | null;
@@ -102,11 +84,6 @@ export type Row = Record<string, Value>;
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-export function selectSql(table: ExportTable, columns: readonly Column[]): string {
-  const list = columns.map((c) => quoteIdent(c.name)).join(', ');
-  return `select ${list} from ${quoteIdent(table)} order by ${orderOf(table)}`;
 }
 
 // ISO-8601 with a zone; normalised on import to the fixed-width form the code compares as text.
@@ -126,7 +103,7 @@ function columnSchema(column: Column): z.ZodType<Value | undefined> {
         ? z.number()
         : z.string();
   if (!column.notNull) schema = schema.nullable();
-  // A column an older export lacks may be left out when SQLite can fill it in.
+  // A column an older export lacks may be left out when the database can fill it in.
   if (!column.notNull || column.hasDefault) schema = schema.optional();
   return schema;
 }

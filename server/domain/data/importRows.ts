@@ -1,43 +1,24 @@
 // Import: an export file back into the database, all or nothing, idempotent by id. The file is
 // read twice: once to validate every line (nothing is written if any line is wrong), then inside
 // one transaction to insert. Rows already present (same id, or same natural key for the tables
-// below) are left as they are; the search index is rebuilt for what changed.
+// below) are left as they are; the search index is rebuilt for what changed. The same code runs
+// on both engines: only how the import's transaction is opened differs (importTransaction).
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { busyTimeoutMs, openDatabase } from '../../../db/connection.ts';
+import { byDialect, dialectOf } from '../../../db/dialect.ts';
 import type { Database } from '../../../db/schema.ts';
-import { inOneTransaction } from '../../../db/transact.ts';
+import { inOneTransaction, transact } from '../../../db/transact.ts';
 import { writeGateOf } from '../../../db/writeGate.ts';
-import { databaseFile, requireSqlite } from './databaseFile.ts';
-import {
-  type Column,
-  type ColumnInfo,
-  type ExportTable,
-  type RowSchemas,
-  exportTables,
-  exportedColumns,
-  lineError,
-  parseLine,
-  rowSchemas,
-  tableInfoPragma,
-} from './format.ts';
+import { databaseFile } from './databaseFile.ts';
+import { type ExportTable, type RowSchemas, lineError, loadColumns, parseLine, rowSchemas } from './format.ts';
 import { rowIdentity } from './importRules.ts';
-import { type ImportResult, RowWriter } from './rowWriter.ts';
+import { type ImportResult, type Inserted, RowWriter } from './rowWriter.ts';
 
 type Db = Kysely<Database>;
 
 export type { ImportResult } from './rowWriter.ts';
-
-async function loadColumns(db: Db): Promise<Record<ExportTable, Column[]>> {
-  const entries = await Promise.all(
-    exportTables.map(async (table) => {
-      const { rows } = await sql<ColumnInfo>`pragma ${sql.raw(tableInfoPragma(table))}`.execute(db);
-      return [table, exportedColumns(table, rows)] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as Record<ExportTable, Column[]>;
-}
 
 async function* readLines(file: string): AsyncGenerator<{ text: string; line: number }> {
   const input = createReadStream(file, { encoding: 'utf8' });
@@ -96,64 +77,78 @@ async function checkFile(file: string, schemas: RowSchemas): Promise<{ events: n
   return { events };
 }
 
+/** Keys before the import: tickets and conversations above them are the ones it inserted. */
 interface Marks {
-  attachments: number;
   tickets: number;
   conversations: number;
-  contacts: number;
-  messages: number;
   firstEvent: number;
 }
 
 /** Rows indexed per statement when building the search entries of what was imported. */
 const searchChunk = 2_000;
+/** Ids per `in (…)` list. */
+const idChunk = 500;
 
 /** Lets the event loop run (reads on the server's own connection are answered meanwhile). */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
 
 /**
  * Search entries for new tickets, conversations and contacts, and for threads that grew. New
  * rows are indexed a range of keys at a time, so a large import never holds the thread long.
  */
-async function rebuildSearch(trx: Db, m: Marks): Promise<void> {
-  const grownTickets = sql`select ticket_id from messages where rowid > ${m.messages} and ticket_id is not null`;
-  const grownConversations = sql`select conversation_id from messages
-    where rowid > ${m.messages} and conversation_id is not null`;
-  await sql`delete from ticket_fts where rowid in
-    (select seq from tickets where seq <= ${m.tickets} and id in (${grownTickets}))`.execute(trx);
+async function rebuildSearch(trx: Db, m: Marks, inserted: Inserted): Promise<void> {
+  // A thread's text: its messages (those `on` selects) in (time, id) order, one per line.
+  const thread = dialectOf(trx).joinedText(sql.ref('x.body'), '\n', sql`x.created_at, x.id`);
+  const joined = (on: RawBuilder<unknown>) => sql`coalesce((select ${thread} from messages x where ${on}), '')`;
   // A ticket's entry holds every message but the first when that one is the description.
   const ticketEntries = (which: RawBuilder<unknown>) => sql`insert into ticket_fts (rowid, subject, description, messages)
-    select t.seq, t.subject, t.description, coalesce((
-      select group_concat(x.body, char(10) order by x.created_at, x.id) from messages x
-      where x.ticket_id = t.id and not (x.body = t.description and x.id = (
-        select f.id from messages f where f.ticket_id = t.id order by f.created_at, f.id limit 1))), '')
+    select t.seq, t.subject, t.description, ${joined(sql`x.ticket_id = t.id and not (x.body = t.description and x.id = (
+        select f.id from messages f where f.ticket_id = t.id order by f.created_at, f.id limit 1))`)}
     from tickets t where ${which}`;
-  await ticketEntries(sql`t.seq <= ${m.tickets} and t.id in (${grownTickets})`).execute(trx);
-  await inRanges(trx, 'tickets', 'seq', m.tickets, (lo, hi) => ticketEntries(sql`t.seq > ${lo} and t.seq <= ${hi}`));
+  for (const ids of chunksOf(inserted.grownTickets, idChunk)) {
+    const grown = sql`t.seq <= ${m.tickets} and t.id in (${sql.join(ids)})`;
+    await sql`delete from ticket_fts where rowid in (select t.seq from tickets t where ${grown})`.execute(trx);
+    await ticketEntries(grown).execute(trx);
+  }
+  await inRanges(trx, 'tickets', m.tickets, (lo, hi) => ticketEntries(sql`t.seq > ${lo} and t.seq <= ${hi}`));
 
-  await sql`delete from conversation_fts where rowid in
-    (select seq from conversations where seq <= ${m.conversations} and id in (${grownConversations}))`.execute(trx);
   const conversationEntries = (which: RawBuilder<unknown>) => sql`insert into conversation_fts (rowid, subject, messages)
-    select c.seq, c.subject, coalesce((select group_concat(x.body, char(10) order by x.created_at, x.id)
-      from messages x where x.conversation_id = c.id), '')
+    select c.seq, c.subject, ${joined(sql`x.conversation_id = c.id`)}
     from conversations c where ${which}`;
-  await conversationEntries(sql`c.seq <= ${m.conversations} and c.id in (${grownConversations})`).execute(trx);
-  await inRanges(trx, 'conversations', 'seq', m.conversations, (lo, hi) =>
-    conversationEntries(sql`c.seq > ${lo} and c.seq <= ${hi}`),
-  );
-  await inRanges(trx, 'contacts', 'rowid', m.contacts, (lo, hi) => sql`insert into contact_fts (contact_id, name, email, company)
-    select id, coalesce(name, ''), email, coalesce(company, '') from contacts where rowid > ${lo} and rowid <= ${hi}`);
+  for (const ids of chunksOf(inserted.grownConversations, idChunk)) {
+    const grown = sql`c.seq <= ${m.conversations} and c.id in (${sql.join(ids)})`;
+    await sql`delete from conversation_fts where rowid in (select c.seq from conversations c where ${grown})`.execute(trx);
+    await conversationEntries(grown).execute(trx);
+  }
+  await inRanges(trx, 'conversations', m.conversations, (lo, hi) => conversationEntries(sql`c.seq > ${lo} and c.seq <= ${hi}`));
+
+  for (const ids of chunksOf(inserted.contacts, searchChunk)) {
+    await sql`insert into contact_fts (contact_id, name, email, company)
+      select id, coalesce(name, ''), email, coalesce(company, '') from contacts where id in (${sql.join(ids)})`.execute(trx);
+    await breathe();
+  }
 }
 
 /** Runs `statement` for the keys above `mark`, searchChunk keys at a time, breathing between. */
 async function inRanges(
   trx: Db,
-  table: 'tickets' | 'conversations' | 'contacts',
-  key: 'seq' | 'rowid',
+  table: 'tickets' | 'conversations',
   mark: number,
   statement: (lo: number, hi: number) => RawBuilder<unknown>,
 ): Promise<void> {
-  const { rows } = await sql<{ top: number | null }>`select max(${sql.ref(key)}) as top from ${sql.table(table)}`.execute(trx);
+  const { rows } = await sql<{ top: number | null }>`select max(seq) as top from ${sql.table(table)}`.execute(trx);
   const top = rows[0]?.top ?? 0;
   for (let lo = mark; lo < top; lo += searchChunk) {
     await statement(lo, Math.min(top, lo + searchChunk)).execute(trx);
@@ -163,8 +158,8 @@ async function inRanges(
 
 /** Work that must commit with the imported rows (attachment files given their final names). */
 export interface ImportHooks {
-  /** After every row is written; `attachments`: attachments rowids above it are new. */
-  afterRows(trx: Db, marks: { attachments: number }): Promise<void>;
+  /** After every row is written; `attachments`: the attachment rows the import inserted. */
+  afterRows(trx: Db, inserted: Inserted['attachments']): Promise<void>;
 }
 
 /**
@@ -179,16 +174,21 @@ export interface ImportHooks {
  * transaction are refused as busy rather than stall the event loop waiting for the lock.
  */
 export async function importFile(db: Db, file: string, hooks?: ImportHooks): Promise<ImportResult> {
-  requireSqlite(db);
   const schemas = rowSchemas(await loadColumns(db));
   const { events } = await checkFile(file, schemas);
-  if (db.isTransaction) return writeFile(db, file, schemas, events, hooks);
+  const write = (trx: Db) => writeFile(trx, file, schemas, events, hooks);
+  if (db.isTransaction) return write(db);
+  return byDialect(db, { sqlite: sqliteImportTransaction, postgres: transact })(db, write);
+}
+
+/** SQLite: the import's transaction on a connection of its own (see importFile). */
+async function sqliteImportTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   const path = await databaseFile(db);
   return writeGateOf(db).hold(async () => {
     await sql`pragma busy_timeout = 0`.execute(db);
     const own = openDatabase(path);
     try {
-      return await inOneTransaction(own.db, (trx) => writeFile(trx, file, schemas, events, hooks));
+      return await inOneTransaction(own.db, work);
     } finally {
       await own.close();
       await sql.raw(`pragma busy_timeout = ${busyTimeoutMs}`).execute(db);
@@ -206,15 +206,14 @@ async function writeFile(
 ): Promise<ImportResult> {
   // A write first, so the transaction holds the write lock before it reads the marks below
   // (another process writing in between would otherwise fail the first insert as stale).
-  await sql`delete from event_cursors where 0`.execute(trx);
+  // (PostgreSQL: the transaction took the write lock when it began.)
+  await sql`delete from event_cursors where ${dialectOf(trx).never()}`.execute(trx);
   const { rows } = await sql<Marks>`select
-    (select coalesce(max(rowid), 0) from attachments) as attachments,
     (select coalesce(max(seq), 0) from tickets) as tickets,
     (select coalesce(max(seq), 0) from conversations) as conversations,
-    (select coalesce(max(rowid), 0) from contacts) as contacts,
-    (select coalesce(max(rowid), 0) from messages) as messages,
-    (select min(coalesce(min(seq), 1), 1) from events) as firstEvent`.execute(trx);
-  const marks = rows[0] as Marks;
+    (select coalesce(min(seq), 1) from events) as "firstEvent"`.execute(trx);
+  const found = rows[0] as Marks;
+  const marks = { ...found, firstEvent: Math.min(found.firstEvent, 1) };
   const writer = new RowWriter(trx, marks.firstEvent - events, marks.conversations);
   let first = true;
   for await (const { text, line } of readLines(file)) {
@@ -223,7 +222,7 @@ async function writeFile(
     if (parsed.kind === 'row') await writer.write(parsed.table, parsed.row, line);
   }
   await writer.finish();
-  await rebuildSearch(trx, marks);
-  await hooks?.afterRows(trx, { attachments: marks.attachments });
+  await rebuildSearch(trx, marks, writer.inserted);
+  await hooks?.afterRows(trx, writer.inserted.attachments);
   return writer.result;
 }

@@ -41,7 +41,7 @@ const notCopied = new Set([
 /** Rows per INSERT: one array parameter per column (unnest), so the statement stays small. */
 const batchRows = 5_000;
 
-interface PgColumn {
+export interface PgColumn {
   name: string;
   /** The element type for the unnest() array: text, int4, int8, float8, bool... */
   udt: string;
@@ -59,7 +59,7 @@ interface CopyPlan {
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Columns of each target table that are written (generated ones are computed by PostgreSQL). */
-async function targetColumns(db: Db): Promise<Map<string, PgColumn[]>> {
+export async function targetColumns(db: Db): Promise<Map<string, PgColumn[]>> {
   const { rows } = await sql<{ table_name: string; column_name: string; udt_name: string }>`
     select table_name, column_name, udt_name from information_schema.columns
     where table_schema = current_schema() and is_generated = 'NEVER'
@@ -80,7 +80,7 @@ interface ForeignKey {
   nullable: boolean;
 }
 
-async function foreignKeys(db: Db): Promise<ForeignKey[]> {
+export async function foreignKeys(db: Db): Promise<ForeignKey[]> {
   const { rows } = await sql<{ child: string; parent: string; columns: string[]; nullable: boolean }>`
     select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
       array_agg(a.attname::text order by a.attnum) as columns, bool_and(not a.attnotnull) as nullable
@@ -94,7 +94,7 @@ async function foreignKeys(db: Db): Promise<ForeignKey[]> {
  * Parents before children. A cycle (tickets ↔ conversations) is broken at a nullable foreign
  * key: that column is copied as null and set once both tables are in.
  */
-function copyOrder(tables: string[], keys: ForeignKey[]): { order: string[]; deferred: Map<string, string[]> } {
+export function copyOrder(tables: string[], keys: ForeignKey[]): { order: string[]; deferred: Map<string, string[]> } {
   const pending = new Set(tables);
   let edges = keys.filter((k) => pending.has(k.table) && pending.has(k.references) && k.table !== k.references);
   const deferred = new Map<string, string[]>();
@@ -189,7 +189,7 @@ async function setDeferred(trx: Db, source: BetterSqlite3.Database, p: CopyPlan)
 }
 
 /** Identity columns continue after the copied values (a new ticket gets the next seq). */
-async function resetIdentities(trx: Db, tables: readonly string[]): Promise<void> {
+export async function resetIdentities(trx: Db, tables: readonly string[]): Promise<void> {
   const { rows } = await sql<{ table_name: string; column_name: string }>`select table_name, column_name
     from information_schema.columns where table_schema = current_schema() and is_identity = 'YES'`.execute(trx);
   for (const { table_name: table, column_name: column } of rows) {

@@ -1,10 +1,13 @@
-// Inserts validated export rows inside the import's transaction, many rows per statement
-// (the statement is prepared once per batch instead of once per row). A batch that breaks a
-// constraint is replayed row by row to find the line to blame; the transaction is rolled back
-// anyway, so what the replay wrote is never kept.
-import { CompiledQuery, type Kysely } from 'kysely';
+// Inserts validated export rows inside the import's transaction, many rows per statement. A
+// batch that breaks a constraint is rolled back to its savepoint (PostgreSQL aborts the whole
+// transaction on a failed statement otherwise) and replayed row by row to find the line to
+// blame; the import's transaction is rolled back anyway, so what the replay wrote is never kept.
+// Statements are built with Kysely's `sql`, so each engine gets its own placeholders.
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { dialectOf } from '../../../db/dialect.ts';
+import type { ConstraintKind } from '../../../db/dialects/types.ts';
 import type { Database } from '../../../db/schema.ts';
-import { type ExportTable, type Row, type Value, exportTables, lineError, quoteIdent } from './format.ts';
+import { type ExportTable, type Row, type Value, exportTables, lineError } from './format.ts';
 
 type Db = Kysely<Database>;
 export type Counts = Record<ExportTable, number>;
@@ -16,6 +19,15 @@ export interface ImportResult {
   skipped: Counts;
   /** Of the skipped: rows whose id is new but whose natural key (email, name, slug) is taken. */
   merged: Counts;
+}
+
+/** What this import inserted that later work needs (search entries, attachment files). */
+export interface Inserted {
+  contacts: string[];
+  attachments: { id: string; sha256: string }[];
+  /** Tickets and conversations that got new messages (their search entries change). */
+  grownTickets: Set<string>;
+  grownConversations: Set<string>;
 }
 
 /**
@@ -43,21 +55,20 @@ const references: Partial<Record<ExportTable, readonly string[]>> = {
   views: ['user_id'],
 };
 
-const constraintReasons: Record<string, string> = {
-  SQLITE_CONSTRAINT_FOREIGNKEY: 'refers to a record that is neither in the database nor earlier in the file',
-  SQLITE_CONSTRAINT_CHECK: 'has a value the column does not allow',
-  SQLITE_CONSTRAINT_NOTNULL: 'leaves a required column empty',
-  SQLITE_CONSTRAINT_UNIQUE: 'repeats a unique value of another record',
-  SQLITE_CONSTRAINT_PRIMARYKEY: 'repeats the key of another record',
+/** What the inserted rows of a table give back (RETURNING: only rows actually inserted). */
+const returned: Partial<Record<ExportTable, readonly string[]>> = {
+  contacts: ['id'],
+  attachments: ['id', 'sha256'],
+  messages: ['ticket_id', 'conversation_id'],
 };
 
-/** A constraint failure becomes a 400 naming the line (by SQLite's code, never its text). */
-function asLineError(err: unknown, line: number, table: ExportTable): unknown {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (!(err instanceof Error) || err.name !== 'SqliteError' || typeof code !== 'string') return err;
-  if (!code.startsWith('SQLITE_CONSTRAINT')) return err;
-  return lineError(line, `this ${table} row ${constraintReasons[code] ?? 'breaks a database constraint'}`);
-}
+const constraintReasons: Record<ConstraintKind, string> = {
+  foreign_key: 'refers to a record that is neither in the database nor earlier in the file',
+  check: 'has a value the column does not allow',
+  not_null: 'leaves a required column empty',
+  unique: 'repeats a unique value of another record',
+  primary_key: 'repeats the key of another record',
+};
 
 const zero = (): Counts => Object.fromEntries(exportTables.map((t) => [t, 0])) as Counts;
 const maxBatchRows = 200;
@@ -69,8 +80,12 @@ interface Pending {
   rows: { values: Value[]; id: Value | undefined; natural: Value | undefined; line: number }[];
 }
 
+const list = (values: readonly Value[]) => sql.join(values.map((v) => sql`${v}`));
+const columns = (names: readonly string[]) => sql.join(names.map((n) => sql.ref(n)));
+
 export class RowWriter {
   readonly result: ImportResult = { imported: zero(), skipped: zero(), merged: zero() };
+  readonly inserted: Inserted = { contacts: [], attachments: [], grownTickets: new Set(), grownConversations: new Set() };
   private readonly idMap = new Map<string, string>();
   private readonly links: { conversationId: string; ticketId: string; line: number }[] = [];
   private pending: Pending | null = null;
@@ -83,9 +98,17 @@ export class RowWriter {
     private readonly conversationMark: number,
   ) {}
 
-  private async run(text: string, values: readonly Value[]): Promise<number> {
-    const result = await this.trx.executeQuery(CompiledQuery.raw(text, [...values]));
-    return Number(result.numAffectedRows ?? 0n);
+  /** Runs a statement; the rows it changed (for an insert with RETURNING: the rows it returned). */
+  private async run(statement: RawBuilder<unknown>): Promise<{ changed: number; rows: Record<string, Value>[] }> {
+    const result = await statement.execute(this.trx);
+    const rows = result.rows as Record<string, Value>[];
+    return { changed: result.numAffectedRows === undefined ? rows.length : Number(result.numAffectedRows), rows };
+  }
+
+  /** A constraint failure becomes a 400 naming the line (by the engine's code, never its text). */
+  private asLineError(err: unknown, line: number, table: ExportTable): unknown {
+    const kind = dialectOf(this.trx).constraintKind(err);
+    return kind ? lineError(line, `this ${table} row ${constraintReasons[kind]}`) : err;
   }
 
   async write(table: ExportTable, row: Row, line: number): Promise<void> {
@@ -115,18 +138,17 @@ export class RowWriter {
     this.pending.rows.push({ values: names.map((n) => row[n] ?? null), id: row.id, natural: natural ? row[natural] : undefined, line });
   }
 
-  private insertSql(table: ExportTable, names: readonly string[], count: number): string {
-    const tuple = `(${names.map(() => '?').join(', ')})`;
+  private insertSql(table: ExportTable, names: readonly string[], rows: readonly Value[][]): RawBuilder<unknown> {
     const target = naturalKeys[table]
-      ? ''
+      ? sql``
       : table === 'ticket_tags'
-        ? '(ticket_id, tag_id)'
+        ? sql`(ticket_id, tag_id)`
         : table === 'message_attachments'
-          ? '(message_id, attachment_id)'
-          : '(id)';
-    return `insert into ${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) values ${
-      Array.from({ length: count }, () => tuple).join(', ')
-    } on conflict ${target} do nothing`;
+          ? sql`(message_id, attachment_id)`
+          : sql`(id)`;
+    const back = returned[table];
+    return sql`insert into ${sql.table(table)} (${columns(names)}) values ${sql.join(rows.map((r) => sql`(${list(r)})`))}
+      on conflict ${target} do nothing${back ? sql` returning ${columns(back)}` : sql``}`;
   }
 
   /** Writes the pending batch; then rows of merge tables that were not inserted are matched. */
@@ -136,23 +158,37 @@ export class RowWriter {
     this.pending = null;
     const { table, names, rows } = batch;
     if (table === 'tickets') await this.keepFreeNumbers(names, rows);
-    let changed: number;
+    let written: Awaited<ReturnType<RowWriter['run']>>;
+    await sql`savepoint import_batch`.execute(this.trx);
     try {
-      changed = await this.run(this.insertSql(table, names, rows.length), rows.flatMap((r) => r.values));
+      written = await this.run(this.insertSql(table, names, rows.map((r) => r.values)));
+      await sql`release import_batch`.execute(this.trx);
     } catch (err) {
+      await sql`rollback to import_batch`.execute(this.trx);
       for (const row of rows) {
         try {
-          await this.run(this.insertSql(table, names, 1), row.values);
+          await this.run(this.insertSql(table, names, [row.values]));
         } catch (single) {
-          throw asLineError(single, row.line, table);
+          throw this.asLineError(single, row.line, table);
         }
       }
       throw err;
     }
+    const changed = written.changed;
+    this.note(table, written.rows);
     this.result.imported[table] += changed;
     this.result.skipped[table] += rows.length - changed;
     const natural = naturalKeys[table];
     if (natural && changed < rows.length) await this.merge(table, natural, rows);
+  }
+
+  private note(table: ExportTable, rows: readonly Record<string, Value>[]): void {
+    for (const row of rows) {
+      if (table === 'contacts') this.inserted.contacts.push(String(row.id));
+      if (table === 'attachments') this.inserted.attachments.push({ id: String(row.id), sha256: String(row.sha256) });
+      if (table === 'messages' && typeof row.ticket_id === 'string') this.inserted.grownTickets.add(row.ticket_id);
+      if (table === 'messages' && typeof row.conversation_id === 'string') this.inserted.grownConversations.add(row.conversation_id);
+    }
   }
 
   /**
@@ -166,12 +202,10 @@ export class RowWriter {
     if (at < 0) return;
     const numbers = rows.map((r) => r.values[at]).filter((n): n is number => typeof n === 'number');
     const { rows: taken } = numbers.length
-      ? await this.trx.executeQuery<{ id: string; number: number }>(
-          CompiledQuery.raw(`select id, number from tickets where number in (${numbers.map(() => '?').join(', ')})`, numbers),
-        )
+      ? await sql<{ id: string; number: number }>`select id, number from tickets where number in (${list(numbers)})`.execute(this.trx)
       : { rows: [] };
     const owner = new Map(taken.map((t) => [t.number, t.id]));
-    const { rows: top } = await this.trx.executeQuery<{ n: number | null }>(CompiledQuery.raw('select max(number) n from tickets'));
+    const { rows: top } = await sql<{ n: number | null }>`select max(number) as n from tickets`.execute(this.trx);
     let next = Math.max(top[0]?.n ?? 0, ...numbers) + 1;
     const kept = new Set<number>();
     for (const row of rows) {
@@ -186,17 +220,13 @@ export class RowWriter {
   }
 
   private async merge(table: ExportTable, natural: string, rows: Pending['rows']): Promise<void> {
-    const t = quoteIdent(table);
     const ids = rows.map((r) => r.id ?? null);
-    const { rows: present } = await this.trx.executeQuery<{ id: string }>(
-      CompiledQuery.raw(`select id from ${t} where id in (${ids.map(() => '?').join(', ')})`, ids),
-    );
+    const { rows: present } = await sql<{ id: string }>`select id from ${sql.table(table)} where id in (${list(ids)})`.execute(this.trx);
     const found = new Set(present.map((r) => r.id));
     for (const row of rows) {
       if (typeof row.id !== 'string' || found.has(row.id)) continue;
-      const { rows: same } = await this.trx.executeQuery<{ id: string }>(
-        CompiledQuery.raw(`select id from ${t} where ${quoteIdent(natural)} = ?`, [row.natural ?? null]),
-      );
+      const { rows: same } = await sql<{ id: string }>`select id from ${sql.table(table)}
+        where ${sql.ref(natural)} = ${row.natural ?? null}`.execute(this.trx);
       const existing = same[0];
       if (!existing) throw lineError(row.line, `this ${table} row conflicts with an existing record`);
       this.idMap.set(row.id, existing.id);
@@ -207,27 +237,24 @@ export class RowWriter {
   /** SLA policies take the imported values; webhook attempts are matched on (delivery, attempt). */
   private async writeOne(table: 'sla_policies' | 'webhook_attempts', row: Row, line: number): Promise<void> {
     const names = Object.keys(row);
-    const cols = names.map(quoteIdent).join(', ');
-    const marks = names.map(() => '?').join(', ');
     const values = names.map((n) => row[n] ?? null);
-    let text: string;
-    if (table === 'webhook_attempts') {
-      text = `insert into webhook_attempts (${cols}) select ${marks} where not exists
-        (select 1 from webhook_attempts where delivery_id = ? and attempt = ?)`;
-      values.push(row.delivery_id ?? null, row.attempt ?? null);
-    } else {
-      const others = names.filter((n) => n !== 'priority').map(quoteIdent);
-      const set = others.map((c) => `${c} = excluded.${c}`).join(', ');
-      const differs = others.map((c) => `${c} is not excluded.${c}`).join(' or ');
-      text = `insert into sla_policies (${cols}) values (${marks}) on conflict (priority) do ${
-        others.length ? `update set ${set} where ${differs}` : 'nothing'
-      }`;
-    }
-    let changed: number;
+    let changed = 0;
     try {
-      changed = await this.run(text, values);
+      if (table === 'webhook_attempts') {
+        // No unique key to conflict on: looked up first (the import holds the write lock).
+        const { rows } = await sql`select 1 as found from webhook_attempts
+          where delivery_id = ${row.delivery_id ?? null} and attempt = ${row.attempt ?? null}`.execute(this.trx);
+        if (rows.length === 0) changed = (await this.run(sql`insert into webhook_attempts (${columns(names)}) values (${list(values)})`)).changed;
+      } else {
+        const others = names.filter((n) => n !== 'priority');
+        const set = sql.join(others.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
+        const differs = sql.join(others.map((c) => sql`sla_policies.${sql.ref(c)} is distinct from excluded.${sql.ref(c)}`), sql` or `);
+        const action = others.length ? sql`update set ${set} where ${differs}` : sql`nothing`;
+        changed = (await this.run(sql`insert into sla_policies (${columns(names)}) values (${list(values)})
+          on conflict (priority) do ${action}`)).changed;
+      }
     } catch (err) {
-      throw asLineError(err, line, table);
+      throw this.asLineError(err, line, table);
     }
     this.result[changed > 0 ? 'imported' : 'skipped'][table]++;
   }
@@ -237,13 +264,10 @@ export class RowWriter {
     await this.flush();
     for (const link of this.links) {
       try {
-        await this.run('update conversations set ticket_id = ? where id = ? and seq > ?', [
-          link.ticketId,
-          link.conversationId,
-          this.conversationMark,
-        ]);
+        await this.run(sql`update conversations set ticket_id = ${link.ticketId}
+          where id = ${link.conversationId} and seq > ${this.conversationMark}`);
       } catch (err) {
-        throw asLineError(err, link.line, 'conversations');
+        throw this.asLineError(err, link.line, 'conversations');
       }
     }
   }
