@@ -7,6 +7,7 @@
 // Replies live in the database, so a restart resumes them. A crash between the SMTP server's
 // "250 OK" and our record of it can send a reply twice; it carries the same Message-ID both
 // times, which mail clients treat as one message.
+import { passesOf } from './passes.ts';
 import type { Readable } from 'node:stream';
 import type { MailOutboxRow } from '../../db/schema.ts';
 import { nowIso } from '../core/clock.ts';
@@ -33,9 +34,6 @@ export function startMailSender(deps: Deps): BackgroundTask {
   const ctx = systemContext(db, clock);
   const sending = new Map<string, Promise<void>>(); // mailbox id → the send in flight
   const shared = dialectName(db) === 'postgres';
-  let stopping = false;
-  let pumping: Promise<void> | null = null;
-  let again = false;
 
   async function attempt(row: MailOutboxRow): Promise<void> {
     let error: string | null = null;
@@ -118,44 +116,28 @@ export function startMailSender(deps: Deps): BackgroundTask {
     return query.orderBy('o.next_attempt_at').orderBy('o.created_at').limit(20).execute();
   }
 
-  async function pump(): Promise<void> {
-    do {
-      again = false;
-      try {
-        for (const row of await due()) {
-          if (stopping) break;
-          const key = row.mailbox_id ?? `none:${row.message_id}`;
-          if (sending.has(key)) {
-            // That mailbox's next reply goes after the current one. (Leased in the instant
-            // between the current one's outcome and its end here: hand the lease back.)
-            if (shared) await releaseClaim(db, row.message_id);
-            continue;
-          }
-          const run = attempt(row)
-            .catch((err: unknown) => logger.error({ err, messageId: row.message_id }, 'reply delivery errored'))
-            .finally(() => {
-              sending.delete(key);
-              wake();
-            });
-          sending.set(key, run);
-        }
-      } catch (err) {
-        logger.error({ err }, 'mail sender could not read due replies');
+  /** Starts the due replies, one at a time per mailbox. */
+  async function pass(): Promise<void> {
+    for (const row of await due()) {
+      if (passes.stopping) break;
+      const key = row.mailbox_id ?? `none:${row.message_id}`;
+      if (sending.has(key)) {
+        // That mailbox's next reply goes after the current one. (Leased in the instant
+        // between the current one's outcome and its end here: hand the lease back.)
+        if (shared) await releaseClaim(db, row.message_id);
+        continue;
       }
-    } while (again && !stopping);
-  }
-
-  function wake(): void {
-    if (stopping) return;
-    if (pumping) {
-      again = true;
-      return;
+      const run = attempt(row)
+        .catch((err: unknown) => logger.error({ err, messageId: row.message_id }, 'reply delivery errored'))
+        .finally(() => {
+          sending.delete(key);
+          wake();
+        });
+      sending.set(key, run);
     }
-    pumping = pump().finally(() => {
-      pumping = null;
-      if (again) wake();
-    });
   }
+  const passes = passesOf(pass, (err) => logger.error({ err }, 'mail sender could not read due replies'));
+  const wake = passes.wake;
 
   const outbox = startFollower(deps, {
     name: 'mail-outbox',
@@ -174,10 +156,10 @@ export function startMailSender(deps: Deps): BackgroundTask {
 
   return {
     async stop() {
-      stopping = true;
+      const passesDone = passes.stop();
       clearInterval(timer);
       await outbox.stop();
-      await pumping;
+      await passesDone;
       // Each attempt ends within its timeout; let it record its outcome before the db closes.
       await Promise.allSettled([...sending.values()]);
     },

@@ -4,6 +4,7 @@
 // retries failures with exponential backoff. Deliveries live in the database, so a restart
 // resumes them: at least once, never lost. The HTTP call happens outside any transaction, and
 // every call has a timeout, so a slow or dead receiver only ever costs its own delivery slot.
+import { passesOf } from './passes.ts';
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { EventRow } from '../../db/schema.ts';
@@ -77,9 +78,6 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
   statsByDeps.set(deps, stats);
   const inFlight = new Map<string, { webhookId: string; run: Promise<void> }>();
   const shared = dialectName(db) === 'postgres';
-  let stopping = false;
-  let pumping: Promise<void> | null = null;
-  let again = false;
 
   const busy = (webhookId: string) =>
     [...inFlight.values()].filter((f) => f.webhookId === webhookId).length;
@@ -230,41 +228,24 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
     inFlight.set(job.id, { webhookId: job.webhookId, run });
   }
 
-  async function pump(): Promise<void> {
-    do {
-      again = false;
-      try {
-        while (!stopping) {
-          const free = concurrency - inFlight.size;
-          if (free <= 0) break;
-          const jobs = await dueJobs(free);
-          if (stopping) break;
-          let started = 0;
-          for (const job of jobs) {
-            if (busy(job.webhookId) >= perWebhook) continue; // its turn comes when a slot frees
-            start(job);
-            started++;
-          }
-          if (started === 0 || jobs.length < free) break;
-        }
-      } catch (err) {
-        logger.error({ err }, 'webhook worker could not read due deliveries');
+  /** Starts due deliveries while slots are free: per webhook at most `perWebhook` at a time. */
+  async function pass(): Promise<void> {
+    while (!passes.stopping) {
+      const free = concurrency - inFlight.size;
+      if (free <= 0) break;
+      const jobs = await dueJobs(free);
+      if (passes.stopping) break;
+      let started = 0;
+      for (const job of jobs) {
+        if (busy(job.webhookId) >= perWebhook) continue; // its turn comes when a slot frees
+        start(job);
+        started++;
       }
-    } while (again && !stopping);
-  }
-
-  /** Something may be due: new events, a finished attempt, or the poll timer. */
-  function wake(): void {
-    if (stopping) return;
-    if (pumping) {
-      again = true;
-      return;
+      if (started === 0 || jobs.length < free) break;
     }
-    pumping = pump().finally(() => {
-      pumping = null;
-      if (again) wake();
-    });
   }
+  const passes = passesOf(pass, (err) => logger.error({ err }, 'webhook worker could not read due deliveries'));
+  const wake = passes.wake;
 
   const outbox = startFollower(deps, {
     name: 'webhook-outbox',
@@ -280,10 +261,10 @@ export function startWebhookWorker(deps: Deps): BackgroundTask {
 
   return {
     async stop() {
-      stopping = true;
+      const passesDone = passes.stop();
       clearInterval(timer);
       await outbox.stop();
-      await pumping;
+      await passesDone;
       // Each attempt ends within its timeout; let it record its outcome before the db closes.
       await Promise.allSettled([...inFlight.values()].map((f) => f.run));
     },
