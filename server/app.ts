@@ -42,6 +42,7 @@ import { startImportRunner } from './background/imports.ts';
 import { ImportQueue } from './domain/imports/queue.ts';
 import { startMailFetcher } from './background/mailFetcher.ts';
 import { startMailSender } from './background/mailSender.ts';
+import { ReplicaEngine, type ReplicaLink } from './background/replica.ts';
 
 /** The server's background work, in start order. */
 const backgroundStarters: BackgroundStarter[] = [
@@ -55,11 +56,19 @@ const backgroundStarters: BackgroundStarter[] = [
   startMailFetcher,
 ];
 
+/** What a replica runs instead: the host does the side effects (mail, webhooks, workflows). */
+const replicaStarters: BackgroundStarter[] = [
+  (deps) => deps.presence.start(deps.config.presenceSweepMs),
+  (deps) => (deps.replica as ReplicaEngine).start(),
+];
+
 export interface ServerOptions {
   db: Kysely<Database>;
   config: Config;
   clock?: Clock;
   logger?: Logger;
+  /** This install is a replica of a team host (`serve --join`, remembered in the data folder). */
+  replica?: { link: ReplicaLink; retry?: ConstructorParameters<typeof ReplicaEngine>[2] };
 }
 
 export interface LocalDeskServer {
@@ -99,7 +108,9 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
     imports: new ImportQueue(),
     secrets: new SecretBox(config.dataDir),
+    replica: null,
   };
+  if (options.replica) deps.replica = new ReplicaEngine(deps, options.replica.link, options.replica.retry);
   let shuttingDown = false;
 
   // Behind a trusted reverse proxy (LOCALDESK_TRUST_PROXY), X-Forwarded-Proto/-For/-Host are
@@ -155,7 +166,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     deps,
     async listen() {
       await deps.hub.init();
-      tasks = backgroundStarters.map((start) => start(deps));
+      tasks = (deps.replica ? replicaStarters : backgroundStarters).map((start) => start(deps));
       return new Promise((resolve, reject) => {
         const httpServer = createHttpServer(app.callback());
         server = httpServer;

@@ -12,6 +12,27 @@ import type { ImportQueue } from './domain/imports/queue.ts';
 import type { SecretBox } from './core/secrets.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
+/** This install as a replica of a team host (server/background/replica.ts); absent on a host. */
+export interface ReplicaHandle {
+  /** The host's URL. */
+  readonly host: string;
+  /** A write was queued, or the host said something changed: push and pull soon. */
+  kick(): void;
+  /** What GET /sync/status answers on a replica. */
+  status(): Promise<ReplicaStatus>;
+}
+
+export interface ReplicaStatus {
+  role: 'replica';
+  state: 'online' | 'offline' | 'syncing';
+  pending: number;
+  cursor: number;
+  host: string;
+  lastSyncedAt: string | null;
+  error: string | null;
+  refused: { id: string; method: string; path: string; status: number; message: string; createdAt: string }[];
+}
+
 /** What one running server is made of; built once by createServer and handed to its parts. */
 export interface Deps {
   db: Db;
@@ -36,4 +57,6 @@ export interface Deps {
   imports: ImportQueue;
   /** Seals and opens stored secrets (mailbox passwords) with the key in the data folder. */
   secrets: SecretBox;
+  /** Set when this install is a replica of a team host. */
+  replica: ReplicaHandle | null;
 }
