@@ -554,6 +554,30 @@ export interface ImportedAttachmentsTable {
   attachment_id: string | null;
 }
 
+/** A one-time code that pairs another install with this host as a device of `user_id` (issue 17). */
+export interface PairingCodesTable {
+  id: string;
+  /** SHA-256 hex of the normalised code (8 characters, no dash); the code itself is never stored. */
+  code_hash: string;
+  user_id: string;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  device_id: string | null;
+}
+
+/** An install paired with this host: it holds the API key `api_key_id` of `user_id`. */
+export interface DevicesTable {
+  id: string;
+  name: string;
+  user_id: string;
+  api_key_id: string;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -601,6 +625,8 @@ export interface Database {
   mail_quarantine: MailQuarantineTable;
   rate_limits: RateLimitsTable;
   attachment_chunks: AttachmentChunksTable;
+  pairing_codes: PairingCodesTable;
+  devices: DevicesTable;
 }
 
 /** The database, or a transaction on it: every query function takes one. */
@@ -632,3 +658,5 @@ export type ExternalRefRow = Selectable<ExternalRefsTable>;
 export type MailboxRow = Selectable<MailboxesTable>;
 export type MailOutboxRow = Selectable<MailOutboxTable>;
 export type MailQuarantineRow = Selectable<MailQuarantineTable>;
+export type PairingCodeRow = Selectable<PairingCodesTable>;
+export type DeviceRow = Selectable<DevicesTable>;

@@ -6,6 +6,7 @@ import { ticketRoutes } from './tickets.routes.ts';
 import { ticketActionRoutes } from './ticketActions.routes.ts';
 import { userRoutes } from './users.routes.ts';
 import { apiKeyRoutes } from './apiKeys.routes.ts';
+import { deviceRoutes } from './devices.routes.ts';
 import { projectRoutes } from './projects.routes.ts';
 import { tagRoutes } from './tags.routes.ts';
 import { macroRoutes } from './macros.routes.ts';
@@ -39,6 +40,7 @@ export const apiRoutes: RouteDef[] = [
   ...userRoutes,
   ...invitationRoutes,
   ...apiKeyRoutes,
+  ...deviceRoutes,
   ...projectRoutes,
   ...tagRoutes,
   ...macroRoutes,
