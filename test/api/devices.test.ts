@@ -56,6 +56,14 @@ describe('POST /api/v1/pairing-codes', () => {
     expect(Date.parse(short.expiresAt) - s.clock.now().getTime()).toBe(60_000);
   });
 
+  it('sweeps codes a day past their expiry when a new one is made', async () => {
+    const before = (await s.db.selectFrom('pairing_codes').select('id').execute()).length;
+    expect(before).toBeGreaterThan(0);
+    s.clock.advanceMinutes(25 * 60);
+    await newCode();
+    expect(await s.db.selectFrom('pairing_codes').select('id').execute()).toHaveLength(1);
+  });
+
   it('is for admins only: an agent key gets 403, no key 401', async () => {
     const agentKey = await buildKey(s.api, ['tickets:read', 'tickets:write']);
     expect((await s.api.post('/pairing-codes', {}, { key: agentKey.key })).status).toBe(403);

@@ -68,6 +68,11 @@ export async function createPairingCode(ctx: Ctx, input: PairingCodeCreateInput)
   const now = ctx.clock.now().getTime();
   const expiresAt = new Date(now + input.ttlMinutes * 60_000).toISOString();
   const { code, codeHash } = generatePairingCode();
+  // Codes are worth nothing once expired: each new one sweeps those a day past their expiry.
+  await ctx.db
+    .deleteFrom('pairing_codes')
+    .where('expires_at', '<', new Date(now - 86_400_000).toISOString())
+    .execute();
   await ctx.db
     .insertInto('pairing_codes')
     .values({
