@@ -599,6 +599,30 @@ export interface SyncStateTable {
   value: string;
 }
 
+/** A one-time code that pairs another install with this host as a device of `user_id` (issue 17). */
+export interface PairingCodesTable {
+  id: string;
+  /** SHA-256 hex of the normalised code (8 characters, no dash); the code itself is never stored. */
+  code_hash: string;
+  user_id: string;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  device_id: string | null;
+}
+
+/** An install paired with this host: it holds the API key `api_key_id` of `user_id`. */
+export interface DevicesTable {
+  id: string;
+  name: string;
+  user_id: string;
+  api_key_id: string;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -651,6 +675,8 @@ export interface Database {
   sync_reconcile: SyncReconcileTable;
   sync_id_map: SyncIdMapTable;
   sync_state: SyncStateTable;
+  pairing_codes: PairingCodesTable;
+  devices: DevicesTable;
 }
 
 /** The database, or a transaction on it: every query function takes one. */
@@ -683,3 +709,5 @@ export type MailboxRow = Selectable<MailboxesTable>;
 export type MailOutboxRow = Selectable<MailOutboxTable>;
 export type MailQuarantineRow = Selectable<MailQuarantineTable>;
 export type SyncOutboxRow = Selectable<SyncOutboxTable>;
+export type PairingCodeRow = Selectable<PairingCodesTable>;
+export type DeviceRow = Selectable<DevicesTable>;

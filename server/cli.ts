@@ -23,11 +23,15 @@ import { appVersion } from './core/version.ts';
 import { openData, openSqliteData, UsageError } from './cli/shared.ts';
 import { importFrom, importFromUsage } from './cli/importFrom.ts';
 import { migrateCommand, migrateUsage } from './cliMigrate.ts';
+import { joinHost, readReplicaLink } from './cli/join.ts';
+import { SecretBox } from './core/secrets.ts';
+import type { ReplicaLink } from './background/replica.ts';
 
 const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN API
 
 Usage:
   localdesk serve [--data DIR | --database postgres://…] [--host HOST] [--port PORT]
+  localdesk serve --join URL --pair CODE [--data DIR]   a replica of a team host (then --data alone)
   localdesk keys create --name NAME --scopes SCOPE,SCOPE [--user USER_ID] [--rate-limit N] [--data DIR | --database URL]
   localdesk keys list [--data DIR | --database URL]
   localdesk keys revoke KEY_ID [--data DIR | --database URL]
@@ -81,9 +85,13 @@ async function serve(args: string[]): Promise<number> {
       database: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
+      join: { type: 'string' },
+      pair: { type: 'string' },
     },
     strict: true,
   });
+  if ((values.join === undefined) !== (values.pair === undefined)) throw new UsageError('--join URL and --pair CODE go together');
+  if (values.join && values.database) throw new UsageError('a replica keeps its copy in SQLite: --join does not take --database');
   const config = loadConfig(process.env, {
     dataDir: values.data,
     databaseUrl: values.database,
@@ -95,8 +103,17 @@ async function serve(args: string[]): Promise<number> {
   const handle = await openData(config, (err) => logger.warn({ err }, 'an idle database connection failed; it will be replaced'));
   // Nothing else serves this folder yet: what a killed backup or import left is garbage.
   await clearUnfinishedFiles(config.dataDir);
-  const boot = await bootstrap(handle.db, systemClock, config);
-  const server = createServer({ db: handle.db, config, logger });
+  const secrets = new SecretBox(config.dataDir);
+  let link: ReplicaLink | null;
+  try {
+    link = values.join && values.pair ? await joinHost(config.dataDir, handle.db, secrets, values.join, values.pair) : readReplicaLink(config.dataDir, secrets);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  // A replica's users and keys come from its host: no first admin key of its own.
+  const boot = link ? { generatedKey: null, adminKeyAdded: false } : await bootstrap(handle.db, systemClock, config);
+  const server = createServer({ db: handle.db, config, logger, replica: link ? { link } : undefined });
   let url: string;
   try {
     ({ url } = await server.listen());
@@ -114,6 +131,7 @@ async function serve(args: string[]): Promise<number> {
     `  API reference:  ${url}/api/v1/docs`,
     `  data:           ${describeStore(handle)}`,
   ];
+  if (link) lines.push(`  replica of:     ${link.host} (device ${link.deviceId}); sign in with your team account`);
   if (config.host !== '127.0.0.1' && config.host !== 'localhost' && config.host !== '::1') {
     lines.push(`  LAN mode: listening on ${config.host}; every request needs an API key`);
   }

@@ -11,6 +11,7 @@ import type { RequestLimiter } from './core/rateLimit.ts';
 import type { ImportQueue } from './domain/imports/queue.ts';
 import type { SecretBox } from './core/secrets.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import type { ReplicaSyncStatusT } from '../common/contract/sync.ts';
 
 /** This install as a replica of a team host (server/background/replica.ts); absent on a host. */
 export interface ReplicaHandle {
@@ -22,16 +23,7 @@ export interface ReplicaHandle {
   status(): Promise<ReplicaStatus>;
 }
 
-export interface ReplicaStatus {
-  role: 'replica';
-  state: 'online' | 'offline' | 'syncing';
-  pending: number;
-  cursor: number;
-  host: string;
-  lastSyncedAt: string | null;
-  error: string | null;
-  refused: { id: string; method: string; path: string; status: number; message: string; createdAt: string }[];
-}
+export type ReplicaStatus = ReplicaSyncStatusT;
 
 /** What one running server is made of; built once by createServer and handed to its parts. */
 export interface Deps {

@@ -1,5 +1,5 @@
-// What a replica reads from its team host (issue 17): the change log, checksums, and its own
-// status. A row travels as the host stores it (column → value), not as the API presents it, so
+// What a replica reads from its team host (issue 17): the change log and checksums. A row
+// travels as the host stores it (column → value), not as the API presents it, so
 // a replica's own API presents it exactly as the host's would.
 import { z } from 'zod';
 
@@ -41,30 +41,4 @@ export const SyncChecksums = z
   })
   .meta({ id: 'SyncChecksums' });
 
-export const RefusedChange = z.object({
-  id: z.string(),
-  method: z.string(),
-  path: z.string(),
-  status: z.number().int(),
-  message: z.string(),
-  createdAt: z.string(),
-});
-
-export const SyncStatus = z
-  .discriminatedUnion('role', [
-    z.object({ role: z.literal('host'), devices: z.number().int() }),
-    z.object({
-      role: z.literal('replica'),
-      state: z.enum(['online', 'offline', 'syncing']),
-      pending: z.number().int(),
-      cursor: z.number().int(),
-      host: z.string(),
-      lastSyncedAt: z.string().nullable(),
-      error: z.string().nullable(),
-      refused: z.array(RefusedChange),
-    }),
-  ])
-  .meta({ id: 'SyncStatus' });
-
 export type SyncPullInput = z.output<typeof SyncPullRequest>;
-export type SyncStatusT = z.output<typeof SyncStatus>;

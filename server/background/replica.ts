@@ -53,6 +53,9 @@ export class ReplicaEngine implements ReplicaHandle {
   private stream: AbortController | null = null;
   private verified = false;
   private needSnapshot = false;
+  /** A fresh snapshot was taken and not yet compared: a difference then is not cured by another. */
+  private freshCopy = false;
+  private copyWarning: string | null = null;
   private loop: Promise<void> | null = null;
 
   constructor(
@@ -115,7 +118,7 @@ export class ReplicaEngine implements ReplicaHandle {
         await this.pull();
         if (!this.verified) await this.verify();
         this.state = 'online';
-        this.error = null;
+        this.error = this.copyWarning;
         this.lastSyncedAt = nowIso(this.deps.clock);
         backoff = this.retry.firstMs;
         await this.idle(this.retry.idleMs);
@@ -269,7 +272,19 @@ export class ReplicaEngine implements ReplicaHandle {
       (t) => JSON.stringify(host.tables[t]) !== JSON.stringify(ours[t]),
     );
     this.verified = true;
-    if (differ.length > 0) throw new CopyStale(`this copy differed from the host in ${differ.join(', ')}: copying the host again`);
+    const fresh = this.freshCopy;
+    this.freshCopy = false;
+    if (differ.length === 0) {
+      this.copyWarning = null;
+      return;
+    }
+    if (fresh) {
+      // Copying again would differ again (two versions disagreeing on a column): say so, once.
+      this.deps.logger.error({ tables: differ }, 'replica: a fresh copy still differs from the host');
+      this.copyWarning = `a fresh copy still differs from the host in ${differ.join(', ')}: are both on the same version?`;
+      return;
+    }
+    throw new CopyStale(`this copy differed from the host in ${differ.join(', ')}: copying the host again`);
   }
 
   /** Replaces every replicated row with the host's, in one transaction (all or nothing). */
@@ -306,6 +321,7 @@ export class ReplicaEngine implements ReplicaHandle {
     });
     this.needSnapshot = false;
     this.verified = false;
+    this.freshCopy = true;
     void this.deps.hub.notify();
   }
 }

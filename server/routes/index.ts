@@ -7,6 +7,7 @@ import { ticketActionRoutes } from './ticketActions.routes.ts';
 import { userRoutes } from './users.routes.ts';
 import { apiKeyRoutes } from './apiKeys.routes.ts';
 import { syncRoutes } from './sync.routes.ts';
+import { deviceRoutes } from './devices.routes.ts';
 import { projectRoutes } from './projects.routes.ts';
 import { tagRoutes } from './tags.routes.ts';
 import { macroRoutes } from './macros.routes.ts';
@@ -41,6 +42,7 @@ export const apiRoutes: RouteDef[] = [
   ...invitationRoutes,
   ...apiKeyRoutes,
   ...syncRoutes,
+  ...deviceRoutes,
   ...projectRoutes,
   ...tagRoutes,
   ...macroRoutes,

@@ -1,5 +1,6 @@
 import { defineRoute } from '../http/route.ts';
-import { SyncChangesPage, SyncChecksums, SyncPullRequest, SyncStatus } from '../../common/contract/syncFeed.ts';
+import { SyncChangesPage, SyncChecksums, SyncPullRequest } from '../../common/contract/syncFeed.ts';
+import { SyncStatus } from '../../common/contract/sync.ts';
 import { dismissChange, pullChanges, readChecksums, syncStatus } from '../domain/sync/sync.service.ts';
 import { openSyncStream, sendSnapshot } from '../http/syncStreams.ts';
 

@@ -22,6 +22,7 @@ import * as sync from './2026120671_sync.ts';
 import * as mail from './2026120650_mail.ts';
 import * as mailClaims from './2026120651_mail_claims.ts';
 import * as accounts from './2026120640_accounts.ts';
+import * as devices from './2026120670_devices.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '2026120650_mail': mail,
   '2026120651_mail_claims': mailClaims,
   '2026120640_accounts': accounts,
+  '2026120670_devices': devices,
 };
 
 export const migrationProvider: MigrationProvider = {

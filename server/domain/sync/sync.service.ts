@@ -1,6 +1,7 @@
 // The sync routes' rules: who may read the host's change log, and what a host and a replica
 // answer about themselves.
-import type { SyncPullInput, SyncStatusT } from '../../../common/contract/syncFeed.ts';
+import type { SyncPullInput } from '../../../common/contract/syncFeed.ts';
+import type { SyncStatusT } from '../../../common/contract/sync.ts';
 import { hasScope } from '../../../common/rules/scopes.ts';
 import { AppError, badRequest } from '../../core/errors.ts';
 import type { ReplicaHandle } from '../../deps.ts';
@@ -8,7 +9,7 @@ import type { Ctx } from '../context.ts';
 import { type ChangesPage, type KeyRef, type TableChecksums, checksumTables, hostChecksums, readChanges, syncCursor } from './host.ts';
 import { dismissRefused, replicaCursor } from './replicaStore.ts';
 import { syncTable } from './tables.ts';
-import { countLiveDevices, isDeviceKey } from './devices.ts';
+import { countLiveDevices, requireDevice } from '../devices/devices.service.ts';
 
 /**
  * The change log holds every replicated row, password and key hashes included: only a paired
@@ -19,8 +20,7 @@ export async function assertHostReader(ctx: Ctx, replica: ReplicaHandle | null):
     throw new AppError('UNAVAILABLE', `this install is a replica of ${replica.host}: pair with the team host instead`);
   }
   if (hasScope(ctx.actor.scopes, 'admin')) return;
-  if (ctx.actor.type === 'apiKey' && ctx.actor.id && (await isDeviceKey(ctx, ctx.actor.id))) return;
-  throw new AppError('FORBIDDEN', 'only a paired device (or an admin key) may read the sync feed: pair with POST /sync/pair');
+  await requireDevice(ctx);
 }
 
 export async function syncStatus(ctx: Ctx, replica: ReplicaHandle | null): Promise<SyncStatusT> {

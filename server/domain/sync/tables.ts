@@ -41,8 +41,12 @@ export function syncTable(name: string): (typeof syncTables)[number] | undefined
   return byName.get(name);
 }
 
-/** Columns each install numbers for itself (feed and list order): never sent. */
+/**
+ * Columns each install keeps for itself, never sent: the feed and list order each numbers for
+ * itself, and when a key was last used (on this install: a replica answers its own requests).
+ */
 const localColumns: Partial<Record<SyncTableName, readonly string[]>> = {
+  api_keys: ['last_used_at'],
   tickets: ['seq'],
   conversations: ['seq'],
   events: ['seq'],
