@@ -61,7 +61,7 @@ export class ReplicaEngine implements ReplicaHandle {
   constructor(
     private readonly deps: Deps,
     private readonly link: ReplicaLink,
-    private readonly retry = { firstMs: 500, maxMs: 10_000, idleMs: 30_000 },
+    private readonly retry = { firstMs: 250, maxMs: deps.config.syncRetryMaxMs, idleMs: 30_000 },
   ) {}
 
   get host(): string {

@@ -55,6 +55,8 @@ export interface Config {
   readonly presenceTtlMs: number;
   /** How often presence is swept for expired entries. */
   readonly presenceSweepMs: number;
+  /** A replica that cannot reach its host retries at most this far apart (LOCALDESK_SYNC_RETRY_MAX_MS). */
+  readonly syncRetryMaxMs: number;
   /** How often tickets about to breach their SLA are looked for (notifications). */
   readonly slaNotifyCheckMs: number;
   /** LOCALDESK_MAX_ATTACHMENT_MB: the largest file one upload may hold. */
@@ -134,6 +136,7 @@ const envSchema = z.object({
   LOCALDESK_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
   LOCALDESK_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  LOCALDESK_SYNC_RETRY_MAX_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
   LOCALDESK_MAIL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).optional(),
   LOCALDESK_MAIL_SEND_RETRY_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   LOCALDESK_MAIL_MAX_MESSAGE_MB: z.coerce.number().int().min(1).max(1_024).optional(),
@@ -212,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     attachmentUnlinkedTtlMs: 24 * 60 * 60_000,
     mailTimeoutMs: (e.LOCALDESK_MAIL_TIMEOUT_SECONDS ?? 60) * 1000,
     mailPollMs: (e.LOCALDESK_MAIL_POLL_SECONDS ?? 60) * 1000,
+    syncRetryMaxMs: e.LOCALDESK_SYNC_RETRY_MAX_MS ?? 10_000,
     mailIdleRestartMs: 5 * 60_000,
     mailReconnectBaseMs: 2_000,
     mailReconnectMaxMs: 5 * 60_000,
