@@ -57,12 +57,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .execute(db);
     await sql.raw(`CREATE TRIGGER sync_${table}_delete AFTER DELETE ON ${table} BEGIN ${record(table, 'OLD', keys)} END`).execute(db);
   }
-  // What the rows hold when the log starts: every existing row is a change a replica must read.
-  for (const [table, keys] of Object.entries(replicated)) {
-    await sql
-      .raw(`INSERT INTO sync_changes (tbl, pk) SELECT '${table}', json_array(${keys.join(', ')}) FROM ${table}`)
-      .execute(db);
-  }
+  // No entries for the rows already here: a replica starts from a snapshot, which reads the
+  // tables themselves, and needs the log only for what changes after it.
 
   // A replica's writes waiting for the host, in the order they were made. `id` is the
   // Idempotency-Key the push sends, so a push repeated after a crash is applied once.

@@ -64,10 +64,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql
       .raw(`CREATE TRIGGER sync_${table} AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION sync_change(${args})`)
       .execute(db);
-    await sql
-      .raw(`INSERT INTO sync_changes (tbl, pk) SELECT '${table}', sync_key(to_jsonb(t), ARRAY[${args}]) FROM ${table} t`)
-      .execute(db);
   }
+
+  // No entries for existing rows: a replica starts from a snapshot of the tables themselves.
 
   await sql`CREATE TABLE sync_outbox (
     seq bigserial PRIMARY KEY,
