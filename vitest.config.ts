@@ -23,6 +23,8 @@ const sqliteOnlyApiTests = [
   // Recovery of unfinished import jobs at start decides by process ids; servers sharing a
   // PostgreSQL database leave them to an admin instead (server/background/imports.ts).
   'test/api/imports.restart.test.ts',
+  // Restores a host from a backup archive (backups are SQLite files; PostgreSQL has pg_dump).
+  'test/api/syncRestore.test.ts',
 ];
 
 export default defineConfig({

@@ -26,11 +26,18 @@ export const ReplicaSyncStatus = z
     role: z.literal('replica'),
     state: z.enum(['online', 'offline', 'syncing']),
     pending: z.number().int().meta({ description: 'Local changes not yet accepted by the host' }),
-    cursor: z.number().int().meta({ description: "The last host event applied here (the host's feed seq)" }),
+    cursor: z.number().int().meta({ description: "This replica's position in the host's change log" }),
     host: z.string().meta({ description: "The host's URL" }),
     lastSyncedAt: Timestamp.nullable(),
     error: z.string().nullable().meta({ description: 'Why the last attempt to reach the host failed' }),
     refused: z.array(RefusedChange).meta({ description: 'Local changes the host refused, until dismissed' }),
+    lastSnapshot: z
+      .object({
+        at: Timestamp,
+        reason: z.string().nullable().meta({ description: 'Why the host was copied afresh; null for the first copy' }),
+      })
+      .nullable()
+      .meta({ description: 'The last full copy of the host: a re-copy is never silent' }),
   })
   .meta({ id: 'ReplicaSyncStatus' });
 

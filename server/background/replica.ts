@@ -19,6 +19,7 @@ import {
   dropReconciled,
   keysOfPending,
   pendingWrites,
+  readState,
   reconcileKeys,
   refusedWrites,
   replicaCursor,
@@ -56,6 +57,7 @@ export class ReplicaEngine implements ReplicaHandle {
   /** A fresh snapshot was taken and not yet compared: a difference then is not cured by another. */
   private freshCopy = false;
   private copyWarning: string | null = null;
+  private snapshotReason: string | null = null;
   private loop: Promise<void> | null = null;
 
   constructor(
@@ -84,6 +86,7 @@ export class ReplicaEngine implements ReplicaHandle {
       host: this.link.host,
       lastSyncedAt: this.lastSyncedAt,
       error: this.error,
+      lastSnapshot: await this.lastSnapshot(),
       refused: refused.map((r) => ({
         id: r.id,
         method: r.method,
@@ -93,6 +96,11 @@ export class ReplicaEngine implements ReplicaHandle {
         createdAt: r.created_at,
       })),
     };
+  }
+
+  private async lastSnapshot(): Promise<{ at: string; reason: string | null } | null> {
+    const at = await readState(this.deps.db, 'snapshotAt');
+    return at ? { at, reason: await readState(this.deps.db, 'snapshotReason') } : null;
   }
 
   start(): BackgroundTask {
@@ -112,7 +120,7 @@ export class ReplicaEngine implements ReplicaHandle {
     while (!this.stopped) {
       this.kicked = false;
       try {
-        if (this.needSnapshot || (await replicaCursor(this.deps.db)) === 0) await this.snapshot();
+        if (this.needSnapshot || (await readState(this.deps.db, 'snapshotAt')) === null) await this.snapshot();
         this.listen();
         await this.push();
         await this.pull();
@@ -126,6 +134,7 @@ export class ReplicaEngine implements ReplicaHandle {
         if (this.stopped) return;
         if (err instanceof CopyStale) {
           this.needSnapshot = true;
+          this.snapshotReason = err.message;
           this.error = err.message;
           this.deps.logger.warn({ reason: err.message }, 'replica: taking a fresh snapshot of the host');
           continue;
@@ -318,8 +327,11 @@ export class ReplicaEngine implements ReplicaHandle {
       await resetReplicaLog(trx);
       await writeState(trx, 'cursor', String(cursor));
       await writeState(trx, 'snapshotAt', nowIso(this.deps.clock));
+      if (this.snapshotReason) await writeState(trx, 'snapshotReason', this.snapshotReason);
+      else await trx.deleteFrom('sync_state').where('name', '=', 'snapshotReason').execute();
     });
     this.needSnapshot = false;
+    this.snapshotReason = null;
     this.verified = false;
     this.freshCopy = true;
     void this.deps.hub.notify();

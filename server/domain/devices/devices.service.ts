@@ -26,6 +26,12 @@ import { generatePairingCode, hashPairingCode } from './pairingCodes.ts';
 
 /** One answer for a wrong, used or expired code: a guesser learns nothing from it. */
 export const invalidCodeMessage = 'the pairing code is not valid: it is unknown, already used or expired';
+/**
+ * Requests per minute for a device's key: a replica back from a day offline pushes its whole
+ * queue and pulls the day's changes in pages, far beyond the default meant for integrations.
+ */
+export const deviceRateLimit = 6000;
+
 const notADevice = 'only a paired device may use the sync feed: pair it with POST /sync/pair';
 
 /** A device row with its key's revocation: a key revoked on its own also ends the device. */
@@ -121,6 +127,7 @@ export async function pairDevice(ctx: Ctx, input: PairRequestInput): Promise<Pai
       name: `Device: ${input.name}`,
       scopes: roleScopes(code.role),
       userId: code.user_id,
+      rateLimitPerMinute: deviceRateLimit,
     });
     const row: DeviceRow = {
       id: newId('device', tx.clock),
