@@ -43,6 +43,7 @@ import { ImportQueue } from './domain/imports/queue.ts';
 import { startMailFetcher } from './background/mailFetcher.ts';
 import { startMailSender } from './background/mailSender.ts';
 import { ReplicaEngine, type ReplicaLink } from './background/replica.ts';
+import { ReplicaAttachmentStore } from './background/replicaFiles.ts';
 
 /** The server's background work, in start order. */
 const backgroundStarters: BackgroundStarter[] = [
@@ -105,7 +106,11 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     presence: new PresenceBoard(clock, live, config.presenceTtlMs),
     metrics: createMetrics(db, { eventStreams: () => openEventStreams(deps) }),
     // Servers sharing PostgreSQL keep the bytes in it, so any of them serves any file.
-    attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
+    attachments: options.replica
+      ? new ReplicaAttachmentStore(config.dataDir, options.replica.link)
+      : dialectName(db) === 'postgres'
+        ? new DatabaseAttachmentStore(config.dataDir, db)
+        : new AttachmentStore(config.dataDir),
     imports: new ImportQueue(),
     secrets: new SecretBox(config.dataDir),
     replica: null,

@@ -29,6 +29,7 @@ import {
   writeState,
 } from '../domain/sync/replicaStore.ts';
 import { type SyncRow, type SyncTableName, syncTable } from '../domain/sync/tables.ts';
+import { ReplicaAttachmentStore } from './replicaFiles.ts';
 import type { BackgroundTask } from './task.ts';
 
 export interface ReplicaLink {
@@ -125,6 +126,7 @@ export class ReplicaEngine implements ReplicaHandle {
         await this.push();
         await this.pull();
         if (!this.verified) await this.verify();
+        await this.fetchFiles();
         this.state = 'online';
         this.error = this.copyWarning;
         this.lastSyncedAt = nowIso(this.deps.clock);
@@ -267,6 +269,17 @@ export class ReplicaEngine implements ReplicaHandle {
       });
       if (page.changes.length > 0) void this.deps.hub.notify();
       if (!page.more && keys.length < 500) return;
+    }
+  }
+
+  /** Attachment files the rows name and this folder lacks: a batch per round, until none. */
+  private async fetchFiles(): Promise<void> {
+    const store = this.deps.attachments;
+    if (!(store instanceof ReplicaAttachmentStore)) return;
+    try {
+      if ((await store.fetchSomeMissing(this.deps.db, 20)) === 20) this.kick();
+    } catch (err) {
+      throw new Unreachable((err as Error).message);
     }
   }
 

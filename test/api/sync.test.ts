@@ -1,6 +1,7 @@
 // Team sync over real HTTP: a host (either engine) and replicas in SQLite folders of their own,
 // joined with pairing codes, with a TCP proxy between them that a test cuts and restores.
 import { afterEach, describe, expect, it } from 'vitest';
+import { sha256, storeContents, tinyPdf, uploadRaw } from '../helpers/attachments.ts';
 import { buildTicket, buildUser } from '../helpers/factories.ts';
 import { pollUntil } from '../helpers/processes.ts';
 import { type TestReplica, expectSameRows, pairingCode, startReplica, waitInSync } from '../helpers/replica.ts';
@@ -139,6 +140,31 @@ describe('while connected', () => {
     expect(key.status).toBe(503);
     expect(key.body.error?.message).toBe(`this install is a replica of ${h.url}: a new key is made on the host (its secret is shown once); do this there`);
     expect((await r.status()).pending).toBe(0);
+  });
+});
+
+describe('attachment files', () => {
+  it('come down with their messages, so they open offline; an upload on a replica goes to the host', async () => {
+    const h = await host();
+    const p = await proxyTo(h);
+    const r = await replicaOf(h, p.url);
+    const t = await buildTicket(h.api);
+    const file = await uploadRaw(h.url, h.adminKey, tinyPdf, { name: 'invoice.pdf', type: 'application/pdf' });
+    expect(file.status).toBe(201);
+    await h.api.post(`/tickets/${t.id}/messages`, { body: 'see attached', attachments: [file.body.data.id] });
+    await waitInSync(h, r);
+    // Fetched in the background after the pull, before anyone asks for it; then the host goes.
+    await pollUntil(() => storeContents(r.dataDir).files.some((f) => f.endsWith(sha256(tinyPdf))), {
+      timeoutMs: 10_000,
+      describe: () => 'the file never reached the replica',
+    });
+    p.cut();
+    const offline = await fetch(`${r.url}/api/v1/attachments/${file.body.data.id}/content`, { headers: { 'X-API-Key': h.adminKey } });
+    expect(offline.status).toBe(200);
+    expect(sha256(Buffer.from(await offline.arrayBuffer()))).toBe(sha256(tinyPdf));
+    const upload = await uploadRaw(r.url, h.adminKey, 'hello', { name: 'a.txt', type: 'text/plain' });
+    expect(upload.status).toBe(503);
+    expect(upload.body.error?.message).toMatch(/files are uploaded to the host/);
   });
 });
 
