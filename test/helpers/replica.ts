@@ -35,7 +35,13 @@ export async function pairingCode(host: TestServer, userId?: string): Promise<st
   return res.body.data.code;
 }
 
-async function serveReplica(dataDir: string, adminKey: string, hostUrl?: string, code?: string): Promise<TestReplica> {
+export interface ReplicaOptions {
+  /** Serve the built web UI too (browser tests). */
+  rendererDir?: string;
+  clock?: TestClock;
+}
+
+async function serveReplica(dataDir: string, adminKey: string, hostUrl?: string, code?: string, options: ReplicaOptions = {}): Promise<TestReplica> {
   const handle = openDatabase(join(dataDir, 'localdesk.db'));
   await migrateToLatest(handle.db);
   const secrets = new SecretBox(dataDir);
@@ -55,9 +61,10 @@ async function serveReplica(dataDir: string, adminKey: string, hostUrl?: string,
     publicRateLimitPerMinute: 1_000_000,
     logLevel: 'silent',
     syncRetryMaxMs: 300,
+    rendererDir: options.rendererDir ?? null,
   });
   const logger = pino({ level: process.env.LOCALDESK_TEST_LOG ?? 'silent' });
-  const server = createServer({ db: handle.db, config, clock: new TestClock(), logger, replica: { link } });
+  const server = createServer({ db: handle.db, config, clock: options.clock ?? new TestClock(), logger, replica: { link } });
   const { url } = await server.listen();
   const api = apiClient(url, adminKey);
   let stopped = false;
@@ -85,10 +92,10 @@ async function serveReplica(dataDir: string, adminKey: string, hostUrl?: string,
 }
 
 /** Joins a fresh folder to the host at `hostUrl` (the host itself or a proxy in front of it). */
-export async function startReplica(host: TestServer, hostUrl = host.url, code?: string): Promise<TestReplica> {
+export async function startReplica(host: TestServer, hostUrl = host.url, code?: string, options: ReplicaOptions = {}): Promise<TestReplica> {
   const dataDir = mkdtempSync(join(tmpdir(), 'localdesk-replica-'));
   try {
-    return await serveReplica(dataDir, host.adminKey, hostUrl, code ?? (await pairingCode(host)));
+    return await serveReplica(dataDir, host.adminKey, hostUrl, code ?? (await pairingCode(host)), options);
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;

@@ -38,15 +38,18 @@ function ReplicaPill({ status }: { status: ReplicaSyncStatus }) {
     onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.syncStatus }),
   });
   const label = syncLabel(status);
+  // A fresh copy of the host (its backup was restored, or the copies differed) is never silent.
+  const recopy = recentRecopy(status);
+  const hasNews = refused.length > 0 || recopy !== null;
   return (
     <div className="sync">
       <button
         type="button"
         className={`sync-pill ${status.state}`}
-        title={status.error ?? `Synced with ${status.host}`}
-        aria-expanded={refused.length > 0 ? open : undefined}
+        title={status.error ?? recopy ?? `Synced with ${status.host}`}
+        aria-expanded={hasNews ? open : undefined}
         aria-label={refused.length > 0 ? `${label}, ${refused.length} refused` : label}
-        onClick={() => setOpen((o) => !o && refused.length > 0)}
+        onClick={() => setOpen((o) => !o && hasNews)}
       >
         <span className={`sync-dot ${status.state}`} aria-hidden="true" />
         {label}
@@ -55,10 +58,16 @@ function ReplicaPill({ status }: { status: ReplicaSyncStatus }) {
             <Icon name="warning" size={12} /> {refused.length}
           </span>
         ) : null}
+        {recopy ? (
+          <span className="sync-badge" title={recopy}>
+            <Icon name="undo" size={12} />
+          </span>
+        ) : null}
       </button>
-      {open && refused.length > 0 ? (
-        <div className="sync-panel" role="dialog" aria-label="Refused changes">
-          <strong>Changes the host refused</strong>
+      {open && hasNews ? (
+        <div className="sync-panel" role="dialog" aria-label="Sync news">
+          {recopy ? <p className="small">{recopy}</p> : null}
+          {refused.length > 0 ? <strong>Changes the host refused</strong> : null}
           <ul>
             {refused.map((change) => (
               <li key={change.id}>
@@ -78,4 +87,13 @@ function ReplicaPill({ status }: { status: ReplicaSyncStatus }) {
       ) : null}
     </div>
   );
+}
+
+/** The last fresh copy of the host when it had a reason and was made in the last day. */
+function recentRecopy(status: ReplicaSyncStatus): string | null {
+  const copy = status.lastSnapshot;
+  if (!copy?.reason) return null;
+  if (Date.now() - Date.parse(copy.at) > 24 * 60 * 60_000) return null;
+  const time = new Date(copy.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return `Copied the host afresh at ${time}: ${copy.reason}`;
 }
