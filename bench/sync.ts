@@ -33,7 +33,7 @@ async function serve(name: string, args: string[]): Promise<{ child: Child; url:
   const port = await freePort();
   const child = spawnNode(name, ['dist/server/cli.js', 'serve', '--port', String(port), ...args], cleanEnv({
     LOCALDESK_ADMIN_KEY: adminKey,
-    LOCALDESK_RATE_LIMIT: '10000000',
+    LOCALDESK_RATE_LIMIT: '1000000',
     LOCALDESK_LOG_LEVEL: 'warn',
   }));
   const url = `http://127.0.0.1:${port}`;

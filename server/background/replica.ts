@@ -261,9 +261,9 @@ export class ReplicaEngine implements ReplicaHandle {
       const page = await this.json<ChangesPage>(
         await this.request('POST', '/api/v1/sync/pull', { body: JSON.stringify({ after, keys }) }),
       );
-      const skip = await keysOfPending(db);
       await withoutForeignKeys(db, async (trx) => {
-        await applyChanges(trx, page.changes, skip);
+        // Read in the transaction: a write queued after this could not be overwritten unseen.
+        await applyChanges(trx, page.changes, await keysOfPending(trx));
         await dropReconciled(trx, keys);
         await writeState(trx, 'cursor', String(page.cursor));
       });
@@ -287,9 +287,16 @@ export class ReplicaEngine implements ReplicaHandle {
   private async verify(): Promise<void> {
     const { db } = this.deps;
     if ((await countPending(db)) > 0) return;
-    const host = await this.json<TableChecksums>(await this.request('GET', '/api/v1/sync/checksums'));
-    if (host.cursor !== (await replicaCursor(db))) return; // moved on meanwhile: next round
-    const ours = await checksumTables(db);
+    // Both sides read every row (seconds at a million messages): at the same time, not in turn.
+    // Nothing is applied here meanwhile (this loop is what applies).
+    const cursor = await replicaCursor(db);
+    const writesBefore = await lastQueued(db);
+    const [host, ours] = await Promise.all([
+      this.request('GET', '/api/v1/sync/checksums').then((res) => this.json<TableChecksums>(res)),
+      checksumTables(db),
+    ]);
+    // Moved on meanwhile (the host wrote, or someone here did): compare in a later round.
+    if (host.cursor !== cursor || (await lastQueued(db)) !== writesBefore) return;
     const differ = Object.keys(host.tables).filter(
       (t) => JSON.stringify(host.tables[t]) !== JSON.stringify(ours[t]),
     );
@@ -349,6 +356,12 @@ export class ReplicaEngine implements ReplicaHandle {
     this.freshCopy = true;
     void this.deps.hub.notify();
   }
+}
+
+/** The newest write ever queued here (0: none). */
+async function lastQueued(db: Deps['db']): Promise<number> {
+  const row = await db.selectFrom('sync_outbox').select((eb) => eb.fn.max('seq').as('top')).executeTakeFirst();
+  return Number(row?.top ?? 0);
 }
 
 function errorMessage(text: string): string {
