@@ -44,6 +44,10 @@ import { startMailFetcher } from './background/mailFetcher.ts';
 import { startMailSender } from './background/mailSender.ts';
 import { ReplicaEngine, type ReplicaLink } from './background/replica.ts';
 import { ReplicaAttachmentStore } from './background/replicaFiles.ts';
+import { type Advertisement, advertise } from './background/discovery.ts';
+import { appVersion } from './core/version.ts';
+
+const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '::1';
 
 /** The server's background work, in start order. */
 const backgroundStarters: BackgroundStarter[] = [
@@ -166,6 +170,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
 
   let server: Server | null = null;
   let tasks: BackgroundTask[] = [];
+  let advertisement: Advertisement | null = null;
   return {
     app,
     deps,
@@ -179,6 +184,10 @@ export function createServer(options: ServerOptions): LocalDeskServer {
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', reject);
           const { port } = httpServer.address() as AddressInfo;
+          // Shared on the LAN: let other installs find it (localdesk discover).
+          if (config.dnsSd && !isLoopback(config.host)) {
+            advertisement = advertise(port, appVersion, (err) => logger.warn({ err }, 'could not announce this server on the LAN (DNS-SD)'));
+          }
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           resolve({ url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, port });
         });
@@ -186,6 +195,8 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     },
     async close(graceMs = 10_000) {
       shuttingDown = true;
+      await advertisement?.stop();
+      advertisement = null;
       await deps.hub.close(); // ends open event streams, which would otherwise hold the server open
       await Promise.all(tasks.map((task) => task.stop()));
       tasks = [];

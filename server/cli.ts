@@ -24,6 +24,7 @@ import { openData, openSqliteData, UsageError } from './cli/shared.ts';
 import { importFrom, importFromUsage } from './cli/importFrom.ts';
 import { migrateCommand, migrateUsage } from './cliMigrate.ts';
 import { joinHost, readReplicaLink } from './cli/join.ts';
+import { discover } from './background/discovery.ts';
 import { SecretBox } from './core/secrets.ts';
 import type { ReplicaLink } from './background/replica.ts';
 
@@ -32,6 +33,7 @@ const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN AP
 Usage:
   localdesk serve [--data DIR | --database postgres://…] [--host HOST] [--port PORT]
   localdesk serve --join URL --pair CODE [--data DIR]   a replica of a team host (then --data alone)
+  localdesk discover [--seconds N]              the LocalDesk hosts shared on this network (DNS-SD)
   localdesk keys create --name NAME --scopes SCOPE,SCOPE [--user USER_ID] [--rate-limit N] [--data DIR | --database URL]
   localdesk keys list [--data DIR | --database URL]
   localdesk keys revoke KEY_ID [--data DIR | --database URL]
@@ -292,6 +294,21 @@ async function backup(args: string[]): Promise<number> {
   }
 }
 
+/** `localdesk discover`: the LocalDesk hosts announcing themselves on this LAN (DNS-SD). */
+async function discoverHosts(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { seconds: { type: 'string' } }, strict: true });
+  const seconds = Number(values.seconds ?? 3);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 60) throw new UsageError('--seconds must be between 0 and 60');
+  const hosts = await discover(seconds * 1000);
+  if (hosts.length === 0) {
+    process.stdout.write('No LocalDesk host answered on this network. A host announces itself when it is shared on the LAN (serve --host 0.0.0.0).\n');
+    return 1;
+  }
+  for (const h of hosts) process.stdout.write(`${h.name}${h.version ? ` (${h.version})` : ''}\n${h.urls.map((u) => `  ${u}`).join('\n')}\n`);
+  process.stdout.write('\nJoin one with: localdesk serve --join <url> --pair <code from its Settings → LAN access>\n');
+  return 0;
+}
+
 async function restore(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' } }, allowPositionals: true, strict: true });
   const [file, ...extra] = positionals;
@@ -406,6 +423,8 @@ export async function main(argv: string[]): Promise<number> {
         return await migrateCommand(args, (message) => new UsageError(message));
       case 'import-from':
         return await importFrom(args);
+      case 'discover':
+        return await discoverHosts(args);
       case '--version':
       case 'version':
         process.stdout.write(`${appVersion}\n`);

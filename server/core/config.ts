@@ -51,6 +51,8 @@ export interface Config {
    * X-Forwarded-Proto / X-Forwarded-For are believed (Secure cookies, client addresses).
    */
   readonly trustProxy: boolean;
+  /** LOCALDESK_DNS_SD: a server shared on the LAN announces itself as `_localdesk._tcp`. */
+  readonly dnsSd: boolean;
   /** A viewer or replier with no heartbeat for this long is gone from presence. */
   readonly presenceTtlMs: number;
   /** How often presence is swept for expired entries. */
@@ -134,6 +136,7 @@ const envSchema = z.object({
   LOCALDESK_SESSION_IDLE_HOURS: z.coerce.number().min(0.1).max(24 * 366).optional(),
   LOCALDESK_SESSION_MAX_DAYS: z.coerce.number().min(0.1).max(3660).optional(),
   LOCALDESK_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  LOCALDESK_DNS_SD: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
   LOCALDESK_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   LOCALDESK_SYNC_RETRY_MAX_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
@@ -205,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     sessionIdleHours: e.LOCALDESK_SESSION_IDLE_HOURS ?? 12,
     sessionMaxDays: e.LOCALDESK_SESSION_MAX_DAYS ?? 30,
     trustProxy: e.LOCALDESK_TRUST_PROXY ?? false,
+    dnsSd: e.LOCALDESK_DNS_SD ?? true,
     presenceTtlMs: 30_000,
     presenceSweepMs: 5_000,
     slaNotifyCheckMs: 60_000,
