@@ -63,7 +63,7 @@ const loadBefore = loadAverage();
 const dataSet = await prepareDataSet(dataRoot, tickets, perTicket, log);
 execFileSync(process.execPath, ['--import', 'tsx', 'server/build.ts'], { stdio: 'inherit', cwd: repoRoot });
 const host = await serve('host', ['--data', dataSet.runDir]);
-const hostCursor = async () => (await api<{ cursor: number }>(host.url, 'POST', '/sync/pull', { after: 0, limit: 1 })).cursor;
+const hostCursor = async () => (await api<{ cursor: number }>(host.url, 'GET', '/sync/status')).cursor;
 log(`host on ${dataSet.tickets} tickets, ${dataSet.messages} messages (${(dataSet.bytes / 1e9).toFixed(2)} GB)`);
 
 const replicaDir = mkdtempSync(join(dataRoot, 'replica-'));
@@ -86,9 +86,21 @@ for (let i = 0; i < changes; i++) {
 const target = await hostCursor();
 const catchStarted = performance.now();
 replica = await serve('replica', ['--data', replicaDir]);
+const startedSeconds = (performance.now() - catchStarted) / 1000;
+// Caught up: its position reached the host's. Online: and the table checksums compared equal.
+for (;;) {
+  const s = await api<ReplicaStatus>(replica.url, 'GET', '/sync/status').catch(() => null);
+  if (s && s.cursor >= target) break;
+  await new Promise((r) => setTimeout(r, 20));
+}
+const caughtUpSeconds = (performance.now() - catchStarted) / 1000;
 await waitOnline(replica.url, async () => target);
 const catchUpSeconds = (performance.now() - catchStarted) / 1000;
-log(`catch-up of ${changes} writes: ${catchUpSeconds.toFixed(1)} s including the restart (${(changes / catchUpSeconds).toFixed(0)} writes/s)`);
+const pullSeconds = caughtUpSeconds - startedSeconds;
+log(
+  `catch-up of ${changes} writes: process up in ${startedSeconds.toFixed(1)} s, changes applied ${pullSeconds.toFixed(1)} s later ` +
+    `(${(changes / pullSeconds).toFixed(0)} writes/s), checksums compared by ${catchUpSeconds.toFixed(1)} s`,
+);
 
 // Reads, the replica beside the host.
 const sample = (await api<{ id: string }[]>(host.url, 'GET', '/tickets?limit=100&offset=5000')).map((t) => `/api/v1/tickets/${t.id}`);
@@ -116,7 +128,13 @@ const result = {
   loadAfter: loadAverage(),
   dataSet: { tickets: dataSet.tickets, messages: dataSet.messages, bytes: dataSet.bytes },
   firstSnapshotSeconds: snapshotSeconds,
-  catchUp: { writes: changes, seconds: catchUpSeconds, writesPerSecond: changes / catchUpSeconds },
+  catchUp: {
+    writes: changes,
+    startSeconds: startedSeconds,
+    applySeconds: pullSeconds,
+    writesPerSecond: changes / pullSeconds,
+    onlineAfterChecksumsSeconds: catchUpSeconds,
+  },
   reads,
 };
 mkdirSync(resultsDir, { recursive: true });

@@ -18,6 +18,7 @@ export const HostSyncStatus = z
   .object({
     role: z.literal('host'),
     devices: z.number().int().meta({ description: 'Live paired devices' }),
+    cursor: z.number().int().meta({ description: "The newest position of this host's change log" }),
   })
   .meta({ id: 'HostSyncStatus' });
 

@@ -18,6 +18,10 @@ export const SyncPullRequest = z.strictObject({
     .max(500)
     .default([])
     .meta({ description: "Rows to send as they are now whatever the cursor: those the replica's pushed writes touched" }),
+  checksums: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Also the checksums of every table, from the same snapshot as the changes, on the last page' }),
 });
 
 export const SyncChange = z.object({
@@ -26,18 +30,21 @@ export const SyncChange = z.object({
   row: z.record(z.string(), Value).nullable().meta({ description: 'null: the row was deleted' }),
 });
 
+const TableSums = z.record(z.string(), z.object({ rows: z.number().int(), sum: z.string() }));
+
 export const SyncChangesPage = z
   .object({
     cursor: z.number().int(),
     more: z.boolean(),
     changes: z.array(SyncChange),
+    checksums: TableSums.optional().meta({ description: 'Asked for and `more` is false: the tables as of `cursor`' }),
   })
   .meta({ id: 'SyncChangesPage' });
 
 export const SyncChecksums = z
   .object({
     cursor: z.number().int(),
-    tables: z.record(z.string(), z.object({ rows: z.number().int(), sum: z.string() })),
+    tables: TableSums,
   })
   .meta({ id: 'SyncChecksums' });
 

@@ -13,7 +13,7 @@ import type { SyncOutboxRow } from '../../db/schema.ts';
 import { nowIso } from '../core/clock.ts';
 import type { Deps, ReplicaHandle, ReplicaStatus } from '../deps.ts';
 import { applyChanges, clearReplicatedData, insertRows, rebuildAllEntries, withoutForeignKeys } from '../domain/sync/apply.ts';
-import { type ChangesPage, type TableChecksums, checksumTables } from '../domain/sync/host.ts';
+import { type ChangesPage, checksumTables } from '../domain/sync/host.ts';
 import {
   countPending,
   dropReconciled,
@@ -288,15 +288,26 @@ export class ReplicaEngine implements ReplicaHandle {
     const { db } = this.deps;
     if ((await countPending(db)) > 0) return;
     // Both sides read every row (seconds at a million messages): at the same time, not in turn.
-    // Nothing is applied here meanwhile (this loop is what applies).
-    const cursor = await replicaCursor(db);
+    // The host's sums come with the changes since our cursor, from one snapshot of its own; when
+    // there were none (the usual case) ours, computed meanwhile, compare as they are.
     const writesBefore = await lastQueued(db);
-    const [host, ours] = await Promise.all([
-      this.request('GET', '/api/v1/sync/checksums').then((res) => this.json<TableChecksums>(res)),
-      checksumTables(db),
-    ]);
-    // Moved on meanwhile (the host wrote, or someone here did): compare in a later round.
-    if (host.cursor !== cursor || (await lastQueued(db)) !== writesBefore) return;
+    const oursNow = checksumTables(db);
+    const page = await this.json<ChangesPage>(
+      await this.request('POST', '/api/v1/sync/pull', { body: JSON.stringify({ after: await replicaCursor(db), checksums: true }) }),
+    );
+    let ours = await oursNow;
+    if (page.more || !page.checksums) return; // far behind: pull first, compare in a later round
+    if (page.changes.length > 0) {
+      await withoutForeignKeys(db, async (trx) => {
+        await applyChanges(trx, page.changes, await keysOfPending(trx));
+        await writeState(trx, 'cursor', String(page.cursor));
+      });
+      void this.deps.hub.notify();
+      ours = await checksumTables(db);
+    }
+    // Someone here wrote meanwhile: compare in a later round.
+    if ((await lastQueued(db)) !== writesBefore) return;
+    const host = { tables: page.checksums };
     const differ = Object.keys(host.tables).filter(
       (t) => JSON.stringify(host.tables[t]) !== JSON.stringify(ours[t]),
     );

@@ -66,7 +66,7 @@ describe('joining a host', () => {
     await expectSameRows(h, r);
     const status = await r.status();
     expect(status).toMatchObject({ role: 'replica', state: 'online', pending: 0, host: h.url, error: null, refused: [] });
-    expect((await h.api.get('/sync/status')).body.data).toEqual({ role: 'host', devices: 1 });
+    expect((await h.api.get('/sync/status')).body.data).toEqual({ role: 'host', devices: 1, cursor: status.cursor });
   });
 
   it('refuses a code used once already, and an expired one, with the same message', async () => {

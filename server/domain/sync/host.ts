@@ -24,6 +24,8 @@ export interface ChangesPage {
   /** More changes wait after `cursor`. */
   more: boolean;
   changes: SyncChange[];
+  /** Asked for, on the last page: every table's checksum as of `cursor` (same snapshot). */
+  checksums?: Record<string, { rows: number; sum: string }>;
 }
 
 export interface KeyRef {
@@ -71,7 +73,13 @@ async function rowsOf(db: Db, columns: Record<SyncTableName, string[]>, refs: re
  * The changes after `after`, at most `limit` keys, each with its row as it is now; and the
  * current rows of `keys` (a replica re-reading what its own pushed writes touched).
  */
-export async function readChanges(db: Db, after: number, limit: number, keys: readonly KeyRef[] = []): Promise<ChangesPage> {
+export async function readChanges(
+  db: Db,
+  after: number,
+  limit: number,
+  keys: readonly KeyRef[] = [],
+  withChecksums = false,
+): Promise<ChangesPage> {
   const snapshot = await openReadSnapshot(db);
   try {
     const columns = await syncColumns(snapshot.db);
@@ -89,6 +97,7 @@ export async function readChanges(db: Db, after: number, limit: number, keys: re
       .map((c) => ({ table: c.tbl as SyncTableName, key: JSON.parse(c.pk) as SyncValue[] }));
     const changes = await rowsOf(snapshot.db, columns, [...refs, ...keys]);
     const cursor = more ? Number(page[page.length - 1]?.seq ?? after) : Math.max(after, await syncCursor(snapshot.db));
+    if (withChecksums && !more) return { cursor, more, changes, checksums: await checksumTables(snapshot.db) };
     return { cursor, more, changes };
   } finally {
     await snapshot.close();

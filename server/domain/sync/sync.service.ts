@@ -25,7 +25,7 @@ export async function assertHostReader(ctx: Ctx, replica: ReplicaHandle | null):
 
 export async function syncStatus(ctx: Ctx, replica: ReplicaHandle | null): Promise<SyncStatusT> {
   if (replica) return replica.status();
-  return { role: 'host', devices: await countLiveDevices(ctx.db) };
+  return { role: 'host', devices: await countLiveDevices(ctx.db), cursor: await syncCursor(ctx.db) };
 }
 
 export async function pullChanges(ctx: Ctx, replica: ReplicaHandle | null, input: SyncPullInput): Promise<ChangesPage> {
@@ -46,7 +46,7 @@ export async function pullChanges(ctx: Ctx, replica: ReplicaHandle | null, input
       `cursor ${input.after} is beyond this host's change log (${top}): the host was restored or replaced; take a fresh snapshot`,
     );
   }
-  return readChanges(ctx.db, input.after, input.limit, keys);
+  return readChanges(ctx.db, input.after, input.limit, keys, input.checksums);
 }
 
 export async function readChecksums(ctx: Ctx, replica: ReplicaHandle | null): Promise<TableChecksums> {
