@@ -1,5 +1,7 @@
 // Team sync over real HTTP: a host (either engine) and replicas in SQLite folders of their own,
 // joined with pairing codes, with a TCP proxy between them that a test cuts and restores.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256, storeContents, tinyPdf, uploadRaw } from '../helpers/attachments.ts';
 import { buildTicket, buildUser } from '../helpers/factories.ts';
@@ -223,6 +225,41 @@ describe('cut off and back', () => {
     expect(offlineMade).toHaveLength(1);
     expect((await messagesOf(h.api, offlineMade[0]!.id)).map((m) => m.body)).toEqual(['Wi-Fi was down', 'follow-up on the offline ticket']);
     expect((await r.api.get<Ticket[]>('/tickets?search=Made offline')).body.data.map((x) => x.id)).toEqual([offlineMade[0]!.id]);
+  });
+
+  it("runs the side effects of a replica's queued write once, on the host only (a webhook here)", async () => {
+    const h = await startTestServer({ config: { webhookPollMs: 20, webhookBackoffBaseMs: 50 } });
+    open.push(h);
+    const got: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        got.push(body);
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => receiver.close(() => resolve())) });
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    expect((await h.api.post('/webhooks', { url: hookUrl, events: ['message.created'] })).status).toBe(201);
+    const p = await proxyTo(h);
+    const r = await replicaOf(h, p.url);
+    const t = await buildTicket(h.api);
+    await waitInSync(h, r);
+
+    p.cut();
+    await r.api.post(`/tickets/${t.id}/messages`, { body: 'queued while offline' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(got.filter((b) => b.includes('queued while offline'))).toEqual([]); // nothing is sent from the replica
+    p.restore();
+    await waitInSync(h, r);
+    await pollUntil(() => got.some((b) => b.includes('queued while offline')), {
+      timeoutMs: 10_000,
+      describe: () => 'the host never delivered the webhook for the pushed reply',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(got.filter((b) => b.includes('queued while offline'))).toHaveLength(1);
   });
 
   it('shows a write the host refused, with its reason, until dismissed; the row goes back to the host version', async () => {
