@@ -67,17 +67,22 @@ export async function inOneTransaction<T>(db: Db, work: Work<T>): Promise<T> {
   const gate = writeGateOf(db);
   await gate.enter();
   try {
-    const trx = await db.startTransaction().execute();
-    try {
-      const result = await work(trx);
-      await trx.commit().execute();
-      return result;
-    } catch (error) {
-      if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
-      throw error;
-    }
+    return await controlledTransaction(db, work);
   } finally {
     gate.leave();
+  }
+}
+
+/** BEGIN, `work`, COMMIT; ROLLBACK on failure when SQLite has not already rolled back (above). */
+export async function controlledTransaction<T>(db: Db, work: Work<T>): Promise<T> {
+  const trx = await db.startTransaction().execute();
+  try {
+    const result = await work(trx);
+    await trx.commit().execute();
+    return result;
+  } catch (error) {
+    if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
+    throw error;
   }
 }
 

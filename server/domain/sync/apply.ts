@@ -7,6 +7,7 @@
 // applied the rows agree again.
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../../db/schema.ts';
+import { controlledTransaction } from '../../../db/transact.ts';
 import { writeGateOf } from '../../../db/writeGate.ts';
 import { contactEntries, conversationEntries, ticketEntries } from '../data/searchEntries.ts';
 import type { SyncChange } from './host.ts';
@@ -21,15 +22,7 @@ export async function withoutForeignKeys<T>(db: Db, work: (trx: Db) => Promise<T
     // Only outside a transaction does this pragma take effect.
     await sql`pragma foreign_keys = off`.execute(db);
     try {
-      const trx = await db.startTransaction().execute();
-      try {
-        const result = await work(trx);
-        await trx.commit().execute();
-        return result;
-      } catch (error) {
-        if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
-        throw error;
-      }
+      return await controlledTransaction(db, work);
     } finally {
       await sql`pragma foreign_keys = on`.execute(db);
     }
