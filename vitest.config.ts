@@ -23,6 +23,9 @@ const sqliteOnlyApiTests = [
   // Recovery of unfinished import jobs at start decides by process ids; servers sharing a
   // PostgreSQL database leave them to an admin instead (server/background/imports.ts).
   'test/api/imports.restart.test.ts',
+  // The read pool: worker threads with read-only connections to the SQLite file (PostgreSQL
+  // keeps its connection pool instead).
+  'test/api/readPool.test.ts',
 ];
 
 export default defineConfig({

@@ -17,6 +17,7 @@ import type { Deps } from './deps.ts';
 import { EventHub } from './background/hub.ts';
 import { openEventStreams } from './http/eventStream.ts';
 import { mountRoutes, presentedKey } from './http/pipeline.ts';
+import { ReadPool } from './http/readPool.ts';
 import { readSessionCookie } from './http/sessionCookie.ts';
 import { anonymousLimit } from './http/middleware/anonymousLimit.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
@@ -99,6 +100,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
     imports: new ImportQueue(),
     secrets: new SecretBox(config.dataDir),
+    readPool: null,
   };
   let shuttingDown = false;
 
@@ -155,6 +157,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     deps,
     async listen() {
       await deps.hub.init();
+      deps.readPool = await ReadPool.start(db, config.readWorkers, deps.metrics.registry);
       tasks = backgroundStarters.map((start) => start(deps));
       return new Promise((resolve, reject) => {
         const httpServer = createHttpServer(app.callback());
@@ -173,6 +176,8 @@ export function createServer(options: ServerOptions): LocalDeskServer {
       await deps.hub.close(); // ends open event streams, which would otherwise hold the server open
       await Promise.all(tasks.map((task) => task.stop()));
       tasks = [];
+      await deps.readPool?.close();
+      deps.readPool = null;
       const current = server;
       if (!current) return;
       server = null;

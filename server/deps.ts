@@ -11,6 +11,7 @@ import type { RequestLimiter } from './core/rateLimit.ts';
 import type { ImportQueue } from './domain/imports/queue.ts';
 import type { SecretBox } from './core/secrets.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import type { ReadPool } from './http/readPool.ts';
 
 /** What one running server is made of; built once by createServer and handed to its parts. */
 export interface Deps {
@@ -34,6 +35,8 @@ export interface Deps {
   attachments: AttachmentStore;
   /** Hands import jobs (and their credentials, in memory only) from the API to the runner. */
   imports: ImportQueue;
+  /** Worker threads serving the hot GETs on read-only connections (SQLite); null: none (the default, PostgreSQL, before listen). */
+  readPool: ReadPool | null;
   /** Seals and opens stored secrets (mailbox passwords) with the key in the data folder. */
   secrets: SecretBox;
 }
