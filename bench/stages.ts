@@ -2,17 +2,19 @@
 // on the real server's own parts (createServer over a copy of the bench data set), so the gap to
 // the raw reference can be pinned on a stage. Each stage runs alone in a warm loop over ~1,000
 // random ticket ids; then whole requests over one keep-alive connection give the server-side
-// time of a request (arrival to the last byte written): what the stages do not add up to is Koa,
-// the router and the middleware around them.
+// time of a request (arrival to the last byte written) beside the raw reference handler's: the
+// difference is what the product's stack adds, and what the stages do not explain of it is Koa,
+// the router and the middleware.
 //
 // Environment: BENCH_STAGES_TICKETS (data set size, default 100000; seeded once under
 // BENCH_DATA like `npm run bench`), BENCH_STAGES_ITERATIONS (per stage, default 20000),
 // BENCH_DATA (bench/data).
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type ServerResponse, createServer as createHttpServer, request } from 'node:http';
+import { type IncomingMessage, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { z } from 'zod';
@@ -28,6 +30,7 @@ import { getTicketWithMessages } from '../server/domain/tickets/tickets.read.ts'
 import { etagOfJson } from '../server/http/etag.ts';
 import { parseOrThrow } from '../server/http/validation.ts';
 import { prepareDataSet } from './dataset.ts';
+import { rawServer } from './reference.ts';
 import { repoRoot } from './proc.ts';
 
 const tickets = Number(process.env.BENCH_STAGES_TICKETS ?? 100_000);
@@ -51,16 +54,35 @@ async function time(stage: Stage): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e3 / iterations;
 }
 
-function get(port: number, path: string, key: string, agent: import('node:http').Agent): Promise<number> {
-  return new Promise((resolveStatus, reject) => {
+/** Sends `paths` one after another over one keep-alive connection, from a worker thread. */
+function clientRun(port: number, paths: readonly string[], key: string): Promise<void> {
+  const worker = new Worker(clientSource, { eval: true, workerData: { port, paths, key } });
+  return new Promise<void>((done, fail) => {
+    worker.once('message', (message: { error?: string }) => (message.error ? fail(new Error(message.error)) : done()));
+    worker.once('error', fail);
+  }).finally(() => void worker.terminate());
+}
+
+const clientSource = `
+  const { request, Agent } = require('node:http');
+  const { parentPort, workerData } = require('node:worker_threads');
+  const { port, paths, key } = workerData;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (path) => new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, agent, headers: { 'x-api-key': key } }, (res) => {
       res.resume();
-      res.on('end', () => resolveStatus(res.statusCode ?? 0));
+      res.on('end', () => resolve(res.statusCode));
     });
     req.on('error', reject);
     req.end();
   });
-}
+  (async () => {
+    for (const path of paths) {
+      const status = await get(path);
+      if (status !== 200) throw new Error(path + ' answered ' + status);
+    }
+  })().then(() => parentPort.postMessage({}), (err) => parentPort.postMessage({ error: String(err) }));
+`;
 
 async function main(): Promise<void> {
   const dataSet = await prepareDataSet(dataDir, tickets, 10, log);
@@ -111,39 +133,27 @@ async function main(): Promise<void> {
   }
 
   // Whole requests, one at a time over one keep-alive connection: the server-side time from the
-  // request's arrival to its last byte (no queueing: one request in flight).
-  const callback = server.app.callback();
-  let serverSide = 0n;
-  let counted = 0;
-  const http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      serverSide += process.hrtime.bigint() - started;
-      counted++;
-    });
-    void callback(req, res);
-  });
-  await new Promise<void>((done) => http.listen(0, '127.0.0.1', done));
-  const { port } = http.address() as AddressInfo;
-  const { Agent } = await import('node:http');
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const wholeRequests = async (path: (i: number) => string) => {
+  // request's arrival to its last byte (no queueing: one request in flight), for LocalDesk and
+  // for the raw reference handler (reference.ts) on the same file, so HTTP parsing and the
+  // socket write, which both pay, cancel out.
+  const localdesk = await timedServer(server.app.callback());
+  const raw = await timedServer(rawServer(dataSet.file));
+  // The client runs in a worker thread: in this thread its callbacks would interleave with any
+  // request that yields to the event loop and be counted as the server's time.
+  const wholeRequests = async (target: TimedServer, path: (i: number) => string, key: string) => {
     const n = Math.max(1_000, Math.floor(iterations / 4));
-    for (let i = 0; i < n / 10; i++) await get(port, path(i), adminKey, agent);
-    serverSide = 0n;
-    counted = 0;
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) {
-      const status = await get(port, path(i), adminKey, agent);
-      if (status !== 200) throw new Error(`${path(i)} answered ${status}`);
-    }
-    const wall = Number(process.hrtime.bigint() - started) / 1e3 / n;
-    return { serverUs: Number(serverSide) / 1e3 / counted, wallUs: wall };
+    const paths = Array.from({ length: n }, (_, i) => path(i));
+    await clientRun(target.port, paths.slice(0, Math.ceil(n / 10)), key);
+    target.reset();
+    await clientRun(target.port, paths, key);
+    return target.meanUs();
   };
-  const whole = await wholeRequests((i) => `/api/v1/tickets/${encodeURIComponent(id(i))}`);
-  const health = await wholeRequests(() => '/health');
-  agent.destroy();
-  await new Promise<void>((done) => http.close(() => done()));
+  const byId = (prefix: string) => (i: number) => `${prefix}${encodeURIComponent(id(i))}`;
+  const whole = await wholeRequests(localdesk, byId('/api/v1/tickets/'), adminKey);
+  const rawWhole = await wholeRequests(raw, byId('/tickets/'), '');
+  const health = await wholeRequests(localdesk, () => '/health', adminKey);
+  await localdesk.close();
+  await raw.close();
   await server.close();
   await handle.close();
 
@@ -151,10 +161,10 @@ async function main(): Promise<void> {
   const rows = [
     ...results.map((r) => [r.name, r.us.toFixed(1), r.what]),
     ['sum of the stages', staged.toFixed(1), 'logging at the bench level (warn)'],
-    ['whole request, server side', whole.serverUs.toFixed(1), 'arrival → last byte, one request in flight'],
-    ['  rest: Koa, router, middleware', (whole.serverUs - staged).toFixed(1), 'whole request − the stages'],
-    ['GET /health, server side', health.serverUs.toFixed(1), 'the middleware stack with a trivial route'],
-    ['whole request, client round trip', whole.wallUs.toFixed(1), 'includes this process as the client'],
+    ['whole request, server side', whole.toFixed(1), 'arrival → last byte written, one request in flight'],
+    ['raw reference, server side', rawWhole.toFixed(1), 'node:http + prepared statements, same SQL and JSON'],
+    ['  LocalDesk − raw', (whole - rawWhole).toFixed(1), 'what the product stack adds per request'],
+    ['GET /health, server side', health.toFixed(1), 'the middleware stack with a trivial route'],
   ];
   const width = Math.max(...rows.map((r) => (r[0] ?? '').length));
   process.stdout.write(
@@ -162,6 +172,37 @@ async function main(): Promise<void> {
       rows.map(([name, us, what]) => `${(name ?? '').padEnd(width)}  ${(us ?? '').padStart(8)}  ${what}`).join('\n') +
       '\n',
   );
+}
+
+interface TimedServer {
+  port: number;
+  reset(): void;
+  meanUs(): number;
+  close(): Promise<void>;
+}
+
+/** An HTTP server around `handler` that sums the time from each request's arrival to 'finish'. */
+async function timedServer(handler: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<TimedServer> {
+  let total = 0n;
+  let count = 0;
+  const http = createHttpServer((req, res) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      total += process.hrtime.bigint() - started;
+      count++;
+    });
+    void handler(req, res);
+  });
+  await new Promise<void>((done) => http.listen(0, '127.0.0.1', done));
+  return {
+    port: (http.address() as AddressInfo).port,
+    reset() {
+      total = 0n;
+      count = 0;
+    },
+    meanUs: () => Number(total) / 1e3 / Math.max(1, count),
+    close: () => new Promise<void>((done) => http.close(() => done())),
+  };
 }
 
 main().then(
