@@ -65,7 +65,7 @@ export function openDatabase(file: string): DatabaseHandle {
  * commit, so a read that starts after a write was acknowledged sees it. The page cache is
  * smaller than the writer's: there is one per worker, and peak memory has a budget.
  */
-export function openReadOnlyDatabase(file: string, cacheMiB = 32): { db: Kysely<Database>; close(): Promise<void> } {
+export function openReadOnlyDatabase(file: string, cacheMiB = 16): { db: Kysely<Database>; close(): Promise<void> } {
   const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   sqlite.pragma(`cache_size = -${cacheMiB * 1024}`);

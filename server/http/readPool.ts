@@ -75,7 +75,12 @@ export class ReadPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerUrl, { workerData: { file: this.file } });
+    // Small heaps: a worker holds one job's rows and JSON at a time, and the pool has a memory
+    // budget (peak RSS ≤ 350 MB with it, issue 19); V8's defaults size a worker like a process.
+    const worker = new Worker(workerUrl, {
+      workerData: { file: this.file },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },
+    });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (answer: PooledAnswer) => {
       const waiting = slot.pending.get(answer.id);
