@@ -7,7 +7,7 @@
 // BENCH_MESSAGES (10 per ticket), BENCH_RUNS (3), BENCH_SECONDS (10 per run), BENCH_CONNECTIONS
 // (10), BENCH_WARMUP (2 s per scenario, 0: none), BENCH_DATA (bench/data), BENCH_RESULTS
 // (bench/results), BENCH_READ_WORKERS (LOCALDESK_READ_WORKERS for the server; unset: its
-// default); BENCH_DATABASE=postgres runs bench/postgres.ts instead (LocalDesk on PostgreSQL, one
+// default), BENCH_SCENARIOS (only these scenario ids, comma-separated); BENCH_DATABASE=postgres runs bench/postgres.ts instead (LocalDesk on PostgreSQL, one
 // node against two).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -48,6 +48,7 @@ const config: BenchConfig & { sizes: number[]; resultsDir: string } = {
   dataDir: resolve(process.env.BENCH_DATA || join(repoRoot, 'bench', 'data')),
   resultsDir: resolve(process.env.BENCH_RESULTS || join(repoRoot, 'bench', 'results')),
   readWorkers: process.env.BENCH_READ_WORKERS?.trim() || null,
+  only: process.env.BENCH_SCENARIOS?.trim() ? new Set(process.env.BENCH_SCENARIOS.split(',').map((id) => id.trim())) : null,
 };
 
 async function main(): Promise<void> {

@@ -18,6 +18,8 @@ export interface BenchConfig {
   dataDir: string;
   /** LOCALDESK_READ_WORKERS for the server; null: the server's default. */
   readWorkers: string | null;
+  /** Only these scenario ids (BENCH_SCENARIOS); null: all. */
+  only: ReadonlySet<string> | null;
 }
 
 export const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
@@ -164,7 +166,7 @@ export async function benchSize(config: BenchConfig, tickets: number, framework:
   const ticketIds = await sampleTicketIds(localdesk.url, adminKey);
   const searchStatus = (await getJson(`${localdesk.url}/api/v1/search?q=kangaroo`, adminKey)).status;
   const scenarios = buildScenarios({ ticketIds, searchStatus, framework });
-  const measured = scenarios.filter((s) => !s.skipped);
+  const measured = scenarios.filter((s) => !s.skipped && (config.only === null || config.only.has(s.id)));
   for (const s of scenarios) if (s.skipped) log(`skipping ${s.label}: ${s.skipped}`);
   const perScenario = config.warmup + config.runs * config.seconds + 0.5 * config.runs;
   log(`${measured.length} scenarios, about ${Math.ceil((measured.length * perScenario) / 60)} min of load`);
