@@ -1,5 +1,5 @@
 // The read pool: worker threads with read-only SQLite connections that serve the hot GETs (the
-// ticket list and a ticket with its thread) beside the main thread, so reads use the second core
+// ticket list, a ticket with its thread, /search) beside the main thread, so reads use the second core
 // (PERF-NOTES: WAL lets readers run beside the writer). Only the query and its serialization
 // move: authentication, rate limits, scopes, validation, ETag/304 and logging stay in the
 // pipeline on the main thread, unchanged. Writes stay on the main connection. A job reads outside
@@ -15,7 +15,7 @@ import { AppError, type ErrorCode } from '../core/errors.ts';
 import type { Actor, Ctx } from '../domain/context.ts';
 
 /** The reads a worker can run (readWorker.ts), named on their routes as `pooledRead`. */
-export type PooledRead = 'ticket' | 'tickets';
+export type PooledRead = 'ticket' | 'tickets' | 'search';
 
 export interface PooledJob {
   id: number;

@@ -1,5 +1,5 @@
 // The read pool (LOCALDESK_READ_WORKERS): worker threads with read-only connections serve the
-// ticket list and a ticket with its thread. Over real HTTP: the reads are the pool's (its
+// ticket list, a ticket with its thread and /search. Over real HTTP: the reads are the pool's (its
 // counter in /metrics moves), every write a client saw acknowledged is in the next read, and
 // the answers are byte for byte what the main thread answers (the same server restarted on the
 // same folder without the pool), ETag, 304, 404 and 400 included.
@@ -42,9 +42,13 @@ describe('the read pool', () => {
     expect(list.status).toBe(200);
     expect(list.body.data.map((t) => t.id)).toContain(ticket.id);
     expect(list.body.meta?.total).toBeGreaterThanOrEqual(1);
+    const found = await s.api.get<{ tickets: { hits: { id: string }[] } }>(`/search?q=${encodeURIComponent(ticket.subject)}`);
+    expect(found.status).toBe(200);
+    expect(found.body.data.tickets.hits.map((h) => h.id)).toContain(ticket.id);
     const after = await pooled(s);
     expect((after.ticket ?? 0) - (before.ticket ?? 0)).toBe(1);
     expect((after.tickets ?? 0) - (before.tickets ?? 0)).toBe(1);
+    expect((after.search ?? 0) - (before.search ?? 0)).toBe(1);
   });
 
   it('shows every acknowledged write in the next read, at once', async () => {
@@ -110,7 +114,14 @@ describe('the read pool against the main thread', () => {
     const tickets = [];
     for (let i = 0; i < 3; i++) tickets.push(await buildTicket(withPool.api, { priority: 'high' }));
     await withPool.api.post(`/tickets/${tickets[0]!.id}/messages`, { body: 'a reply', sender: 'agent' });
-    const paths = [...tickets.map((t) => `/tickets/${t.id}`), '/tickets?limit=2', '/tickets?status=open&sortBy=priority', '/tickets?search=printer'];
+    const paths = [
+      ...tickets.map((t) => `/tickets/${t.id}`),
+      '/tickets?limit=2',
+      '/tickets?status=open&sortBy=priority',
+      '/tickets?search=printer',
+      '/search?q=print',
+      '/search?q=fire&types=tickets',
+    ];
     const read = async (server: TestServer) =>
       Promise.all(paths.map(async (path) => {
         const res = await server.api.get(path);
