@@ -17,7 +17,7 @@ import type { Deps } from './deps.ts';
 import { EventHub } from './background/hub.ts';
 import { openEventStreams } from './http/eventStream.ts';
 import { mountRoutes, presentedKey } from './http/pipeline.ts';
-import { ReadPool } from './http/readPool.ts';
+import { ReadPool } from './background/readPool.ts';
 import { readSessionCookie } from './http/sessionCookie.ts';
 import { anonymousLimit } from './http/middleware/anonymousLimit.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';

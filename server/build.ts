@@ -3,7 +3,7 @@
 // keeps running the sources, so it can never run stale code.
 import { build } from 'esbuild';
 
-// The read pool's worker (server/http/readPool.ts) is loaded by URL beside the bundle.
+// The read pool (server/background/readPool.ts) loads its worker by URL beside the bundle.
 await build({
   entryPoints: { cli: 'server/main.ts', readWorker: 'server/http/readWorker.ts' },
   outdir: 'dist/server',

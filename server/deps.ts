@@ -11,7 +11,7 @@ import type { RequestLimiter } from './core/rateLimit.ts';
 import type { ImportQueue } from './domain/imports/queue.ts';
 import type { SecretBox } from './core/secrets.ts';
 import type { Metrics } from './metrics/metrics.ts';
-import type { ReadPool } from './http/readPool.ts';
+import type { ReadPool } from './background/readPool.ts';
 
 /** What one running server is made of; built once by createServer and handed to its parts. */
 export interface Deps {

@@ -1,7 +1,7 @@
-// A worker thread of the read pool (readPool.ts): its own read-only connection to the SQLite
-// file, running the hot reads the main thread hands it through the same route handlers the main
-// thread would call, and answering with the JSON to send (serializing here keeps that work off
-// the main thread too). No state survives a job but SQLite's page cache and prepared statements:
+// A worker thread of the read pool (server/background/readPool.ts): its own read-only
+// connection to the SQLite file, running the hot reads the main thread hands it through the
+// same route handlers the main thread would call, and answering with the JSON to send
+// (serializing here keeps that work off the main thread too). No state survives a job but SQLite's page cache and prepared statements:
 // every statement reads the latest commit (WAL), so nothing stale is ever served.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReadOnlyDatabase } from '../../db/connection.ts';
@@ -9,7 +9,7 @@ import { AppError } from '../core/errors.ts';
 import type { Ctx } from '../domain/context.ts';
 import { searchRoutes } from '../routes/search.routes.ts';
 import { ticketRoutes } from '../routes/tickets.routes.ts';
-import type { PooledAnswer, PooledJob, PooledRead } from './readPool.ts';
+import type { PooledAnswer, PooledJob, PooledRead } from '../background/readPool.ts';
 import type { RouteDef, RouteInput } from './route.ts';
 
 const port = parentPort;

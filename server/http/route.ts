@@ -2,7 +2,7 @@
 // the OpenAPI document, so the three cannot drift apart. What happens to a request on its way to
 // the handler is in pipeline.ts.
 import type { Context } from 'koa';
-import type { PooledRead } from './readPool.ts';
+import type { PooledRead } from '../background/readPool.ts';
 import type { z } from 'zod';
 import type { ListMeta } from '../../common/contract/base.ts';
 import type { Scope } from '../../common/rules/scopes.ts';
@@ -85,8 +85,8 @@ export interface RouteDef<
    */
   idempotency?: false;
   /**
-   * A hot read the read pool may serve instead of `handler` (readPool.ts): the same domain
-   * function, run on a worker thread's read-only connection, when LOCALDESK_READ_WORKERS > 0.
+   * A hot read the read pool (background/readPool.ts) may serve instead of `handler`: the same
+   * handler, run on a worker thread's read-only connection, when LOCALDESK_READ_WORKERS > 0.
    */
   pooledRead?: PooledRead;
   /** Error codes this route can answer beyond the common ones, for the OpenAPI document. */

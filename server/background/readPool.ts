@@ -39,11 +39,11 @@ interface Slot {
   pending: Map<number, { resolve(answer: PooledAnswer): void; reject(err: Error): void }>;
 }
 
-// Sources run through tsx (tests, `localdesk` from bin/) start the TypeScript worker through a
-// file that registers tsx first; the bundle (dist/server/cli.js) has readWorker.js beside it
-// (server/build.ts).
+// The worker's code is server/http/readWorker.ts (it runs the routes' handlers). Sources run
+// through tsx (tests, `localdesk` from bin/) start it through a file that registers tsx first;
+// the bundle (dist/server/cli.js) has readWorker.js beside it (server/build.ts).
 const fromSources = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(fromSources ? './readWorkerFromSources.js' : './readWorker.js', import.meta.url);
+const workerUrl = new URL(fromSources ? '../http/readWorkerFromSources.js' : './readWorker.js', import.meta.url);
 
 export class ReadPool {
   private nextId = 1;
