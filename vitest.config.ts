@@ -28,6 +28,8 @@ const sqliteOnlyApiTests = [
   // The read pool: worker threads with read-only connections to the SQLite file (PostgreSQL
   // keeps its connection pool instead).
   'test/api/readPool.test.ts',
+  // Restores a host from a backup archive (backups are SQLite files; PostgreSQL has pg_dump).
+  'test/api/syncRestore.test.ts',
 ];
 
 export default defineConfig({

@@ -554,6 +554,75 @@ export interface ImportedAttachmentsTable {
   attachment_id: string | null;
 }
 
+/** The change log a host serves to replicas (migration 2026120671): each key once, at its latest change. */
+export interface SyncChangesTable {
+  seq: Generated<number>;
+  tbl: string;
+  /** The row's key columns as a JSON array. */
+  pk: string;
+}
+
+/** A replica's write waiting for the host (or refused by it), in order. */
+export interface SyncOutboxTable {
+  seq: Generated<number>;
+  /** Also the Idempotency-Key of its push. */
+  id: string;
+  method: string;
+  /** Path and query under the host's origin (/api/v1/…). */
+  path: string;
+  body: string | null;
+  /** JSON: the fields' values the write was made on (X-LocalDesk-Expect). */
+  expect: string | null;
+  /** The id of the resource the write created here, replaced by the host's when it lands. */
+  local_id: string | null;
+  /** JSON: [table, keyJson][] of the rows the write changed here. */
+  touched: string;
+  state: 'pending' | 'refused';
+  status: number | null;
+  message: string | null;
+  user_id: string | null;
+  created_at: string;
+}
+
+export interface SyncReconcileTable {
+  tbl: string;
+  pk: string;
+}
+
+export interface SyncIdMapTable {
+  local_id: string;
+  host_id: string;
+}
+
+export interface SyncStateTable {
+  name: string;
+  value: string;
+}
+
+/** A one-time code that pairs another install with this host as a device of `user_id` (issue 17). */
+export interface PairingCodesTable {
+  id: string;
+  /** SHA-256 hex of the normalised code (8 characters, no dash); the code itself is never stored. */
+  code_hash: string;
+  user_id: string;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  device_id: string | null;
+}
+
+/** An install paired with this host: it holds the API key `api_key_id` of `user_id`. */
+export interface DevicesTable {
+  id: string;
+  name: string;
+  user_id: string;
+  api_key_id: string;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -601,6 +670,13 @@ export interface Database {
   mail_quarantine: MailQuarantineTable;
   rate_limits: RateLimitsTable;
   attachment_chunks: AttachmentChunksTable;
+  sync_changes: SyncChangesTable;
+  sync_outbox: SyncOutboxTable;
+  sync_reconcile: SyncReconcileTable;
+  sync_id_map: SyncIdMapTable;
+  sync_state: SyncStateTable;
+  pairing_codes: PairingCodesTable;
+  devices: DevicesTable;
 }
 
 /** The database, or a transaction on it: every query function takes one. */
@@ -632,3 +708,6 @@ export type ExternalRefRow = Selectable<ExternalRefsTable>;
 export type MailboxRow = Selectable<MailboxesTable>;
 export type MailOutboxRow = Selectable<MailOutboxTable>;
 export type MailQuarantineRow = Selectable<MailQuarantineTable>;
+export type SyncOutboxRow = Selectable<SyncOutboxTable>;
+export type PairingCodeRow = Selectable<PairingCodesTable>;
+export type DeviceRow = Selectable<DevicesTable>;

@@ -9,6 +9,9 @@ import { makeConfig } from '../server/core/config.ts';
 import { AttachmentStore } from '../server/domain/attachments/attachments.store.ts';
 import { clearUnfinishedFiles } from '../server/domain/data/backup.ts';
 import { ensurePrivateDir } from '../db/files.ts';
+import type { ReplicaLink } from '../server/background/replica.ts';
+import { joinHost, readReplicaLink } from '../server/cli/join.ts';
+import { SecretBox } from '../server/core/secrets.ts';
 
 export interface EmbeddedServerOptions {
   dataDir: string;
@@ -18,6 +21,17 @@ export interface EmbeddedServerOptions {
   logger?: Logger;
 }
 
+/** `--join URL --pair CODE` among the app's arguments (making this desktop a replica), or null. */
+export function joinArguments(argv: readonly string[]): { url: string; code: string } | null {
+  const valueOf = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const url = valueOf('--join');
+  const code = valueOf('--pair');
+  return url && code ? { url, code } : null;
+}
+
 type Listener = (events: readonly EventRow[]) => void;
 
 export class EmbeddedServer {
@@ -25,6 +39,8 @@ export class EmbeddedServer {
   private port: number;
   private listeners = new Set<Listener>();
   private unsubscribe: (() => void) | null = null;
+  /** Set when this desktop is a replica of a team host (server/background/replica.ts). */
+  replica: ReplicaLink | null = null;
   host = '127.0.0.1';
   url = '';
 
@@ -40,7 +56,18 @@ export class EmbeddedServer {
     const handle = openDatabase(join(options.dataDir, 'localdesk.db'));
     await migrateToLatest(handle.db);
     await clearUnfinishedFiles(options.dataDir);
-    return new EmbeddedServer(handle, options);
+    const server = new EmbeddedServer(handle, options);
+    server.replica = readReplicaLink(options.dataDir, new SecretBox(options.dataDir));
+    return server;
+  }
+
+  /**
+   * Pairs this desktop's (empty) data folder with a team host, as `localdesk serve --join` does:
+   * from the next listen on it serves a copy of the host. Throws with the reason otherwise.
+   */
+  async join(url: string, code: string): Promise<ReplicaLink> {
+    this.replica = await joinHost(this.options.dataDir, this.handle.db, new SecretBox(this.options.dataDir), url, code);
+    return this.replica;
   }
 
   /** The running server's attachment store: a backup holds it so its collector pauses. */
@@ -71,6 +98,7 @@ export class EmbeddedServer {
           logLevel: 'warn',
         }),
         logger: this.options.logger,
+        replica: this.replica ? { link: this.replica } : undefined,
       });
       const { url, port: bound } = await server.listen();
       return { server, url, port: bound };

@@ -20,7 +20,7 @@ import { appVersion } from '../server/core/version.ts';
 import { Downloads } from './downloads.ts';
 import { systemClock } from '../server/core/clock.ts';
 import { ensureDesktopKey } from './desktopKey.ts';
-import { EmbeddedServer } from './embeddedServer.ts';
+import { EmbeddedServer, joinArguments } from './embeddedServer.ts';
 import { registerIpc } from './ipc.ts';
 import { lanUrls } from './lan.ts';
 import { menuTemplate } from './menu.ts';
@@ -53,8 +53,21 @@ export async function startDesktop(): Promise<DesktopApp | null> {
     rendererDir: join(app.getAppPath(), 'dist', 'renderer'),
     port: settings.port,
   });
+  // Started with `--join URL --pair CODE` on a fresh install: this desktop becomes a replica of
+  // the team's host (remembered in its data folder, so later starts need nothing).
+  const joining = joinArguments(process.argv);
+  if (joining && !server.replica) {
+    try {
+      await server.join(joining.url, joining.code);
+    } catch (err) {
+      void dialog.showMessageBox({ type: 'error', message: 'Could not join the team host', detail: (err as Error).message });
+    }
+  }
   await server.listen(settings.lanEnabled ? settings.lanHost : '127.0.0.1');
-  const { key, warning } = await ensureDesktopKey(server.handle.db, systemClock, join(userData, 'desktop-key.bin'), safeStorage);
+  // A replica's people sign in with their team accounts: no key of the desktop's own.
+  const { key, warning } = server.replica
+    ? { key: '', warning: null }
+    : await ensureDesktopKey(server.handle.db, systemClock, join(userData, 'desktop-key.bin'), safeStorage);
   if (warning) {
     process.stderr.write(`LocalDesk: ${warning}\n`);
     void dialog.showMessageBox({ type: 'warning', message: 'Your admin key is stored without encryption', detail: warning });

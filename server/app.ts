@@ -43,6 +43,12 @@ import { startImportRunner } from './background/imports.ts';
 import { ImportQueue } from './domain/imports/queue.ts';
 import { startMailFetcher } from './background/mailFetcher.ts';
 import { startMailSender } from './background/mailSender.ts';
+import { ReplicaEngine, type ReplicaLink } from './background/replica.ts';
+import { ReplicaAttachmentStore } from './background/replicaFiles.ts';
+import { type Advertisement, advertise } from './background/discovery.ts';
+import { appVersion } from './core/version.ts';
+
+const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '::1';
 
 /** The server's background work, in start order. */
 const backgroundStarters: BackgroundStarter[] = [
@@ -56,11 +62,19 @@ const backgroundStarters: BackgroundStarter[] = [
   startMailFetcher,
 ];
 
+/** What a replica runs instead: the host does the side effects (mail, webhooks, workflows). */
+const replicaStarters: BackgroundStarter[] = [
+  (deps) => deps.presence.start(deps.config.presenceSweepMs),
+  (deps) => (deps.replica as ReplicaEngine).start(),
+];
+
 export interface ServerOptions {
   db: Kysely<Database>;
   config: Config;
   clock?: Clock;
   logger?: Logger;
+  /** This install is a replica of a team host (`serve --join`, remembered in the data folder). */
+  replica?: { link: ReplicaLink; retry?: ConstructorParameters<typeof ReplicaEngine>[2] };
 }
 
 export interface LocalDeskServer {
@@ -97,11 +111,17 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     presence: new PresenceBoard(clock, live, config.presenceTtlMs),
     metrics: createMetrics(db, { eventStreams: () => openEventStreams(deps) }),
     // Servers sharing PostgreSQL keep the bytes in it, so any of them serves any file.
-    attachments: dialectName(db) === 'postgres' ? new DatabaseAttachmentStore(config.dataDir, db) : new AttachmentStore(config.dataDir),
+    attachments: options.replica
+      ? new ReplicaAttachmentStore(config.dataDir, options.replica.link)
+      : dialectName(db) === 'postgres'
+        ? new DatabaseAttachmentStore(config.dataDir, db)
+        : new AttachmentStore(config.dataDir),
     imports: new ImportQueue(),
     secrets: new SecretBox(config.dataDir),
+    replica: null,
     readPool: null,
   };
+  if (options.replica) deps.replica = new ReplicaEngine(deps, options.replica.link, options.replica.retry);
   let shuttingDown = false;
 
   // Behind a trusted reverse proxy (LOCALDESK_TRUST_PROXY), X-Forwarded-Proto/-For/-Host are
@@ -152,13 +172,14 @@ export function createServer(options: ServerOptions): LocalDeskServer {
 
   let server: Server | null = null;
   let tasks: BackgroundTask[] = [];
+  let advertisement: Advertisement | null = null;
   return {
     app,
     deps,
     async listen() {
       await deps.hub.init();
       deps.readPool = await ReadPool.start(db, config.readWorkers, deps.metrics.registry);
-      tasks = backgroundStarters.map((start) => start(deps));
+      tasks = (deps.replica ? replicaStarters : backgroundStarters).map((start) => start(deps));
       return new Promise((resolve, reject) => {
         const httpServer = createHttpServer(app.callback());
         server = httpServer;
@@ -166,6 +187,10 @@ export function createServer(options: ServerOptions): LocalDeskServer {
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', reject);
           const { port } = httpServer.address() as AddressInfo;
+          // Shared on the LAN: let other installs find it (localdesk discover).
+          if (config.dnsSd && !isLoopback(config.host)) {
+            advertisement = advertise(port, appVersion, (err) => logger.warn({ err }, 'could not announce this server on the LAN (DNS-SD)'));
+          }
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           resolve({ url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, port });
         });
@@ -173,6 +198,8 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     },
     async close(graceMs = 10_000) {
       shuttingDown = true;
+      await advertisement?.stop();
+      advertisement = null;
       await deps.hub.close(); // ends open event streams, which would otherwise hold the server open
       await Promise.all(tasks.map((task) => task.stop()));
       tasks = [];

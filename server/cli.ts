@@ -23,11 +23,17 @@ import { appVersion } from './core/version.ts';
 import { openData, openSqliteData, UsageError } from './cli/shared.ts';
 import { importFrom, importFromUsage } from './cli/importFrom.ts';
 import { migrateCommand, migrateUsage } from './cliMigrate.ts';
+import { joinHost, readReplicaLink } from './cli/join.ts';
+import { discover } from './background/discovery.ts';
+import { SecretBox } from './core/secrets.ts';
+import type { ReplicaLink } from './background/replica.ts';
 
 const usage = `LocalDesk ${appVersion} — a local-first helpdesk and its LAN API
 
 Usage:
   localdesk serve [--data DIR | --database postgres://…] [--host HOST] [--port PORT]
+  localdesk serve --join URL --pair CODE [--data DIR]   a replica of a team host (then --data alone)
+  localdesk discover [--seconds N]              the LocalDesk hosts shared on this network (DNS-SD)
   localdesk keys create --name NAME --scopes SCOPE,SCOPE [--user USER_ID] [--rate-limit N] [--data DIR | --database URL]
   localdesk keys list [--data DIR | --database URL]
   localdesk keys revoke KEY_ID [--data DIR | --database URL]
@@ -81,9 +87,13 @@ async function serve(args: string[]): Promise<number> {
       database: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
+      join: { type: 'string' },
+      pair: { type: 'string' },
     },
     strict: true,
   });
+  if ((values.join === undefined) !== (values.pair === undefined)) throw new UsageError('--join URL and --pair CODE go together');
+  if (values.join && values.database) throw new UsageError('a replica keeps its copy in SQLite: --join does not take --database');
   const config = loadConfig(process.env, {
     dataDir: values.data,
     databaseUrl: values.database,
@@ -95,8 +105,17 @@ async function serve(args: string[]): Promise<number> {
   const handle = await openData(config, (err) => logger.warn({ err }, 'an idle database connection failed; it will be replaced'));
   // Nothing else serves this folder yet: what a killed backup or import left is garbage.
   await clearUnfinishedFiles(config.dataDir);
-  const boot = await bootstrap(handle.db, systemClock, config);
-  const server = createServer({ db: handle.db, config, logger });
+  const secrets = new SecretBox(config.dataDir);
+  let link: ReplicaLink | null;
+  try {
+    link = values.join && values.pair ? await joinHost(config.dataDir, handle.db, secrets, values.join, values.pair) : readReplicaLink(config.dataDir, secrets);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  // A replica's users and keys come from its host: no first admin key of its own.
+  const boot = link ? { generatedKey: null, adminKeyAdded: false } : await bootstrap(handle.db, systemClock, config);
+  const server = createServer({ db: handle.db, config, logger, replica: link ? { link } : undefined });
   let url: string;
   try {
     ({ url } = await server.listen());
@@ -114,6 +133,7 @@ async function serve(args: string[]): Promise<number> {
     `  API reference:  ${url}/api/v1/docs`,
     `  data:           ${describeStore(handle)}`,
   ];
+  if (link) lines.push(`  replica of:     ${link.host} (device ${link.deviceId}); sign in with your team account`);
   if (config.host !== '127.0.0.1' && config.host !== 'localhost' && config.host !== '::1') {
     lines.push(`  LAN mode: listening on ${config.host}; every request needs an API key`);
   }
@@ -274,6 +294,21 @@ async function backup(args: string[]): Promise<number> {
   }
 }
 
+/** `localdesk discover`: the LocalDesk hosts announcing themselves on this LAN (DNS-SD). */
+async function discoverHosts(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { seconds: { type: 'string' } }, strict: true });
+  const seconds = Number(values.seconds ?? 3);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 60) throw new UsageError('--seconds must be between 0 and 60');
+  const hosts = await discover(seconds * 1000);
+  if (hosts.length === 0) {
+    process.stdout.write('No LocalDesk host answered on this network. A host announces itself when it is shared on the LAN (serve --host 0.0.0.0).\n');
+    return 1;
+  }
+  for (const h of hosts) process.stdout.write(`${h.name}${h.version ? ` (${h.version})` : ''}\n${h.urls.map((u) => `  ${u}`).join('\n')}\n`);
+  process.stdout.write('\nJoin one with: localdesk serve --join <url> --pair <code from its Settings → LAN access>\n');
+  return 0;
+}
+
 async function restore(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' } }, allowPositionals: true, strict: true });
   const [file, ...extra] = positionals;
@@ -388,6 +423,8 @@ export async function main(argv: string[]): Promise<number> {
         return await migrateCommand(args, (message) => new UsageError(message));
       case 'import-from':
         return await importFrom(args);
+      case 'discover':
+        return await discoverHosts(args);
       case '--version':
       case 'version':
         process.stdout.write(`${appVersion}\n`);

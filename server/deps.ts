@@ -11,6 +11,19 @@ import type { RequestLimiter } from './core/rateLimit.ts';
 import type { ImportQueue } from './domain/imports/queue.ts';
 import type { SecretBox } from './core/secrets.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import type { ReplicaSyncStatusT } from '../common/contract/sync.ts';
+
+/** This install as a replica of a team host (server/background/replica.ts); absent on a host. */
+export interface ReplicaHandle {
+  /** The host's URL. */
+  readonly host: string;
+  /** A write was queued, or the host said something changed: push and pull soon. */
+  kick(): void;
+  /** What GET /sync/status answers on a replica. */
+  status(): Promise<ReplicaStatus>;
+}
+
+export type ReplicaStatus = ReplicaSyncStatusT;
 import type { ReadPool } from './background/readPool.ts';
 
 /** What one running server is made of; built once by createServer and handed to its parts. */
@@ -39,4 +52,6 @@ export interface Deps {
   readPool: ReadPool | null;
   /** Seals and opens stored secrets (mailbox passwords) with the key in the data folder. */
   secrets: SecretBox;
+  /** Set when this install is a replica of a team host. */
+  replica: ReplicaHandle | null;
 }

@@ -19,6 +19,16 @@ export const eventPayloads: Record<string, z.ZodObject> = {
   'contact.created': z.object({ contact: Contact }),
   'contact.updated': z.object({ contact: Contact, changes: Changes }),
   'contact.deleted': z.object({ contactId: z.string() }),
+  // Team sync: a change made offline on a replica reached the host after another change of the
+  // same field and lost; the event's actor is the one whose change lost.
+  'ticket.change_overtaken': z.object({
+    ticketId: z.string(),
+    field: z.string(),
+    yourValue: z.unknown(),
+    theirValue: z.unknown(),
+    byUserId: z.string().nullable(),
+    byName: z.string().nullable(),
+  }),
 };
 
 /** Optional, nullable, defaulted and piped schemas, down to what they wrap. */

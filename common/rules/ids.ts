@@ -25,6 +25,8 @@ export const idPrefixes = {
   importFile: 'upl',
   mailbox: 'mbx',
   quarantinedMail: 'mqr',
+  pairingCode: 'pcd',
+  device: 'dev',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -18,9 +18,11 @@ import * as conversationAssignee from './2026120610_conversation_assignee.ts';
 import * as searchPrefix from './2026120611_search_prefix.ts';
 import * as sharedWork from './2026120660_shared_work.ts';
 import * as attachmentChunks from './2026120661_attachment_chunks.ts';
+import * as sync from './2026120671_sync.ts';
 import * as mail from './2026120650_mail.ts';
 import * as mailClaims from './2026120651_mail_claims.ts';
 import * as accounts from './2026120640_accounts.ts';
+import * as devices from './2026120670_devices.ts';
 import * as slaDueIndex from './2026120695_sla_due_index.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -40,9 +42,11 @@ export const migrations: Record<string, Migration> = {
   '2026120611_search_prefix': searchPrefix,
   '2026120660_shared_work': sharedWork,
   '2026120661_attachment_chunks': attachmentChunks,
+  '2026120671_sync': sync,
   '2026120650_mail': mail,
   '2026120651_mail_claims': mailClaims,
   '2026120640_accounts': accounts,
+  '2026120670_devices': devices,
   '2026120695_sla_due_index': slaDueIndex,
 };
 

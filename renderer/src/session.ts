@@ -9,7 +9,11 @@ export type KeySource = 'desktop' | 'remembered' | 'session';
 
 export async function initialKey(): Promise<{ apiKey: string; source: KeySource } | null> {
   const bridge = desktopBridge();
-  if (bridge) return { apiKey: await bridge.getApiKey(), source: 'desktop' };
+  if (bridge) {
+    // A desktop that is a replica of a team host has no key of its own: its person signs in.
+    const apiKey = await bridge.getApiKey();
+    if (apiKey) return { apiKey, source: 'desktop' };
+  }
   const remembered = localStorage.getItem(KEY);
   if (remembered) return { apiKey: remembered, source: 'remembered' };
   const session = sessionStorage.getItem(KEY);

@@ -57,10 +57,14 @@ export interface Config {
    * X-Forwarded-Proto / X-Forwarded-For are believed (Secure cookies, client addresses).
    */
   readonly trustProxy: boolean;
+  /** LOCALDESK_DNS_SD: a server shared on the LAN announces itself as `_localdesk._tcp`. */
+  readonly dnsSd: boolean;
   /** A viewer or replier with no heartbeat for this long is gone from presence. */
   readonly presenceTtlMs: number;
   /** How often presence is swept for expired entries. */
   readonly presenceSweepMs: number;
+  /** A replica that cannot reach its host retries at most this far apart (LOCALDESK_SYNC_RETRY_MAX_MS). */
+  readonly syncRetryMaxMs: number;
   /** How often tickets about to breach their SLA are looked for (notifications). */
   readonly slaNotifyCheckMs: number;
   /** LOCALDESK_MAX_ATTACHMENT_MB: the largest file one upload may hold. */
@@ -138,8 +142,10 @@ const envSchema = z.object({
   LOCALDESK_SESSION_IDLE_HOURS: z.coerce.number().min(0.1).max(24 * 366).optional(),
   LOCALDESK_SESSION_MAX_DAYS: z.coerce.number().min(0.1).max(3660).optional(),
   LOCALDESK_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  LOCALDESK_DNS_SD: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
   LOCALDESK_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  LOCALDESK_SYNC_RETRY_MAX_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
   LOCALDESK_MAIL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).optional(),
   LOCALDESK_MAIL_SEND_RETRY_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   LOCALDESK_MAIL_MAX_MESSAGE_MB: z.coerce.number().int().min(1).max(1_024).optional(),
@@ -210,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     sessionIdleHours: e.LOCALDESK_SESSION_IDLE_HOURS ?? 12,
     sessionMaxDays: e.LOCALDESK_SESSION_MAX_DAYS ?? 30,
     trustProxy: e.LOCALDESK_TRUST_PROXY ?? false,
+    dnsSd: e.LOCALDESK_DNS_SD ?? true,
     presenceTtlMs: 30_000,
     presenceSweepMs: 5_000,
     slaNotifyCheckMs: 60_000,
@@ -220,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     attachmentUnlinkedTtlMs: 24 * 60 * 60_000,
     mailTimeoutMs: (e.LOCALDESK_MAIL_TIMEOUT_SECONDS ?? 60) * 1000,
     mailPollMs: (e.LOCALDESK_MAIL_POLL_SECONDS ?? 60) * 1000,
+    syncRetryMaxMs: e.LOCALDESK_SYNC_RETRY_MAX_MS ?? 10_000,
     mailIdleRestartMs: 5 * 60_000,
     mailReconnectBaseMs: 2_000,
     mailReconnectMaxMs: 5 * 60_000,

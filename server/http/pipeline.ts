@@ -22,6 +22,7 @@ import type { Method, Reply, RouteDef, RouteInput } from './route.ts';
 import { countAnonymous } from './middleware/anonymousLimit.ts';
 import { pageToOffset } from './paging.ts';
 import { parseOrThrow } from './validation.ts';
+import { replicaWrite } from './replicaWrites.ts';
 import { assertNotCrossOrigin, assertSameOriginWrite, readSessionCookie } from './sessionCookie.ts';
 
 const emptyQuery = z.strictObject({});
@@ -147,7 +148,7 @@ async function execute(
     return { status, reply };
   }
   const idempotencyKey =
-    route.method === 'POST' && route.idempotency !== false && credentialId ? http.get('idempotency-key') : '';
+    route.method !== 'GET' && route.idempotency !== false && credentialId ? http.get('idempotency-key') : '';
   if (!idempotencyKey || !credentialId) {
     // Outside any transaction (a plain GET): the read pool's fresh read sees every commit.
     const pool = route.pooledRead && !ctx.db.isTransaction ? deps.readPool : null;
@@ -224,7 +225,10 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
     const { query, body, rawBody } = await parse(http, deps, route, defaultLimit);
     const ctx: Ctx = { db: deps.db, clock: deps.clock, actor };
     const input = (c: Ctx): Input => ({ ctx: c, params: http.params, query, body, deps, http });
-    const outcome = await execute(http, route, getSibling, input, ctx, rawBody, principal?.credentialId ?? null, deps);
+    const run = (c: Ctx) => execute(http, route, getSibling, input, c, rawBody, principal?.credentialId ?? null, deps);
+    const outcome = deps.replica
+      ? await replicaWrite(deps.replica, route, { method: route.method, url: http.originalUrl, params: http.params, rawBody }, ctx, run)
+      : await run(ctx);
     // Stage 6: a write may have committed events: let streams, workflows and webhooks see them.
     if (route.method !== 'GET') void deps.hub.notify();
     if (route.stream) return;

@@ -91,6 +91,7 @@ export const attachmentRoutes = [
       const rangeHeader = http.get('range');
       // A range we do not serve (several, or outside the file) is ignored: the whole file comes.
       const range = rangeHeader && (!ifRange || ifRange === etag) ? parseRange(rangeHeader, row.size) : null;
+      await deps.attachments.fetchMissing(row.sha256, row.id);
       const stream = deps.attachments.read(row.sha256, range ?? undefined);
       try {
         await once(stream, 'open');

@@ -6,6 +6,8 @@ import { ticketRoutes } from './tickets.routes.ts';
 import { ticketActionRoutes } from './ticketActions.routes.ts';
 import { userRoutes } from './users.routes.ts';
 import { apiKeyRoutes } from './apiKeys.routes.ts';
+import { syncRoutes } from './sync.routes.ts';
+import { deviceRoutes } from './devices.routes.ts';
 import { projectRoutes } from './projects.routes.ts';
 import { tagRoutes } from './tags.routes.ts';
 import { macroRoutes } from './macros.routes.ts';
@@ -39,6 +41,8 @@ export const apiRoutes: RouteDef[] = [
   ...userRoutes,
   ...invitationRoutes,
   ...apiKeyRoutes,
+  ...syncRoutes,
+  ...deviceRoutes,
   ...projectRoutes,
   ...tagRoutes,
   ...macroRoutes,

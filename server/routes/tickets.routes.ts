@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseExpectation, updateTicketExpecting } from '../domain/sync/conflicts.ts';
 import { defineRoute } from '../http/route.ts';
 import {
   Message,
@@ -64,13 +65,21 @@ export const ticketRoutes = [
     summary: 'Change a ticket',
     description:
       'Only the given fields change. Resolving or closing sets `resolvedAt`; reopening clears ' +
-      'it. A priority change recomputes the SLA due times from `createdAt`.',
+      'it. A priority change recomputes the SLA due times from `createdAt`. A change made ' +
+      'offline (a replica pushing its queue) sends `X-LocalDesk-Expect`: a JSON object of the ' +
+      'values it was made on. A field someone changed since keeps their value and the ticket ' +
+      'records `ticket.change_overtaken`; tags are merged as additions and removals.',
     scope: 'tickets:write',
     body: TicketPatch,
     response: Ticket,
-    handler: async ({ ctx, params, body }) => ({
-      data: await updateTicket(ctx, params.id, body),
-    }),
+    handler: async ({ ctx, params, body, http }) => {
+      const expect = http.get('x-localdesk-expect');
+      return {
+        data: expect
+          ? await updateTicketExpecting(ctx, params.id, body, parseExpectation(expect))
+          : await updateTicket(ctx, params.id, body),
+      };
+    },
   }),
   defineRoute({
     method: 'GET',

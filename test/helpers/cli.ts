@@ -25,8 +25,8 @@ export function runCli(args: string[], env: Record<string, string> = {}) {
 }
 
 /** Starts `localdesk serve` on a free port and waits until it prints its URL. */
-export function startServe(dataDir: string, env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [binPath, 'serve', '--data', dataDir, '--port', '0'], {
+export function startServe(dataDir: string, env: Record<string, string> = {}, args: string[] = []): Promise<Running> {
+  const child = spawn(process.execPath, [binPath, 'serve', '--data', dataDir, '--port', '0', ...args], {
     env: { ...process.env, LOCALDESK_LOG_LEVEL: 'silent', ...env },
   });
   let out = '';

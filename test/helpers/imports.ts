@@ -34,7 +34,8 @@ export async function runImportJob(api: ApiClient, body: Record<string, unknown>
  * imports of the same data at different moments compare equal.
  */
 export function snapshot(db: BetterSqlite3.Database, options: { skipTables?: string[] } = {}): Record<string, unknown[]> {
-  const skip = new Set(['imports', 'import_files', 'event_cursors', 'sqlite_sequence', 'kysely_migration', 'kysely_migration_lock', ...(options.skipTables ?? [])]);
+  // sync_changes: the order rows were written in (for replicas), not what they hold.
+  const skip = new Set(['imports', 'import_files', 'event_cursors', 'sync_changes', 'sqlite_sequence', 'kysely_migration', 'kysely_migration_lock', ...(options.skipTables ?? [])]);
   const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like '%fts_%' order by name").all() as { name: string }[])
     .map((t) => t.name)
     .filter((name) => !skip.has(name));
@@ -84,7 +85,7 @@ function sameMeaning(event: Record<string, unknown>): Record<string, unknown> {
  */
 export async function snapshotDb(db: Kysely<Database>, options: { skipTables?: string[] } = {}): Promise<Record<string, unknown[]>> {
   // rate_limits: on PostgreSQL the requests' own counts live there.
-  const skip = new Set(['imports', 'import_files', 'event_cursors', 'sqlite_sequence', 'kysely_migration', 'kysely_migration_lock', 'rate_limits', ...(options.skipTables ?? [])]);
+  const skip = new Set(['imports', 'import_files', 'event_cursors', 'sync_changes', 'sqlite_sequence', 'kysely_migration', 'kysely_migration_lock', 'rate_limits', ...(options.skipTables ?? [])]);
   const listed =
     dialectName(db) === 'postgres'
       ? sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() order by 1`

@@ -3,7 +3,8 @@ import type { FeedEvent } from '../../renderer/src/api/types.ts';
 import { queryKeys } from '../../renderer/src/api/queryKeys.ts';
 import { keysForEvent } from '../../renderer/src/app/liveSync.ts';
 import { allows } from '../../renderer/src/app/permissions.ts';
-import { activityFromEvents, tagDiff } from '../../renderer/src/ticket/activity.ts';
+import { activityFromEvents, overtakenText, tagDiff } from '../../renderer/src/ticket/activity.ts';
+import { syncLabel } from '../../renderer/src/app/SyncPill.tsx';
 
 const ticket = (patch: Record<string, unknown>) => ({
   id: 'tkt_1',
@@ -73,7 +74,28 @@ describe('activity from the event feed', () => {
     expect(items[0]).toMatchObject({ kind: 'merged', sourceIds: ['tkt_9'] });
   });
 
+  it('says when a change queued offline lost to a teammate’s (team sync)', () => {
+    const items = activityFromEvents([
+      event('evt_1', 'ticket.change_overtaken', { ticketId: 'tkt_1', field: 'priority', yourValue: 'high', theirValue: 'urgent', byUserId: 'usr_2', byName: 'Ada' }),
+      event('evt_2', 'ticket.change_overtaken', { ticketId: 'tkt_1' }),
+    ]);
+    expect(items).toHaveLength(1);
+    const [item] = items;
+    expect(item?.kind).toBe('overtaken');
+    expect(item?.actor.userId).toBe('usr_1');
+    const text = overtakenText(item!.overtaken!, 'Your', 'Ada', (_field, v) => String(v));
+    expect(text).toBe('Your change of priority to high was overtaken by Ada’s urgent');
+  });
+
   it('diffs tag lists', () => {
     expect(tagDiff(['a', 'b'], ['b', 'c'])).toEqual({ added: ['c'], removed: ['a'] });
+  });
+});
+
+describe('the sync pill', () => {
+  it('says online, offline with the pending count, or syncing', () => {
+    expect(syncLabel({ state: 'online', pending: 0 })).toBe('Online');
+    expect(syncLabel({ state: 'offline', pending: 3 })).toBe('Offline · 3 pending');
+    expect(syncLabel({ state: 'syncing', pending: 3 })).toBe('Syncing…');
   });
 });

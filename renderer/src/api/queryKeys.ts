@@ -39,6 +39,10 @@ export const queryKeys = {
   users: ['users'] as const,
   /** ApiKeyInfo[], newest first. */
   apiKeys: ['api-keys'] as const,
+  /** Device[]: paired installs, live first, newest first. */
+  devices: ['devices'] as const,
+  /** SyncStatus | null: GET /sync/status (null where the server has no sync yet). */
+  syncStatus: ['sync-status'] as const,
   /** Project[], sorted by name. */
   projects: ['projects'] as const,
   /** Tag[], sorted by name. */

@@ -7,6 +7,7 @@ import { Toaster } from '../components/toast.tsx';
 import { useSession } from './context.tsx';
 import { Bell } from '../notifications/Bell.tsx';
 import { usePresenceFeed } from '../presence/usePresence.ts';
+import { SyncPill } from './SyncPill.tsx';
 
 const nav = [
   { href: '/inbox', label: 'Inbox', keys: 'g i' },
@@ -36,6 +37,7 @@ function Shell({ children }: { children: ReactNode }) {
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
         <div className="brand">LocalDesk</div>
+        <SyncPill />
         <button type="button" className="palette-trigger" onClick={keyboard.openPalette}>
           <span>Jump to…</span>
           <Keys keys="mod+k" />

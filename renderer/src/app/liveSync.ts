@@ -26,6 +26,8 @@ export function keysForEvent(event: LiveEvent): QueryKey[] {
       return [queryKeys.users];
     case 'api_key':
       return [queryKeys.apiKeys];
+    case 'device':
+      return [queryKeys.devices];
     case 'project':
       return [queryKeys.projects];
     case 'tag':

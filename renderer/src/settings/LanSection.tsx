@@ -1,15 +1,21 @@
 import { useEffect, useState } from 'react';
+import { usePermissions } from '../app/permissions.ts';
 import { desktopBridge } from '../bridge.ts';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { DevicesPanel } from './DevicesPanel.tsx';
 import { isLoopback } from './lan.ts';
 import { SectionHeader } from './Section.tsx';
 
 type Lan = { kind: 'loading' } | { kind: 'shared'; url: string; desktop: boolean } | { kind: 'local'; desktop: boolean };
 
-/** LAN access, read-only: the address teammates use, or how to open the desk to the network. */
+/**
+ * LAN access: the address teammates use, or how to open the desk to the network; for admins,
+ * pairing other installs (team sync) and the devices paired.
+ */
 export function LanSection() {
   const [lan, setLan] = useState<Lan>({ kind: 'loading' });
+  const isAdmin = usePermissions().can('admin');
   useEffect(() => {
     const bridge = desktopBridge();
     if (bridge) {
@@ -77,6 +83,9 @@ export function LanSection() {
           )}
         </div>
       )}
+      {isAdmin && lan.kind !== 'loading' ? (
+        <DevicesPanel teamUrl={lan.kind === 'shared' ? lan.url : window.location.origin} shared={lan.kind === 'shared'} />
+      ) : null}
     </section>
   );
 }

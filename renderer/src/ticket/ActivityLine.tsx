@@ -1,6 +1,7 @@
 import type { Project, User } from '../api/types.ts';
+import { useSession } from '../app/context.tsx';
 import { formatFull, formatStamp } from '../components/format.ts';
-import { type ActivityItem, type FieldChange, tagDiff } from './activity.ts';
+import { type ActivityItem, type FieldChange, type Overtaken, overtakenText, tagDiff } from './activity.ts';
 
 /** What an activity line needs to say names instead of ids. */
 export interface Names {
@@ -40,15 +41,39 @@ function describe(change: FieldChange, names: Names): string {
   }
 }
 
+/** A field's value in words: names for agents and projects, lists joined. */
+function valueText(field: string, value: unknown, names: Names): string {
+  if (value === null || value === undefined || value === '') return 'none';
+  if (field === 'assignedTo') return names.users.get(String(value))?.name ?? 'an agent';
+  if (field === 'projectId') return names.projects.get(String(value))?.name ?? 'a project';
+  if (Array.isArray(value)) return value.map(String).join(', ') || 'none';
+  return String(value);
+}
+
+function OvertakenText({ item, overtaken, names }: { item: ActivityItem; overtaken: Overtaken; names: Names }) {
+  const { me } = useSession();
+  const mine = item.actor.userId !== null && item.actor.userId === me.id;
+  const whose = mine ? 'Your' : `${actorName(item.actor, names)}’s`;
+  const by = overtaken.byName ?? (overtaken.byUserId ? names.users.get(overtaken.byUserId)?.name : undefined) ?? 'a teammate';
+  return <>{overtakenText(overtaken, whose, by, (field, v) => valueText(field, v, names))}</>;
+}
+
 /** One change between the messages: "Maya Chen set status to resolved · Mar 2, 09:40". */
 export function ActivityLine({ item, names, now }: { item: ActivityItem; names: Names; now: number }) {
   const who = actorName(item.actor, names);
   const what = item.kind === 'merged' ? `merged ${item.sourceIds.join(', ')} into this ticket` : item.changes.map((c) => describe(c, names)).join(', ');
   return (
-    <li className="msg activity">
+    <li className={item.kind === 'overtaken' ? 'msg activity overtaken' : 'msg activity'}>
       <span className="activity-dot" aria-hidden="true" />
       <span>
-        <strong>{who}</strong> {what} ·{' '}
+        {item.kind === 'overtaken' && item.overtaken ? (
+          <OvertakenText item={item} overtaken={item.overtaken} names={names} />
+        ) : (
+          <>
+            <strong>{who}</strong> {what}
+          </>
+        )}{' '}
+        ·{' '}
         <time dateTime={item.at} title={formatFull(item.at)}>
           {formatStamp(item.at, now)}
         </time>

@@ -13,14 +13,28 @@ export interface FieldChange {
   to: unknown;
 }
 
+/**
+ * Team sync: a change queued offline that reached the host after someone else's change of the
+ * same field, and lost (the event's actor is the one whose change lost).
+ */
+export interface Overtaken {
+  field: string;
+  yourValue: unknown;
+  theirValue: unknown;
+  byUserId: string | null;
+  byName: string | null;
+}
+
 export interface ActivityItem {
   id: string;
   at: string;
   actor: FeedEvent['actor'];
-  kind: 'created' | 'changed' | 'merged';
+  kind: 'created' | 'changed' | 'merged' | 'overtaken';
   changes: FieldChange[];
   /** For a merge: the tickets merged in. */
   sourceIds: string[];
+  /** For a change that lost to another (team sync). */
+  overtaken?: Overtaken;
 }
 
 function ticketOf(event: FeedEvent): Ticket | null {
@@ -41,6 +55,18 @@ export function activityFromEvents(events: readonly FeedEvent[]): ActivityItem[]
         .filter((field) => named.includes(field))
         .map((field) => ({ field, from: before ? before[field] : undefined, to: after[field] }));
       if (changes.length > 0) items.push({ id: event.id, at: event.createdAt, actor: event.actor, kind: 'changed', changes, sourceIds: [] });
+    } else if (event.type === 'ticket.change_overtaken') {
+      const data = (event.data ?? {}) as Partial<Overtaken>;
+      if (typeof data.field === 'string') {
+        const overtaken: Overtaken = {
+          field: data.field,
+          yourValue: data.yourValue,
+          theirValue: data.theirValue,
+          byUserId: typeof data.byUserId === 'string' ? data.byUserId : null,
+          byName: typeof data.byName === 'string' ? data.byName : null,
+        };
+        items.push({ id: event.id, at: event.createdAt, actor: event.actor, kind: 'overtaken', changes: [], sourceIds: [], overtaken });
+      }
     } else if (event.type === 'ticket.merged') {
       const sourceIds = ((event.data as { sourceIds?: string[] }).sourceIds ?? []) as string[];
       items.push({ id: event.id, at: event.createdAt, actor: event.actor, kind: 'merged', changes: [], sourceIds });
@@ -55,4 +81,16 @@ export function tagDiff(from: unknown, to: unknown): { added: string[]; removed:
   const a = Array.isArray(from) ? (from as string[]) : [];
   const b = Array.isArray(to) ? (to as string[]) : [];
   return { added: b.filter((t) => !a.includes(t)), removed: a.filter((t) => !b.includes(t)) };
+}
+
+const fieldWords: Record<string, string> = { assignedTo: 'assignee', projectId: 'project' };
+
+/**
+ * "Your change of priority to high was overtaken by Ada's urgent". `whose` is "Your" when the
+ * reader made the lost change, else that person's name with "'s"; `value` names a value
+ * (an agent or project id → its name).
+ */
+export function overtakenText(o: Overtaken, whose: string, byName: string, value: (field: string, v: unknown) => string): string {
+  const field = fieldWords[o.field] ?? o.field;
+  return `${whose} change of ${field} to ${value(o.field, o.yourValue)} was overtaken by ${byName}’s ${value(o.field, o.theirValue)}`;
 }

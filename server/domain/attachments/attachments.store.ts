@@ -207,6 +207,12 @@ export class AttachmentStore {
     return (await stat(this.pathOf(sha256))).size;
   }
 
+  /**
+   * Makes sure the content is here before it is read. Files live here, so nothing to do; a
+   * replica fetches them from its host (server/background/replicaFiles.ts).
+   */
+  async fetchMissing(_sha256: string, _id: string): Promise<void> {}
+
   /** The stored bytes (or a byte range of them, inclusive). */
   read(sha256: string, range?: { start: number; end: number }): Readable {
     return createReadStream(this.pathOf(sha256), range);

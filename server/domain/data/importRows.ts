@@ -14,6 +14,7 @@ import { writeGateOf } from '../../../db/writeGate.ts';
 import { databaseFile } from './databaseFile.ts';
 import { type ExportTable, type RowSchemas, lineError, loadColumns, parseLine, rowSchemas } from './format.ts';
 import { rowIdentity } from './importRules.ts';
+import { contactEntries, conversationEntries, ticketEntries } from './searchEntries.ts';
 import { type ImportResult, type Inserted, RowWriter } from './rowWriter.ts';
 
 type Db = Kysely<Database>;
@@ -109,34 +110,24 @@ function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
  * rows are indexed a range of keys at a time, so a large import never holds the thread long.
  */
 async function rebuildSearch(trx: Db, m: Marks, inserted: Inserted): Promise<void> {
-  // A thread's text: its messages (those `on` selects) in (time, id) order, one per line.
-  const thread = dialectOf(trx).joinedText(sql.ref('x.body'), '\n', sql`x.created_at, x.id`);
-  const joined = (on: RawBuilder<unknown>) => sql`coalesce((select ${thread} from messages x where ${on}), '')`;
-  // A ticket's entry holds every message but the first when that one is the description.
-  const ticketEntries = (which: RawBuilder<unknown>) => sql`insert into ticket_fts (rowid, subject, description, messages)
-    select t.seq, t.subject, t.description, ${joined(sql`x.ticket_id = t.id and not (x.body = t.description and x.id = (
-        select f.id from messages f where f.ticket_id = t.id order by f.created_at, f.id limit 1))`)}
-    from tickets t where ${which}`;
+  const tickets = (which: RawBuilder<unknown>) => ticketEntries(trx, which);
   for (const ids of chunksOf(inserted.grownTickets, idChunk)) {
     const grown = sql`t.seq <= ${m.tickets} and t.id in (${sql.join(ids)})`;
     await sql`delete from ticket_fts where rowid in (select t.seq from tickets t where ${grown})`.execute(trx);
-    await ticketEntries(grown).execute(trx);
+    await tickets(grown).execute(trx);
   }
-  await inRanges(trx, 'tickets', m.tickets, (lo, hi) => ticketEntries(sql`t.seq > ${lo} and t.seq <= ${hi}`));
+  await inRanges(trx, 'tickets', m.tickets, (lo, hi) => tickets(sql`t.seq > ${lo} and t.seq <= ${hi}`));
 
-  const conversationEntries = (which: RawBuilder<unknown>) => sql`insert into conversation_fts (rowid, subject, messages)
-    select c.seq, c.subject, ${joined(sql`x.conversation_id = c.id`)}
-    from conversations c where ${which}`;
+  const conversations = (which: RawBuilder<unknown>) => conversationEntries(trx, which);
   for (const ids of chunksOf(inserted.grownConversations, idChunk)) {
     const grown = sql`c.seq <= ${m.conversations} and c.id in (${sql.join(ids)})`;
     await sql`delete from conversation_fts where rowid in (select c.seq from conversations c where ${grown})`.execute(trx);
-    await conversationEntries(grown).execute(trx);
+    await conversations(grown).execute(trx);
   }
-  await inRanges(trx, 'conversations', m.conversations, (lo, hi) => conversationEntries(sql`c.seq > ${lo} and c.seq <= ${hi}`));
+  await inRanges(trx, 'conversations', m.conversations, (lo, hi) => conversations(sql`c.seq > ${lo} and c.seq <= ${hi}`));
 
   for (const ids of chunksOf(inserted.contacts, searchChunk)) {
-    await sql`insert into contact_fts (contact_id, name, email, company)
-      select id, coalesce(name, ''), email, coalesce(company, '') from contacts where id in (${sql.join(ids)})`.execute(trx);
+    await contactEntries(sql`id in (${sql.join(ids)})`).execute(trx);
     await breathe();
   }
 }

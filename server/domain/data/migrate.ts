@@ -36,7 +36,22 @@ const notCopied = new Set([
   'ticket_counts',
   // The current minute's request counts: nothing worth carrying over.
   'rate_limits',
+  // Team sync's change log starts afresh on the new database (its replicas notice that their
+  // position is beyond it and copy it anew); the rest is a replica's own bookkeeping.
+  'sync_changes',
+  'sync_outbox',
+  'sync_reconcile',
+  'sync_id_map',
+  'sync_state',
 ]);
+
+/** The triggers that keep team sync's change log (migration 2026120671), table by table. */
+async function changeLogTriggers(trx: Kysely<Database>): Promise<{ table: string; name: string }[]> {
+  const { rows } = await sql<{ table: string; name: string }>`select c.relname::text as "table", t.tgname::text as name
+    from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+    where not t.tgisinternal and t.tgname like 'sync\_%' and n.nspname = current_schema()`.execute(trx);
+  return rows;
+}
 
 /** Rows per INSERT: one array parameter per column (unnest), so the statement stays small. */
 const batchRows = 5_000;
@@ -236,6 +251,9 @@ export async function copyToPostgres(
     await sql`delete from event_cursors`.execute(trx);
     // One count update per ticket would be 100,000 updates of four rows: recount at the end.
     await sql`alter table tickets disable trigger ticket_counts_insert`.execute(trx);
+    // Nor a change-log entry per copied row: the log starts empty once the copy is in.
+    const syncTriggers = await changeLogTriggers(trx);
+    for (const t of syncTriggers) await sql`alter table ${sql.table(t.table)} disable trigger ${sql.id(t.name)}`.execute(trx);
     for (const p of plans) {
       let rows = 0;
       let batch: Record<string, unknown>[] = [];
@@ -255,6 +273,8 @@ export async function copyToPostgres(
     }
     for (const p of plans) await setDeferred(trx, source, p);
     await sql`alter table tickets enable trigger ticket_counts_insert`.execute(trx);
+    for (const t of syncTriggers) await sql`alter table ${sql.table(t.table)} enable trigger ${sql.id(t.name)}`.execute(trx);
+    await sql`delete from sync_changes`.execute(trx);
     await sql`update ticket_counts c set n = (select count(*) from tickets t where t.status = c.status)`.execute(trx);
     await resetIdentities(trx, order);
     if (files) filesCopied = await copyAttachmentFiles(trx, source, files);

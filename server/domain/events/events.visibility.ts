@@ -36,6 +36,7 @@ const readRules: Record<string, Scope | 'any' | 'thread' | 'ownKey' | 'own'> = {
   custom: 'any',
   view: 'own',
   attachment: 'own',
+  device: 'admin',
 };
 
 type Reader = Pick<Actor, 'scopes' | 'userId'>;

@@ -38,6 +38,13 @@ const notCopied = new Set([
   'login_failures',
   'invitations',
   'mail_quarantine',
+  // Team sync: the scratch copy's own log is filled by its triggers; pairing is no import's business.
+  'sync_changes',
+  'sync_outbox',
+  'sync_reconcile',
+  'sync_id_map',
+  'sync_state',
+  'pairing_codes',
 ]);
 
 /** The scratch schema of a job (ids are ULID-based: case carries no meaning). */
