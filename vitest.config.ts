@@ -20,9 +20,14 @@ const sqliteOnlyApiTests = [
   'test/api/ticketPaging.test.ts',
   // SQLite's query plan for the conversations' assignedTo filter.
   'test/api/conversationAssign.plan.test.ts',
+  // SQLite's query plan for the notifier's SLA due-soon check.
+  'test/api/slaDueIndex.plan.test.ts',
   // Recovery of unfinished import jobs at start decides by process ids; servers sharing a
   // PostgreSQL database leave them to an admin instead (server/background/imports.ts).
   'test/api/imports.restart.test.ts',
+  // The read pool: worker threads with read-only connections to the SQLite file (PostgreSQL
+  // keeps its connection pool instead).
+  'test/api/readPool.test.ts',
   // Restores a host from a backup archive (backups are SQLite files; PostgreSQL has pg_dump).
   'test/api/syncRestore.test.ts',
 ];

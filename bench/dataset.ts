@@ -1,6 +1,7 @@
-// The benchmark's data set: seeded once through the CLI and kept pristine in <data>/seed; every
-// run works on a fresh copy in <data>/run, so the POST scenarios never grow the data set the
-// next run reads.
+// The benchmark's data sets: each size seeded once through the CLI and kept pristine in
+// <data>/seed-<tickets>x<messages>; every run works on a fresh copy in <data>/run, so the POST
+// scenarios never grow the data set the next run reads. The seed's duration is kept beside it
+// (bench-seed.json), so a reused 1M data set still reports how long it took to build.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -15,13 +16,20 @@ export interface DataSet {
   /** Every message row (ticket threads and the seeded conversations). */
   messages: number;
   bytes: number;
-  /** Seconds the seed took; null when an existing data set was reused. */
+  /** Seconds the seed took, when it was built (this run or, when reused, an earlier one). */
   seededInSeconds: number | null;
+  /** Whether this run built it. */
+  seededNow: boolean;
+  /** Ticket and message rows written per second by the seed. */
+  seedRowsPerSecond: number | null;
+  /** Seconds to copy the pristine seed into the run folder. */
+  copiedInSeconds: number;
 }
 
 interface Marker {
   tickets: number;
   messagesPerTicket: number;
+  seededInSeconds?: number;
 }
 
 const dbName = 'localdesk.db';
@@ -60,12 +68,13 @@ export async function prepareDataSet(
   messagesPerTicket: number,
   log: (line: string) => void,
 ): Promise<DataSet> {
-  const seedDir = join(dataDir, 'seed');
+  const seedDir = join(dataDir, `seed-${tickets}x${messagesPerTicket}`);
   const seedFile = join(seedDir, dbName);
   const markerFile = join(seedDir, 'bench-seed.json');
   const marker = readMarker(markerFile);
   const found = counts(seedFile);
-  let seededInSeconds: number | null = null;
+  let seededInSeconds: number | null = marker?.seededInSeconds ?? null;
+  let seededNow = false;
   const fits =
     marker?.tickets === tickets &&
     marker.messagesPerTicket === messagesPerTicket &&
@@ -84,21 +93,24 @@ export async function prepareDataSet(
       cleanEnv({ LOCALDESK_LOG_LEVEL: 'warn' }),
     );
     seededInSeconds = (performance.now() - started) / 1000;
+    seededNow = true;
     const seeded = counts(seedFile);
     if (seeded?.tickets !== tickets) {
       throw new Error(`the seed left ${seeded?.tickets ?? 'no'} tickets in ${seedFile}, expected ${tickets}`);
     }
-    writeFileSync(markerFile, `${JSON.stringify({ tickets, messagesPerTicket } satisfies Marker)}\n`);
+    writeFileSync(markerFile, `${JSON.stringify({ tickets, messagesPerTicket, seededInSeconds } satisfies Marker)}\n`);
     log(`seeded in ${seededInSeconds.toFixed(1)} s`);
   }
 
   const runDir = join(dataDir, 'run');
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
+  const copyStarted = performance.now();
   for (const suffix of ['', '-wal', '-shm']) {
     if (existsSync(seedFile + suffix)) copyFileSync(seedFile + suffix, join(runDir, dbName + suffix));
   }
   const file = join(runDir, dbName);
+  const copiedInSeconds = (performance.now() - copyStarted) / 1000;
   const final = counts(file);
   if (!final) throw new Error(`cannot read the copied data set ${file}`);
   return {
@@ -109,5 +121,9 @@ export async function prepareDataSet(
     messages: final.messages,
     bytes: statSync(file).size,
     seededInSeconds,
+    seededNow,
+    seedRowsPerSecond:
+      seededInSeconds === null || seededInSeconds <= 0 ? null : (tickets + final.messages) / seededInSeconds,
+    copiedInSeconds,
   };
 }

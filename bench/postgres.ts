@@ -188,7 +188,7 @@ async function main(): Promise<void> {
   const ticketIds = await sampleIds(onPostgres.url, 1_000);
   await stopChild(onSqlite.child);
   await stopChild(onPostgres.child);
-  const scenarios = buildScenarios({ ticketIds, searchStatus }).filter((s) => s.server === 'localdesk' && !s.skipped);
+  const scenarios = buildScenarios({ ticketIds, searchStatus, framework: true }).filter((s) => s.server === 'localdesk' && !s.skipped);
 
   const results = new Map<string, Record<number, RunResult>>();
   // Reads on one node, then on two, then the writes (which grow the data) the same way.

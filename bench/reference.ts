@@ -12,6 +12,7 @@
 //     Koa hello-world: the ceiling for any Koa app on this machine.
 // Both answer GET /health with 200.
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import Koa from 'koa';
@@ -108,7 +109,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(json);
 }
 
-function rawServer(file: string) {
+export function rawServer(file: string) {
   const db = new BetterSqlite3(file, { fileMustExist: true });
   // The pragmas LocalDesk sets on its connection (db/connection.ts).
   db.pragma('journal_mode = WAL');
@@ -156,19 +157,24 @@ function koaServer() {
   return app.callback();
 }
 
-const { values, positionals } = parseArgs({
-  options: { db: { type: 'string' }, port: { type: 'string' } },
-  allowPositionals: true,
-});
-const kind = positionals[0];
-const port = Number(values.port);
-if ((kind !== 'raw' && kind !== 'koa') || !Number.isInteger(port) || (kind === 'raw' && !values.db)) {
-  process.stderr.write('usage: reference.ts raw --db FILE --port N | reference.ts koa --port N\n');
-  process.exit(2);
+// Run as a program (the harness's child process); imported, it only lends rawServer (stages.ts).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    options: { db: { type: 'string' }, port: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const kind = positionals[0];
+  const port = Number(values.port);
+  if ((kind !== 'raw' && kind !== 'koa') || !Number.isInteger(port) || (kind === 'raw' && !values.db)) {
+    process.stderr.write('usage: reference.ts raw --db FILE --port N | reference.ts koa --port N\n');
+    process.exit(2);
+  }
+  const handler = kind === 'raw' ? rawServer(values.db ?? '') : koaServer();
+  const server = createServer(handler);
+  server.listen(port, '127.0.0.1');
+  const shutdown = () => server.close(() => process.exit(0));
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
-const handler = kind === 'raw' ? rawServer(values.db ?? '') : koaServer();
-const server = createServer(handler);
-server.listen(port, '127.0.0.1');
-const shutdown = () => server.close(() => process.exit(0));
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);

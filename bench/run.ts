@@ -1,27 +1,20 @@
-// `npm run bench`: seeds (or reuses) the data set, starts the real LocalDesk server and the
-// reference servers as child processes, loads them with autocannon from this process over
-// loopback, prints one table and writes bench/results/<timestamp>.json.
+// `npm run bench`: for every size of BENCH_SIZES, seeds (or reuses) the data set, starts the
+// real LocalDesk server and the reference servers as child processes, loads them with
+// autocannon from this process over loopback (size.ts); then prints one table per size and every
+// target line of issue 19 with PASS/FAIL (targets.ts), and writes bench/results/<timestamp>.json.
 //
-// Environment: BENCH_TICKETS (100000), BENCH_MESSAGES (10 per ticket), BENCH_RUNS (3),
-// BENCH_SECONDS (10 per run), BENCH_CONNECTIONS (10), BENCH_WARMUP (2 s per scenario, 0: none),
-// BENCH_DATA (bench/data), BENCH_RESULTS (bench/results); BENCH_DATABASE=postgres runs
-// bench/postgres.ts instead (LocalDesk on PostgreSQL, one node against two).
-import { execFileSync } from 'node:child_process';
+// Environment: BENCH_SIZES (10000,100000,1000000 tickets; BENCH_TICKETS=N alone means one size),
+// BENCH_MESSAGES (10 per ticket), BENCH_RUNS (3), BENCH_SECONDS (10 per run), BENCH_CONNECTIONS
+// (10), BENCH_WARMUP (2 s per scenario, 0: none), BENCH_DATA (bench/data), BENCH_RESULTS
+// (bench/results), BENCH_READ_WORKERS (LOCALDESK_READ_WORKERS for the server; unset: its
+// default), BENCH_SCENARIOS (only these scenario ids, comma-separated); BENCH_DATABASE=postgres runs bench/postgres.ts instead (LocalDesk on PostgreSQL, one
+// node against two).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateApiKey } from '../server/domain/apiKeys/keys.ts';
-import { prepareDataSet } from './dataset.ts';
-import { type RunResult, median, runLoad } from './measure.ts';
-import { type Child, cleanEnv, freePort, loadAverage, machineInfo, peakRssBytes, repoRoot, spawnNode, stop, waitFor200 } from './proc.ts';
-import { type Report, formatTable, requestOf, scenarioReport } from './report.ts';
-import {
-  type Scenario,
-  type ServerKind,
-  type Summary,
-  buildScenarios,
-  coldStartTargetMs,
-  peakRssTargetBytes,
-} from './scenarios.ts';
+import { loadAverage, machineInfo, repoRoot } from './proc.ts';
+import { type Report, type SizeReport, formatTable } from './report.ts';
+import { type BenchConfig, benchSize, log, rateLimit, stopAll } from './size.ts';
+import { targetLines } from './targets.ts';
 
 function envNumber(name: string, fallback: number, { min, integer }: { min: number; integer: boolean }): number {
   const raw = process.env[name];
@@ -33,8 +26,20 @@ function envNumber(name: string, fallback: number, { min, integer }: { min: numb
   return value;
 }
 
-const config = {
-  tickets: envNumber('BENCH_TICKETS', 100_000, { min: 1, integer: true }),
+/**
+ * The size axis. Default: the three sizes issue 19 judges (the 1M data set is ~7 GB and is built
+ * once under BENCH_DATA, then reused). BENCH_TICKETS, the older single-size setting, still works.
+ */
+function sizes(): number[] {
+  const raw = process.env.BENCH_SIZES?.trim();
+  if (!raw) return process.env.BENCH_TICKETS?.trim() ? [envNumber('BENCH_TICKETS', 0, { min: 1, integer: true })] : [10_000, 100_000, 1_000_000];
+  const list = raw.split(',').map((part) => Number(part.trim().replace(/_/g, '')));
+  if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`BENCH_SIZES must be whole numbers ≥ 1, separated by commas, got ${raw}`);
+  return [...new Set(list)].sort((a, b) => a - b);
+}
+
+const config: BenchConfig & { sizes: number[]; resultsDir: string } = {
+  sizes: sizes(),
   messagesPerTicket: envNumber('BENCH_MESSAGES', 10, { min: 1, integer: true }),
   runs: envNumber('BENCH_RUNS', 3, { min: 1, integer: true }),
   seconds: envNumber('BENCH_SECONDS', 10, { min: 0.1, integer: false }),
@@ -42,245 +47,42 @@ const config = {
   warmup: envNumber('BENCH_WARMUP', 2, { min: 0, integer: false }),
   dataDir: resolve(process.env.BENCH_DATA || join(repoRoot, 'bench', 'data')),
   resultsDir: resolve(process.env.BENCH_RESULTS || join(repoRoot, 'bench', 'results')),
+  readWorkers: process.env.BENCH_READ_WORKERS?.trim() || null,
+  only: process.env.BENCH_SCENARIOS?.trim() ? new Set(process.env.BENCH_SCENARIOS.split(',').map((id) => id.trim())) : null,
 };
-
-const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
-const children = new Set<Child>();
-const host = '127.0.0.1';
-const adminKey = generateApiKey();
-type Measured = RunResult & { drainMs: number };
-/** A server still busy this long after a run had requests queued beyond the run's end. */
-const slowDrainMs = 1_000;
-const drainTimeoutMs = 600_000;
-// The largest per-minute limit the config accepts (LOCALDESK_RATE_LIMIT is capped at 1,000,000).
-const rateLimit = '1000000';
-
-async function start(name: string, args: string[], env: NodeJS.ProcessEnv, healthPath = '/health', timeoutMs = 60_000) {
-  const port = await freePort();
-  const startedAt = performance.now();
-  const child = spawnNode(name, [...args, '--port', String(port)], env);
-  children.add(child);
-  const readyAt = await waitFor200(child, `http://${host}:${port}${healthPath}`, timeoutMs);
-  return { child, url: `http://${host}:${port}`, startMs: readyAt - startedAt };
-}
-
-async function stopChild(child: Child) {
-  await stop(child);
-  children.delete(child);
-}
-
-/** mulberry32, so the sampled ticket ids are the same from run to run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { headers: { 'x-api-key': adminKey } });
-  const text = await res.text();
-  let body: unknown = null;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body };
-}
-
-interface ListBody {
-  data: { id: string }[];
-  meta: { total: number };
-}
-
-/** ~1,000 random ticket ids, taken from list pages at random offsets. */
-async function sampleTicketIds(url: string): Promise<string[]> {
-  const first = await getJson(`${url}/api/v1/tickets?limit=1`);
-  const total = (first.body as ListBody).meta?.total;
-  if (first.status !== 200 || typeof total !== 'number') {
-    throw new Error(`GET /api/v1/tickets answered ${first.status}: ${JSON.stringify(first.body).slice(0, 300)}`);
-  }
-  const random = prng(7);
-  const ids = new Set<string>();
-  for (let page = 0; page < 10; page++) {
-    const offset = Math.floor(random() * Math.max(1, total - 100));
-    const { body } = await getJson(`${url}/api/v1/tickets?limit=100&offset=${offset}`);
-    for (const ticket of (body as ListBody).data) ids.add(ticket.id);
-  }
-  const list = [...ids];
-  for (let i = list.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [list[i], list[j]] = [list[j] as string, list[i] as string];
-  }
-  if (list.length === 0) throw new Error('the data set has no tickets');
-  return list.slice(0, 1_000);
-}
-
-/** Medians, rounded as the table shows them, so the target checks judge the numbers shown. */
-function summarize(s: Scenario, results: Map<string, Measured[]>): Summary {
-  const own = results.get(s.id) ?? [];
-  const ratios: Record<string, number> = {};
-  for (const baseline of s.baselines) {
-    const theirs = results.get(baseline);
-    if (!theirs) continue;
-    const ratio = median(own.map((run, i) => run.reqPerSec / (theirs[i]?.reqPerSec ?? Number.NaN)));
-    ratios[baseline] = Math.round(ratio * 100) / 100;
-  }
-  const rounded = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
-  return {
-    reqPerSec: rounded(median(own.map((r) => r.reqPerSec)), 0),
-    p50Ms: rounded(median(own.map((r) => r.p50Ms)), 2),
-    p99Ms: rounded(median(own.map((r) => r.p99Ms)), 2),
-    ratios,
-  };
-}
 
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAtStart = loadAverage();
   log(`settings: ${JSON.stringify({ ...config, dataDir: undefined, resultsDir: undefined })}`);
-  const dataSet = await prepareDataSet(config.dataDir, config.tickets, config.messagesPerTicket, log);
+  const measured: SizeReport[] = [];
+  // GET /health and the Koa hello-world measure the framework, not the data: once is enough.
+  for (const [i, tickets] of config.sizes.entries()) measured.push(await benchSize(config, tickets, i === 0));
 
-  // The references first (both at once), so nothing else starts while LocalDesk's cold start is timed.
-  const refEnv = cleanEnv({});
-  const [raw, koa] = await Promise.all([
-    start('reference raw', ['--import', 'tsx', 'bench/reference.ts', 'raw', '--db', dataSet.file], refEnv),
-    start('reference koa', ['--import', 'tsx', 'bench/reference.ts', 'koa'], refEnv),
-  ]);
-  // The prebuilt CLI bundle, as `npm start` runs it (tsx compiling the sources would be timed
-  // as cold start otherwise).
-  execFileSync(process.execPath, ['--import', 'tsx', 'server/build.ts'], { stdio: 'inherit' });
-  const serveArgs = ['dist/server/cli.js', 'serve', '--data', dataSet.runDir];
-  const serveEnv = cleanEnv({ LOCALDESK_ADMIN_KEY: adminKey, LOCALDESK_RATE_LIMIT: rateLimit, LOCALDESK_LOG_LEVEL: 'warn' });
-  const coldStarts: number[] = [];
-  let firstStartMs = 0;
-  let localdesk: Awaited<ReturnType<typeof start>> | null = null;
-  // The first start is not timed: it migrates the fresh copy (the seed may predate the latest
-  // migrations) and adds the admin key; the timed ones are ordinary starts of that file.
-  for (let i = 0; i <= config.runs; i++) {
-    if (localdesk) await stopChild(localdesk.child);
-    // A migration that rebuilds an index over the 100k tickets takes more than a minute on a
-    // busy machine (2026120611, the search tables): the untimed first start may take its time.
-    localdesk = await start('localdesk serve', serveArgs, serveEnv, '/health', i === 0 ? 15 * 60_000 : 60_000);
-    if (i === 0) firstStartMs = localdesk.startMs;
-    else coldStarts.push(localdesk.startMs);
-    log(`${i === 0 ? 'first start (migrations; not timed)' : `cold start ${i}/${config.runs}`}: ${localdesk.startMs.toFixed(0)} ms`);
-  }
-  if (!localdesk) throw new Error('unreachable');
-  const servers: Record<ServerKind, { url: string; child: Child }> = {
-    localdesk: localdesk,
-    raw,
-    koa,
-  };
-
-  const ticketIds = await sampleTicketIds(localdesk.url);
-  const searchStatus = (await getJson(`${localdesk.url}/api/v1/search?q=kangaroo`)).status;
-  const scenarios = buildScenarios({ ticketIds, searchStatus });
-  const measured = scenarios.filter((s) => !s.skipped);
-  for (const s of scenarios) if (s.skipped) log(`skipping ${s.label}: ${s.skipped}`);
-  const perScenario = config.warmup + config.runs * config.seconds + 0.5 * config.runs;
-  log(`${measured.length} scenarios, about ${Math.ceil((measured.length * perScenario) / 60)} min of load`);
-
-  const results = new Map<string, Measured[]>();
-  const alive = () => {
-    for (const { child } of Object.values(servers)) {
-      if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
-        throw new Error(`${child.name} died during the run:\n${child.output()}`);
-      }
-    }
-  };
-  /**
-   * One load run, then wait until the server answers /health again: requests still queued when
-   * autocannon stops (slower than the run) would otherwise eat into the next scenario.
-   */
-  const load = async (s: Scenario, seconds: number): Promise<Measured> => {
-    const server = servers[s.server];
-    const headers: Record<string, string> =
-      s.server === 'localdesk' ? { 'x-api-key': adminKey, 'content-type': 'application/json' } : {};
-    const result = await runLoad({ url: server.url, method: s.method, headers, paths: s.paths, bodies: s.bodies }, seconds, config.connections);
-    const drainStarted = performance.now();
-    await waitFor200(server.child, `${server.url}/health`, drainTimeoutMs);
-    alive();
-    return { ...result, drainMs: performance.now() - drainStarted };
-  };
-  // Reads first (all rounds), then writes: the reads only ever see the seeded data.
-  for (const phase of [measured.filter((s) => !s.write), measured.filter((s) => s.write)]) {
-    if (config.warmup > 0) {
-      for (const s of phase) {
-        const { drainMs } = await load(s, config.warmup);
-        if (drainMs > slowDrainMs) log(`warm-up ${s.id}: the server needed ${(drainMs / 1000).toFixed(1)} s to drain`);
-      }
-    }
-    for (let round = 1; round <= config.runs; round++) {
-      for (const s of phase) {
-        const result = await load(s, config.seconds);
-        results.set(s.id, [...(results.get(s.id) ?? []), result]);
-        const bad = result.non2xx + result.errors;
-        log(
-          `run ${round}/${config.runs} ${s.id.padEnd(22)} ${result.reqPerSec.toFixed(0).padStart(7)} req/s` +
-            `  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms` +
-            (bad ? `  !! ${bad} non-2xx/errors ${JSON.stringify(result.statuses)}` : '') +
-            (result.drainMs > slowDrainMs ? `  !! ${(result.drainMs / 1000).toFixed(1)} s to drain` : ''),
-        );
-      }
-    }
-  }
-
-  const rss = (child: Child) => {
-    const bytes = peakRssBytes(child.pid);
-    return bytes === null ? null : Math.round(bytes / 2 ** 20);
-  };
   const loadAtEnd = loadAverage();
-  const peak = { localdesk: rss(localdesk.child), raw: rss(raw.child), koa: rss(koa.child) };
-  for (const child of [...children]) await stopChild(child);
-
-  const coldMedian = median(coldStarts);
+  const busy = measured.filter((s) => s.loadAverage.start > 1.2);
   const report: Report = {
-    schema: 1,
+    schema: 2,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     machine: machineInfo(),
     loadAverage: { start: loadAtStart, end: loadAtEnd },
-    dataSet: {
-      tickets: dataSet.tickets,
-      messagesPerTicket: dataSet.messagesPerTicket,
-      messages: dataSet.messages,
-      megabytes: Math.round(dataSet.bytes / 2 ** 20),
-      seededInSeconds: dataSet.seededInSeconds === null ? null : Math.round(dataSet.seededInSeconds),
+    settings: {
+      sizes: config.sizes,
+      messagesPerTicket: config.messagesPerTicket,
+      runs: config.runs,
+      seconds: config.seconds,
+      connections: config.connections,
+      warmupSeconds: config.warmup,
+      readWorkers: config.readWorkers,
     },
-    settings: { runs: config.runs, seconds: config.seconds, connections: config.connections, warmupSeconds: config.warmup },
-    scenarios: measured.map((s) => {
-      const summary = summarize(s, results);
-      return scenarioReport(s, summary, s.target?.check(summary) ?? null, results.get(s.id) ?? []);
-    }),
-    skipped: scenarios
-      .filter((s) => s.skipped)
-      .map((s) => ({ id: s.id, label: s.label, request: requestOf(s), reason: s.skipped ?? '' })),
-    coldStart: {
-      medianMs: Math.round(coldMedian),
-      runsMs: coldStarts.map((v) => Math.round(v)),
-      firstStartMs: Math.round(firstStartMs),
-      target: `≤${coldStartTargetMs} ms`,
-      pass: coldMedian <= coldStartTargetMs,
-    },
-    peakRss: {
-      localdeskMb: peak.localdesk,
-      rawReferenceMb: peak.raw,
-      koaReferenceMb: peak.koa,
-      target: `≤${peakRssTargetBytes / 2 ** 20} MB`,
-      pass: peak.localdesk === null ? null : peak.localdesk * 2 ** 20 <= peakRssTargetBytes,
-    },
+    sizes: measured,
+    targets: targetLines(measured),
     notes: [
       `LOCALDESK_RATE_LIMIT=${rateLimit} (the highest value the config accepts)`,
-      'ratios: req/s ÷ the baseline req/s measured in the same round, median over the rounds',
-      `reference peak RSS: raw ${peak.raw ?? 'n/a'} MB, Koa ${peak.koa ?? 'n/a'} MB`,
-      ...(loadAtStart > machineInfo().cores / 2
-        ? [`the machine was busy before the run (load average ${loadAtStart} on ${machineInfo().cores} cores): numbers are noisy`]
+      'ratios: req/s ÷ the baseline req/s measured in the same round, median over the rounds; p99 targets: ÷ the raw reference p99 of the same size',
+      ...(busy.length
+        ? [`the machine was busy before measuring ${busy.map((s) => s.tickets).join(', ')} tickets (1-min load above 1.2): numbers are noisy`]
         : []),
     ],
   };
@@ -293,7 +95,7 @@ async function main(): Promise<void> {
 }
 
 async function shutdown(code: number) {
-  await Promise.all([...children].map((child) => stop(child)));
+  await stopAll();
   process.exit(code);
 }
 const database = process.env.BENCH_DATABASE || 'sqlite';

@@ -205,6 +205,8 @@ async function main() {
     await page.addInitScript({ content: instrument });
     const url = `http://127.0.0.1:${port}/inbox`;
     await page.goto(url);
+    // The sign-in page offers a password first (accounts); the bench signs in with its key.
+    await page.getByRole('button', { name: 'Use an API key instead' }).click();
     await page.getByLabel('API key').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('.ticket-row[data-ticket-id]').first().waitFor({ timeout: 60_000 });

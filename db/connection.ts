@@ -60,6 +60,21 @@ export function openDatabase(file: string): DatabaseHandle {
 }
 
 /**
+ * A read-only connection to a file another connection writes (the read pool's worker threads,
+ * server/http/readPool.ts). In WAL mode each statement outside a transaction reads the latest
+ * commit, so a read that starts after a write was acknowledged sees it. The page cache is
+ * smaller than the writer's: there is one per worker, and peak memory has a budget.
+ */
+export function openReadOnlyDatabase(file: string, cacheMiB = 16): { db: Kysely<Database>; close(): Promise<void> } {
+  const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  sqlite.pragma(`cache_size = -${cacheMiB * 1024}`);
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return { db, close: () => db.destroy() };
+}
+
+/**
  * Kysely prepares every query anew; this hands it the already prepared statement for SQL it has
  * seen (a bounded, least-recently-used cache). PERF-NOTES: a point lookup goes from ~0.33 to
  * ~0.6 of raw prepared statements. Safe because Kysely's driver uses the single connection one

@@ -17,6 +17,7 @@ import type { Deps } from './deps.ts';
 import { EventHub } from './background/hub.ts';
 import { openEventStreams } from './http/eventStream.ts';
 import { mountRoutes, presentedKey } from './http/pipeline.ts';
+import { ReadPool } from './background/readPool.ts';
 import { readSessionCookie } from './http/sessionCookie.ts';
 import { anonymousLimit } from './http/middleware/anonymousLimit.ts';
 import { errorEnvelope } from './http/middleware/errors.ts';
@@ -118,6 +119,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     imports: new ImportQueue(),
     secrets: new SecretBox(config.dataDir),
     replica: null,
+    readPool: null,
   };
   if (options.replica) deps.replica = new ReplicaEngine(deps, options.replica.link, options.replica.retry);
   let shuttingDown = false;
@@ -176,6 +178,7 @@ export function createServer(options: ServerOptions): LocalDeskServer {
     deps,
     async listen() {
       await deps.hub.init();
+      deps.readPool = await ReadPool.start(db, config.readWorkers, deps.metrics.registry);
       tasks = (deps.replica ? replicaStarters : backgroundStarters).map((start) => start(deps));
       return new Promise((resolve, reject) => {
         const httpServer = createHttpServer(app.callback());
@@ -200,6 +203,8 @@ export function createServer(options: ServerOptions): LocalDeskServer {
       await deps.hub.close(); // ends open event streams, which would otherwise hold the server open
       await Promise.all(tasks.map((task) => task.stop()));
       tasks = [];
+      await deps.readPool?.close();
+      deps.readPool = null;
       const current = server;
       if (!current) return;
       server = null;

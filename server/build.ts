@@ -3,9 +3,10 @@
 // keeps running the sources, so it can never run stale code.
 import { build } from 'esbuild';
 
+// The read pool (server/background/readPool.ts) loads its worker by URL beside the bundle.
 await build({
-  entryPoints: ['server/main.ts'],
-  outfile: 'dist/server/cli.js',
+  entryPoints: { cli: 'server/main.ts', readWorker: 'server/http/readWorker.ts' },
+  outdir: 'dist/server',
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -24,6 +24,7 @@ export interface ReplicaHandle {
 }
 
 export type ReplicaStatus = ReplicaSyncStatusT;
+import type { ReadPool } from './background/readPool.ts';
 
 /** What one running server is made of; built once by createServer and handed to its parts. */
 export interface Deps {
@@ -47,6 +48,8 @@ export interface Deps {
   attachments: AttachmentStore;
   /** Hands import jobs (and their credentials, in memory only) from the API to the runner. */
   imports: ImportQueue;
+  /** Worker threads serving the hot GETs on read-only connections (SQLite); null: none (the default, PostgreSQL, before listen). */
+  readPool: ReadPool | null;
   /** Seals and opens stored secrets (mailbox passwords) with the key in the data folder. */
   secrets: SecretBox;
   /** Set when this install is a replica of a team host. */

@@ -23,6 +23,7 @@ import * as mail from './2026120650_mail.ts';
 import * as mailClaims from './2026120651_mail_claims.ts';
 import * as accounts from './2026120640_accounts.ts';
 import * as devices from './2026120670_devices.ts';
+import * as slaDueIndex from './2026120695_sla_due_index.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026112401_core': core,
@@ -46,6 +47,7 @@ export const migrations: Record<string, Migration> = {
   '2026120651_mail_claims': mailClaims,
   '2026120640_accounts': accounts,
   '2026120670_devices': devices,
+  '2026120695_sla_due_index': slaDueIndex,
 };
 
 export const migrationProvider: MigrationProvider = {

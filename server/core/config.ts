@@ -12,6 +12,12 @@ export interface Config {
   readonly databaseUrl: string | null;
   /** PostgreSQL connections this server keeps open at most. */
   readonly databasePoolSize: number;
+  /**
+   * SQLite only: worker threads with read-only connections that serve the hot GETs (ticket list,
+   * ticket by id) beside the main thread, so reads use a second core; 0 serves every read on the
+   * main connection.
+   */
+  readonly readWorkers: number;
   readonly host: string;
   readonly port: number;
   /** Extra Host names accepted when bound beyond loopback (LAN mode). */
@@ -147,6 +153,7 @@ const envSchema = z.object({
   LOCALDESK_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   LOCALDESK_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).optional(),
   LOCALDESK_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(100_000).optional(),
+  LOCALDESK_READ_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
   LOCALDESK_DATABASE_URL: databaseUrl.optional(),
   // Each of the four event-feed followers (webhooks, workflows, notifications, mail) may hold two
   // connections during a round; fewer than eight would leave requests waiting for a connection.
@@ -201,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     sseHeartbeatMs: 15_000,
     maxEventStreams: e.LOCALDESK_MAX_STREAMS ?? 1000,
     maxEventStreamsPerKey: e.LOCALDESK_MAX_STREAMS_PER_KEY ?? 20,
+    readWorkers: e.LOCALDESK_READ_WORKERS ?? 0,
     webhookTimeoutMs: 10_000,
     webhookBackoffBaseMs: 10_000,
     webhookPollMs: 1_000,

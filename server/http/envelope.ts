@@ -21,11 +21,14 @@ export function sendData(http: Context, status: number, data: unknown, meta?: Li
   http.body = json;
 }
 
-/** `data` already serialized (single GETs hash exactly the bytes they send for the ETag). */
-export function sendDataJson(http: Context, status: number, dataJson: string): void {
+/**
+ * `data` already serialized (single GETs hash exactly the bytes they send for the ETag; the read
+ * pool serializes on its worker). The same bytes as sendData: data, meta, error in that order.
+ */
+export function sendDataJson(http: Context, status: number, dataJson: string, meta?: ListMeta): void {
   http.status = status;
   http.type = 'application/json';
-  http.body = `{"data":${dataJson},"error":null}`;
+  http.body = meta ? `{"data":${dataJson},"meta":${JSON.stringify(meta)},"error":null}` : `{"data":${dataJson},"error":null}`;
 }
 
 export function sendError(http: Context, error: AppError): void {

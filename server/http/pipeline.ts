@@ -130,6 +130,7 @@ async function execute(
   ctx: Ctx,
   rawBody: unknown,
   credentialId: string | null,
+  deps: Deps,
 ): Promise<Outcome> {
   const status: number = route.status ?? 200;
   const ifMatch = http.get('if-match');
@@ -148,7 +149,15 @@ async function execute(
   }
   const idempotencyKey =
     route.method !== 'GET' && route.idempotency !== false && credentialId ? http.get('idempotency-key') : '';
-  if (!idempotencyKey || !credentialId) return { status, reply: await route.handler(input(ctx)) };
+  if (!idempotencyKey || !credentialId) {
+    // Outside any transaction (a plain GET): the read pool's fresh read sees every commit.
+    const pool = route.pooledRead && !ctx.db.isTransaction ? deps.readPool : null;
+    if (pool && route.pooledRead) {
+      const { json, meta } = await pool.run(route.pooledRead, ctx, http.params, input(ctx).query);
+      return { status, reply: { data: undefined, json, meta } };
+    }
+    return { status, reply: await route.handler(input(ctx)) };
+  }
 
   const key = checkIdempotencyKey(idempotencyKey);
   const hash = requestHash(route.method, http.path, rawBody);
@@ -170,7 +179,7 @@ async function execute(
 function respond(http: Context, route: RouteDef, { status, reply }: Outcome): void {
   for (const [name, value] of Object.entries(reply.headers ?? {})) http.set(name, value);
   if (route.method === 'GET' && !route.list) {
-    const json = JSON.stringify(reply.data) ?? 'null';
+    const json = reply.json ?? JSON.stringify(reply.data) ?? 'null';
     const etag = etagOfJson(json);
     http.set('ETag', etag);
     const ifNoneMatch = http.get('if-none-match');
@@ -179,6 +188,10 @@ function respond(http: Context, route: RouteDef, { status, reply }: Outcome): vo
       return;
     }
     sendDataJson(http, status, json);
+    return;
+  }
+  if (reply.json !== undefined) {
+    sendDataJson(http, status, reply.json, reply.meta);
     return;
   }
   sendData(http, status, reply.data, reply.meta);
@@ -212,7 +225,7 @@ function mountRoute(router: Router, route: RouteDef, deps: Deps, getSibling?: Ro
     const { query, body, rawBody } = await parse(http, deps, route, defaultLimit);
     const ctx: Ctx = { db: deps.db, clock: deps.clock, actor };
     const input = (c: Ctx): Input => ({ ctx: c, params: http.params, query, body, deps, http });
-    const run = (c: Ctx) => execute(http, route, getSibling, input, c, rawBody, principal?.credentialId ?? null);
+    const run = (c: Ctx) => execute(http, route, getSibling, input, c, rawBody, principal?.credentialId ?? null, deps);
     const outcome = deps.replica
       ? await replicaWrite(deps.replica, route, { method: route.method, url: http.originalUrl, params: http.params, rawBody }, ctx, run)
       : await run(ctx);

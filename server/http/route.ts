@@ -2,6 +2,7 @@
 // the OpenAPI document, so the three cannot drift apart. What happens to a request on its way to
 // the handler is in pipeline.ts.
 import type { Context } from 'koa';
+import type { PooledRead } from '../background/readPool.ts';
 import type { z } from 'zod';
 import type { ListMeta } from '../../common/contract/base.ts';
 import type { Scope } from '../../common/rules/scopes.ts';
@@ -13,6 +14,8 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export interface Reply<T> {
   data: T;
+  /** `data` already serialized (a read served by the read pool): sent, and hashed for the ETag, as is. */
+  json?: string;
   meta?: ListMeta;
   headers?: Record<string, string>;
 }
@@ -81,6 +84,11 @@ export interface RouteDef<
    * database for: import is idempotent by id anyway; a repeated backup is one more snapshot).
    */
   idempotency?: false;
+  /**
+   * A hot read the read pool (background/readPool.ts) may serve instead of `handler`: the same
+   * handler, run on a worker thread's read-only connection, when LOCALDESK_READ_WORKERS > 0.
+   */
+  pooledRead?: PooledRead;
   /** Error codes this route can answer beyond the common ones, for the OpenAPI document. */
   errors?: readonly Extract<ErrorCode, 'CONFLICT' | 'PRECONDITION_FAILED'>[];
   handler: (input: RouteInput<P, Q, B>) => Promise<Reply<z.output<R>>>;

@@ -21,6 +21,7 @@ export const searchRoutes = [
     scope: 'any',
     query: SearchQuery,
     response: SearchResults,
+    pooledRead: 'search',
     handler: async ({ ctx, query }) => {
       const types = searchableTypes(ctx.actor.scopes, query.types);
       return { data: await search(ctx, { q: query.q, types, limit: query.limit }) };

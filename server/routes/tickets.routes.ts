@@ -27,6 +27,7 @@ export const ticketRoutes = [
     query: TicketListQuery,
     response: z.array(Ticket),
     list: true,
+    pooledRead: 'tickets',
     handler: ({ ctx, query }) => listTickets(ctx, query),
   }),
   defineRoute({
@@ -36,6 +37,7 @@ export const ticketRoutes = [
     summary: 'Get a ticket with its messages (oldest first)',
     scope: 'tickets:read',
     response: TicketWithMessages,
+    pooledRead: 'ticket',
     handler: async ({ ctx, params }) => ({
       data: await getTicketWithMessages(ctx, params.id),
     }),
