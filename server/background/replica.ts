@@ -13,7 +13,7 @@ import type { SyncOutboxRow } from '../../db/schema.ts';
 import { nowIso } from '../core/clock.ts';
 import type { Deps, ReplicaHandle, ReplicaStatus } from '../deps.ts';
 import { applyChanges, clearReplicatedData, insertRows, rebuildAllEntries, withoutForeignKeys } from '../domain/sync/apply.ts';
-import { type ChangesPage, checksumTables } from '../domain/sync/host.ts';
+import { type ChangesPage, type KeyRef, checksumTables } from '../domain/sync/host.ts';
 import {
   countPending,
   dropReconciled,
@@ -261,15 +261,20 @@ export class ReplicaEngine implements ReplicaHandle {
       const page = await this.json<ChangesPage>(
         await this.request('POST', '/api/v1/sync/pull', { body: JSON.stringify({ after, keys }) }),
       );
-      await withoutForeignKeys(db, async (trx) => {
-        // Read in the transaction: a write queued after this could not be overwritten unseen.
-        await applyChanges(trx, page.changes, await keysOfPending(trx));
-        await dropReconciled(trx, keys);
-        await writeState(trx, 'cursor', String(page.cursor));
-      });
-      if (page.changes.length > 0) void this.deps.hub.notify();
+      await this.applyPage(page, keys);
       if (!page.more && keys.length < 500) return;
     }
+  }
+
+  /** One page from the host, its cursor and the re-read keys it answered, in one transaction. */
+  private async applyPage(page: ChangesPage, keys: readonly KeyRef[] = []): Promise<void> {
+    await withoutForeignKeys(this.deps.db, async (trx) => {
+      // Read in the transaction: a write queued after this could not be overwritten unseen.
+      await applyChanges(trx, page.changes, await keysOfPending(trx));
+      await dropReconciled(trx, keys);
+      await writeState(trx, 'cursor', String(page.cursor));
+    });
+    if (page.changes.length > 0) void this.deps.hub.notify();
   }
 
   /** Attachment files the rows name and this folder lacks: a batch per round, until none. */
@@ -298,11 +303,7 @@ export class ReplicaEngine implements ReplicaHandle {
     let ours = await oursNow;
     if (page.more || !page.checksums) return; // far behind: pull first, compare in a later round
     if (page.changes.length > 0) {
-      await withoutForeignKeys(db, async (trx) => {
-        await applyChanges(trx, page.changes, await keysOfPending(trx));
-        await writeState(trx, 'cursor', String(page.cursor));
-      });
-      void this.deps.hub.notify();
+      await this.applyPage(page);
       ours = await checksumTables(db);
     }
     // Someone here wrote meanwhile: compare in a later round.

@@ -287,6 +287,9 @@ describe('cut off and back', () => {
     expect(dismissed.status).toBe(204);
     expect((await r.status()).refused).toEqual([]);
     expect((await r.api.delete(`/sync/outbox/${status.refused[0]!.id}`)).status).toBe(404);
+    const onHost = await h.api.delete(`/sync/outbox/${status.refused[0]!.id}`);
+    expect(onHost.status).toBe(404);
+    expect(onHost.body.error?.message).toBe('a host has no queue of writes: this is for replicas');
   });
 
   it('goes offline with the reason when its device is revoked on the host', async () => {
