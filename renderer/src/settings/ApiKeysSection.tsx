@@ -17,6 +17,7 @@ import { SecretDialog } from './SecretDialog.tsx';
 import { SectionHeader, useNotice } from './Section.tsx';
 import { useNow } from '../components/clock.ts';
 import { usePermissions } from '../app/permissions.ts';
+import { RevokeCell, ShowRevokedToggle } from './revocable.tsx';
 
 /** API keys: who can use the API with what, created with the secret shown once, revocable. */
 export function ApiKeysSection() {
@@ -115,25 +116,14 @@ export function ApiKeysSection() {
                   <td className="muted">{k.rateLimitPerMinute === null ? 'Server default' : `${k.rateLimitPerMinute.toLocaleString('en-US')}/min`}</td>
                   <td className="muted">{k.lastUsedAt ? timeAgo(k.lastUsedAt, now) : 'Never'}</td>
                   <td className="muted">{shortDate(k.createdAt, now)}</td>
-                  <td className="st-actions">
-                    {k.revokedAt ? null : (
-                      <button type="button" className="ui-ghost ui-btn-small danger" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
+                  <RevokeCell name={k.name} revoked={k.revokedAt !== null} onRevoke={() => setRevoking(k)} />
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </div>
-      {revokedCount > 0 ? (
-        <label className="check st-toggle">
-          <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} />
-          Show {revokedCount} revoked {revokedCount === 1 ? 'key' : 'keys'}
-        </label>
-      ) : null}
+      <ShowRevokedToggle count={revokedCount} noun={['key', 'keys']} checked={showRevoked} onChange={setShowRevoked} />
 
       {creating ? (
         <CreateKeyDialog

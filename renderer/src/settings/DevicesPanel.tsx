@@ -15,6 +15,7 @@ import { EmptyState, ErrorState, SkeletonRows } from '../components/States.tsx';
 import { toast } from '../components/toast.tsx';
 import { useNotice } from './Section.tsx';
 import './devices.css';
+import { RevokeCell, ShowRevokedToggle } from './revocable.tsx';
 
 /** "9:58" left until `expiresAt`, ticking every second; "expired" at zero. */
 function useCountdown(expiresAt: string): string {
@@ -142,24 +143,13 @@ export function DevicesPanel({ teamUrl, shared }: { teamUrl: string; shared: boo
                 <td>{users.get(d.userId)?.name ?? d.userId}</td>
                 <td className="muted">{shortDate(d.createdAt, now)}</td>
                 <td className="muted">{d.lastSeenAt ? timeAgo(d.lastSeenAt, now) : 'Never'}</td>
-                <td className="st-actions">
-                  {d.revokedAt ? null : (
-                    <button type="button" className="ui-ghost ui-btn-small danger" onClick={() => setRevoking(d)} aria-label={`Revoke ${d.name}`}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
+                <RevokeCell name={d.name} revoked={d.revokedAt !== null} onRevoke={() => setRevoking(d)} />
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {revokedCount > 0 ? (
-        <label className="check st-toggle">
-          <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} />
-          Show {revokedCount} revoked {revokedCount === 1 ? 'device' : 'devices'}
-        </label>
-      ) : null}
+      <ShowRevokedToggle count={revokedCount} noun={['device', 'devices']} checked={showRevoked} onChange={setShowRevoked} />
       {revoking ? (
         <ConfirmDialog
           title={`Revoke “${revoking.name}”?`}
