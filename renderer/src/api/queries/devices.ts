@@ -22,7 +22,12 @@ export function useSyncStatus() {
   return useQuery<SyncStatus | null>({
     queryKey: queryKeys.syncStatus,
     retry: false,
-    refetchInterval: (query) => (query.state.data === null ? 60_000 : 5_000),
+    // A host stays a host while it runs: only a replica's state is worth asking for again.
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      if (data?.role === 'host') return false;
+      return data === null ? 60_000 : 5_000; // no sync here: look again rarely; a replica, or not known yet: often
+    },
     queryFn: async ({ signal }): Promise<SyncStatus | null> => {
       try {
         return (await api.get<SyncStatus>('/sync/status', { signal })).data;
