@@ -86,6 +86,13 @@ export async function runImport(env: RunEnv, jobId: string, credentials: Credent
   // The rate is wall time (what an ETA is about), whatever clock the rules run on.
   const startedMs = performance.now();
   let copy: DryRunCopy | null = null;
+  // A dry run's throwaway copy is gone before the job says it ended: whoever sees "succeeded"
+  // or "failed" never finds the copy still there.
+  const discardCopy = async () => {
+    const held = copy;
+    copy = null;
+    await held?.discard();
+  };
   const changed = async () => {
     row = await loadImport(db, jobId);
     env.onChange?.(presentImport(row, clock.now()));
@@ -168,8 +175,10 @@ export async function runImport(env: RunEnv, jobId: string, credentials: Credent
     await readInBatches(source.read(since, control), flush, env.batchSize ?? 100, env.flushMs ?? 250);
     progress.etaAt = null;
     await db.updateTable('imports').set({ progress: JSON.stringify(progress) }).where('id', '=', jobId).execute();
+    await discardCopy();
     await finishImport(db, jobId, 'succeeded', nowIso(clock), null);
   } catch (err) {
+    await discardCopy().catch((discardError: unknown) => env.logError?.(discardError, jobId));
     if (err instanceof Stopped) {
       // Cancelled meanwhile: the batch rolled back, the status says what happened.
     } else if (signal.aborted) {
@@ -181,7 +190,7 @@ export async function runImport(env: RunEnv, jobId: string, credentials: Credent
       await finishImport(db, jobId, 'failed', nowIso(clock), failure ?? { code: 'internal', message: 'the import stopped on an internal error (the log has the details)' });
     }
   } finally {
-    await copy?.discard();
+    await discardCopy();
   }
   await changed();
   return row;
